@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { configError } from './errors.ts';
+import { parseJsonLossless } from './json.ts';
+import { registerSecret } from './secrets.ts';
+import { connectionSpecification } from './spec.ts';
+
+export const PRODUCTION_HOST = 'https://business-api.tiktok.com';
+export const SANDBOX_HOST = 'https://sandbox-ads.tiktok.com';
+
+export type Credentials =
+  | { kind: 'oauth'; appId: string; secret: string; accessToken: string; advertiserId: string | undefined }
+  | { kind: 'sandbox'; accessToken: string; advertiserId: string };
+
+export interface SourceConfig {
+  credentials: Credentials;
+  /** YYYY-MM-DD */
+  startDate: string;
+  /** YYYY-MM-DD, or undefined for "today in each advertiser's time zone". */
+  endDate: string | undefined;
+  attributionWindow: number;
+  includeDeleted: boolean;
+  /** Host root without trailing slash; the client appends /open_api/v1.3/. */
+  apiBaseUrl: string;
+  requestsPerSecond: number;
+  asyncReports: 'auto' | 'off';
+  asyncRequestsPerSecond: number;
+  maxConcurrency: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+}
+
+type RawConfig = {
+  credentials?: {
+    auth_type: 'oauth2.0' | 'sandbox_access_token';
+    app_id?: string;
+    secret?: string;
+    access_token: string;
+    advertiser_id?: string;
+  };
+  start_date: string;
+  end_date?: string;
+  attribution_window: number;
+  include_deleted: boolean;
+  api_base_url?: string;
+  requests_per_second: number;
+  async_reports: 'auto' | 'off';
+  async_requests_per_second: number;
+  max_concurrency: number;
+  request_timeout_seconds: number;
+  max_retries: number;
+  access_token?: string;
+  environment?: { advertiser_id?: string; app_id?: string; secret?: string };
+};
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false }));
+const validate = ajv.compile<RawConfig>(connectionSpecification);
+
+/** Reads and validates a config file; every problem is a config_error naming the field. */
+export function loadConfig(path: string): SourceConfig {
+  return parseConfig(readJsonFile(path, 'config'));
+}
+
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw configError(
+      code === 'ENOENT' ? `The ${what} file ${path} does not exist.` : `The ${what} file ${path} cannot be read (${code ?? 'error'}).`,
+    );
+  }
+  if (text.trim() === '') throw configError(`The ${what} file ${path} is empty; it must hold a JSON object.`);
+  try {
+    return parseJsonLossless(text);
+  } catch (error) {
+    throw configError(`The ${what} file ${path} is not valid JSON: ${(error as Error).message}.`);
+  }
+}
+
+export function parseConfig(input: unknown): SourceConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw configError(`The config must be a JSON object, not ${describe(input)}.`);
+  }
+  const raw = structuredClone(input) as Record<string, unknown>;
+  collectSecrets(raw);
+  if (!validate(raw)) throw configError(`Invalid config: ${formatErrors(validate.errors ?? [])}.`);
+  return normalise(raw);
+}
+
+function normalise(raw: RawConfig): SourceConfig {
+  const credentials = credentialsOf(raw);
+  const startDate = checkDate(raw.start_date, 'start_date');
+  const endDate = raw.end_date ? checkDate(raw.end_date, 'end_date') : undefined;
+  if (endDate !== undefined && endDate < startDate) {
+    throw configError(`Invalid config: end_date ${endDate} is before start_date ${startDate}.`);
+  }
+  const defaultHost = credentials.kind === 'sandbox' ? SANDBOX_HOST : PRODUCTION_HOST;
+  return {
+    credentials,
+    startDate,
+    endDate,
+    attributionWindow: raw.attribution_window,
+    includeDeleted: raw.include_deleted,
+    apiBaseUrl: (raw.api_base_url ?? defaultHost).replace(/\/+$/, '').replace(/\/open_api\/v1\.[0-9]+$/, ''),
+    requestsPerSecond: raw.requests_per_second,
+    asyncReports: raw.async_reports,
+    asyncRequestsPerSecond: raw.async_requests_per_second,
+    maxConcurrency: raw.max_concurrency,
+    requestTimeoutMs: raw.request_timeout_seconds * 1000,
+    maxRetries: raw.max_retries,
+  };
+}
+
+function credentialsOf(raw: RawConfig): Credentials {
+  const c = raw.credentials;
+  // Airbyte's own order: credentials first, then the legacy top-level token and environment block.
+  const legacyAdvertiser = raw.environment?.advertiser_id || undefined;
+  if (c === undefined) {
+    if (raw.access_token) {
+      const appId = raw.environment?.app_id;
+      const secret = raw.environment?.secret;
+      if (appId && secret) return { kind: 'oauth', appId, secret, accessToken: raw.access_token, advertiserId: legacyAdvertiser };
+      if (legacyAdvertiser) return { kind: 'sandbox', accessToken: raw.access_token, advertiserId: legacyAdvertiser };
+      throw configError(
+        'Invalid config: the legacy access_token needs environment.app_id and environment.secret, or environment.advertiser_id; better, use credentials.',
+      );
+    }
+    throw configError(
+      'Invalid config: no credentials. Set credentials.auth_type to "oauth2.0" (with app_id, secret, access_token) or "sandbox_access_token" (with advertiser_id, access_token).',
+    );
+  }
+  if (c.auth_type === 'sandbox_access_token') {
+    return { kind: 'sandbox', accessToken: c.access_token, advertiserId: c.advertiser_id ?? '' };
+  }
+  return {
+    kind: 'oauth',
+    appId: c.app_id ?? '',
+    secret: c.secret ?? '',
+    accessToken: c.access_token,
+    advertiserId: c.advertiser_id || legacyAdvertiser,
+  };
+}
+
+function checkDate(value: string, field: string): string {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw configError(`Invalid config: ${field} "${value}" is not a real calendar date (YYYY-MM-DD).`);
+  }
+  return value;
+}
+
+function collectSecrets(raw: Record<string, unknown>): void {
+  const visit = (value: unknown, key: string): void => {
+    if (typeof value === 'string' && SECRET_KEYS.has(key)) registerSecret(value);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) visit(v, k);
+    }
+  };
+  visit(raw, '');
+}
+const SECRET_KEYS = new Set(['access_token', 'secret', 'app_secret', 'refresh_token', 'auth_code']);
+
+function formatErrors(errors: ErrorObject[]): string {
+  const messages = new Set<string>();
+  for (const error of errors) {
+    // oneOf failures repeat what the discriminator already said.
+    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    const field = fieldName(error);
+    switch (error.keyword) {
+      case 'required':
+        messages.add(`${joinField(field, String(error.params['missingProperty']))} is required`);
+        break;
+      case 'discriminator':
+        messages.add(
+          error.params['error'] === 'mapping'
+            ? `${field}.auth_type must be "oauth2.0" or "sandbox_access_token" (got ${JSON.stringify(error.params['tagValue'])})`
+            : `${field}.auth_type is required and must be "oauth2.0" or "sandbox_access_token"`,
+        );
+        break;
+      case 'pattern':
+        messages.add(`${field} has the wrong shape (expected ${patternHint(field)})`);
+        break;
+      default:
+        messages.add(`${field || 'config'} ${error.message ?? 'is invalid'}`);
+    }
+  }
+  return [...messages].join('; ');
+}
+
+function fieldName(error: ErrorObject): string {
+  return error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+}
+function joinField(parent: string, child: string): string {
+  return parent ? `${parent}.${child}` : child;
+}
+function patternHint(field: string): string {
+  if (field.endsWith('date')) return 'a date as YYYY-MM-DD';
+  if (field.endsWith('advertiser_id')) return 'the advertiser id as a string of digits';
+  if (field === 'api_base_url') return 'a URL such as https://business-api.tiktok.com';
+  return 'a different format';
+}
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}

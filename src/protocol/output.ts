@@ -1,0 +1,60 @@
+import type { Writable } from 'node:stream';
+import type { AirbyteMessage } from './types.ts';
+
+/**
+ * Writes AirbyteMessages as JSON lines. Lines are gathered into chunks of about 64 KiB so that a million
+ * records cost a few thousand write calls, and the writer waits for 'drain' so memory stays flat.
+ */
+export class MessageWriter {
+  private buffer: string[] = [];
+  private size = 0;
+  private readonly out: Writable;
+  private readonly chunkSize: number;
+
+  constructor(out: Writable = process.stdout, chunkSize = 64 * 1024) {
+    this.out = out;
+    this.chunkSize = chunkSize;
+  }
+
+  /** Resolves at once unless the output is backed up. */
+  write(message: AirbyteMessage): Promise<void> | undefined {
+    const line = JSON.stringify(message) + '\n';
+    this.buffer.push(line);
+    this.size += line.length;
+    // STATE must reach the platform promptly: it is the checkpoint.
+    if (this.size >= this.chunkSize || message.type !== 'RECORD') return this.flush();
+    return undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.buffer.length === 0) return undefined;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.size = 0;
+    if (this.out.write(chunk)) return undefined;
+    return new Promise((resolve, reject) => {
+      const onDrain = () => { this.out.off('error', onError); resolve(); };
+      const onError = (error: Error) => { this.out.off('drain', onDrain); reject(error); };
+      this.out.once('drain', onDrain);
+      this.out.once('error', onError);
+    });
+  }
+
+  /** Flushes and waits until everything written so far is handed to the OS. */
+  async end(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => {
+      if (this.out.writableNeedDrain) this.out.once('drain', () => resolve());
+      else resolve();
+    });
+  }
+}
+
+/** Drains a message stream into a writer. */
+export async function writeAll(messages: AsyncIterable<AirbyteMessage>, writer: MessageWriter): Promise<void> {
+  for await (const message of messages) {
+    const pending = writer.write(message);
+    if (pending) await pending;
+  }
+  await writer.end();
+}
