@@ -55,7 +55,7 @@ type RawConfig = {
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false }));
+const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false, verbose: true }));
 const validate = ajv.compile<RawConfig>(connectionSpecification);
 
 /** Reads and validates a config file; every problem is a config_error naming the field. */
@@ -183,6 +183,13 @@ function formatErrors(errors: ErrorObject[]): string {
         break;
       case 'pattern':
         messages.add(`${field} has the wrong shape (expected ${patternHint(field)})`);
+        break;
+      case 'format':
+        messages.add(
+          error.params['format'] === 'date'
+            ? `${field} "${String(error.data)}" is not a real calendar date (YYYY-MM-DD)`
+            : `${field} must be a valid ${String(error.params['format'])}`,
+        );
         break;
       default:
         messages.add(`${field || 'config'} ${error.message ?? 'is invalid'}`);

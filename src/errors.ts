@@ -27,8 +27,9 @@ export const systemError = (message: string, options?: { internal?: string; caus
 export function asConnectorError(error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  // The stack goes to stderr only (see cli.ts), never into a message on stdout.
   return systemError(`Unexpected error: ${message}`, {
-    internal: error instanceof Error ? error.stack : undefined,
+    internal: error instanceof Error ? `${error.name}: ${error.message}` : undefined,
     cause: error,
   });
 }

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig, readJsonFile } from './config.ts';
+import { type ConnectorError, asConnectorError, configError } from './errors.ts';
+import { parseCatalog } from './protocol/catalog.ts';
+import { errorTraceMessage } from './protocol/messages.ts';
+import { MessageWriter, writeAll } from './protocol/output.ts';
+import type { AirbyteMessage } from './protocol/types.ts';
+import { redact } from './secrets.ts';
+import { check, discover, read, specification } from './source.ts';
+import { parseState } from './streams/state.ts';
+import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
+import { withProgress } from './progress.ts';
+
+const USAGE = `Usage: source-tiktok-marketing <command> [options]
+  spec                                             print the connector specification
+  check    --config FILE                           test the credentials and reach the advertisers
+  discover --config FILE                           print the catalog of streams
+  read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
+  emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
+  sync     --config FILE --destination postgres://… [--streams a,b] [--full-refresh]   load into Postgres`;
+
+const out = new MessageWriter();
+
+async function emit(message: AirbyteMessage): Promise<void> {
+  await out.write(message);
+  await out.end();
+}
+
+function options(argv: string[], names: string[]): Record<string, string | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Record<string, string | undefined>;
+  } catch (error) {
+    throw configError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (!value) throw configError(`Missing --${name} FILE.\n${USAGE}`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'spec':
+      options(rest, []);
+      await emit({ type: 'SPEC', spec: specification });
+      return 0;
+    case 'check': {
+      const values = options(rest, ['config']);
+      let status;
+      try {
+        status = await check(loadConfig(required(values, 'config')));
+      } catch (error) {
+        // Airbyte reads check's verdict from the message; an unusable config is a verdict too.
+        status = { status: 'FAILED' as const, message: redact(describe(error).message) };
+      }
+      await emit({ type: 'CONNECTION_STATUS', connectionStatus: { ...status, ...(status.message ? { message: redact(status.message) } : {}) } });
+      return 0;
+    }
+    case 'discover': {
+      const values = options(rest, ['config']);
+      loadConfig(required(values, 'config'));
+      await emit({ type: 'CATALOG', catalog: discover() });
+      return 0;
+    }
+    case 'read': {
+      const values = options(rest, ['config', 'catalog', 'state']);
+      const config = loadConfig(required(values, 'config'));
+      const catalog = parseCatalog(readJsonFile(required(values, 'catalog'), 'catalog'));
+      const state = parseState(values['state'] ? readJsonFile(values['state'], 'state') : undefined);
+      await writeAll(withProgress(read(config, catalog, state)), out);
+      return 0;
+    }
+    case 'emulator': {
+      const { runEmulatorCommand } = await import('./emulator/command.ts');
+      await runEmulatorCommand(rest);
+      return 0;
+    }
+    case 'sync': {
+      const { runSyncCommand } = await import('./sync.ts');
+      return runSyncCommand(rest);
+    }
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stderr.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw configError(`Unknown command "${command}".\n${USAGE}`);
+  }
+}
+
+function describe(error: unknown): ConnectorError {
+  return error instanceof TikTokApiError ? toConnectorError(error) : asConnectorError(error);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    const connectorError = describe(error);
+    process.stderr.write(`${redact(`${connectorError.failureType}: ${connectorError.message}`)}\n`);
+    if (connectorError.internal) process.stderr.write(`${redact(connectorError.internal)}\n`);
+    const cause = connectorError.cause;
+    if (connectorError.failureType === 'system_error' && cause instanceof Error && cause.stack) {
+      process.stderr.write(`${redact(cause.stack)}\n`);
+    }
+    await out.flush();
+    await emit(errorTraceMessage(connectorError));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,54 @@
+import type { EmulatorOptions, ResolvedOptions } from './types.ts';
+
+const LIMITS = {
+  advertisers: [1, 9999],
+  campaignsPerAdvertiser: [1, 5000],
+  adgroupsPerCampaign: [1, 1000],
+  adsPerAdgroup: [1, 1000],
+  historyDays: [1, 3650],
+} as const;
+
+/** Applies defaults and rejects values the generator cannot honour (ids have fixed digit budgets). */
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const qps = options.qps ?? 0;
+  const resolved: ResolvedOptions = {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+    seed: options.seed,
+    advertisers: options.advertisers,
+    accessToken: options.accessToken,
+    appId: options.appId,
+    secret: options.secret,
+    qps,
+    // TikTok documents a far lower budget for report tasks than for ordinary calls.
+    taskQps: options.taskQps ?? (qps > 0 ? 0.3 : 0),
+    faultRate: options.faultRate ?? 0,
+    fixedNow: options.now,
+    campaignsPerAdvertiser: options.campaignsPerAdvertiser ?? 4,
+    adgroupsPerCampaign: options.adgroupsPerCampaign ?? 3,
+    adsPerAdgroup: options.adsPerAdgroup ?? 3,
+    historyDays: options.historyDays ?? 400,
+    maxReportRows: options.maxReportRows ?? 20_000,
+    taskLatencyMs: options.taskLatencyMs ?? 300,
+  };
+  for (const [name, [min, max]] of Object.entries(LIMITS)) {
+    const value = resolved[name as keyof typeof LIMITS];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(`${name} must be an integer between ${min} and ${max}, got ${value}`);
+    }
+  }
+  if (resolved.campaignsPerAdvertiser * resolved.adgroupsPerCampaign * resolved.adsPerAdgroup > 999_999) {
+    throw new RangeError('campaigns × adgroups × ads per advertiser must stay below 1,000,000');
+  }
+  if (!Number.isSafeInteger(resolved.seed)) throw new RangeError(`seed must be an integer, got ${resolved.seed}`);
+  if (!(resolved.faultRate >= 0 && resolved.faultRate <= 1)) throw new RangeError('faultRate must be within 0..1');
+  if (!(resolved.qps >= 0) || !(resolved.taskQps >= 0)) throw new RangeError('qps and taskQps must be ≥ 0');
+  if (!Number.isInteger(resolved.maxReportRows) || resolved.maxReportRows < 1) throw new RangeError('maxReportRows must be ≥ 1');
+  if (!(resolved.taskLatencyMs >= 0)) throw new RangeError('taskLatencyMs must be ≥ 0');
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) throw new RangeError('port must be 0..65535');
+  if (resolved.fixedNow !== undefined && Number.isNaN(resolved.fixedNow.getTime())) throw new RangeError('now is not a valid date');
+  for (const key of ['accessToken', 'appId', 'secret'] as const) {
+    if (resolved[key].length === 0) throw new RangeError(`${key} must not be empty`);
+  }
+  return resolved;
+}

@@ -1,0 +1,200 @@
+import type { SourceConfig } from './config.ts';
+import { configError } from './errors.ts';
+import {
+  errorTraceMessage,
+  logMessage,
+  recordMessage,
+  streamStateMessage,
+  streamStatusMessage,
+} from './protocol/messages.ts';
+import type {
+  AirbyteCatalog,
+  AirbyteConnectionStatus,
+  AirbyteMessage,
+  AirbyteStream,
+  ConfiguredAirbyteCatalog,
+  ConfiguredAirbyteStream,
+} from './protocol/types.ts';
+import { type ReadContext, createClient, createContext } from './streams/context.ts';
+import {
+  type EntityStream,
+  type ReportStream,
+  STREAMS,
+  STREAMS_BY_NAME,
+  type StreamDefinition,
+  syncModesOf,
+} from './streams/definitions.ts';
+import { type Batch, readAdvertiserList, readEntities } from './streams/entity.ts';
+import { mergeConcurrently } from './streams/merge.ts';
+import { readReport } from './streams/report.ts';
+import { PartitionCursors, type SourceState } from './streams/state.ts';
+import type { AdvertiserInfo } from './tiktok/advertisers.ts';
+import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
+
+export { specification } from './spec.ts';
+
+export function discover(): AirbyteCatalog {
+  return { streams: STREAMS.map(toAirbyteStream) };
+}
+
+function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
+  return {
+    name: stream.name,
+    json_schema: stream.schema,
+    supported_sync_modes: syncModesOf(stream),
+    source_defined_cursor: stream.cursorField !== undefined,
+    ...(stream.cursorField ? { default_cursor_field: [stream.cursorField] } : {}),
+    source_defined_primary_key: stream.primaryKey.map((k) => [k]),
+    is_resumable: stream.cursorField !== undefined,
+  };
+}
+
+/** Reaches the API with the config: the token, the advertisers it grants, their descriptions. */
+export async function check(config: SourceConfig): Promise<AirbyteConnectionStatus> {
+  const client = createClient(config, { maxRetries: Math.min(config.maxRetries, 2), retryBaseMs: 250, maxRetryTimeMs: 30_000 });
+  const ctx = createContext(config, client);
+  try {
+    const advertisers = await ctx.advertisers();
+    const names = advertisers.slice(0, 5).map((a) => `${String(a['name'] ?? '')} (${a.advertiser_id})`);
+    return {
+      status: 'SUCCEEDED',
+      message: `Connected: ${advertisers.length} advertiser(s) reachable: ${names.join(', ')}${advertisers.length > 5 ? ', …' : ''}.`,
+    };
+  } catch (error) {
+    const connectorError = error instanceof TikTokApiError ? toConnectorError(error) : error;
+    return { status: 'FAILED', message: connectorError instanceof Error ? connectorError.message : String(connectorError) };
+  }
+}
+
+/** The catalog Airbyte would configure: every stream, incremental where it can be. */
+export function defaultConfiguredCatalog(names?: readonly string[]): ConfiguredAirbyteCatalog {
+  const streams = names ?? STREAMS.map((s) => s.name);
+  return {
+    streams: streams.map((name) => {
+      const stream = STREAMS_BY_NAME.get(name);
+      if (!stream) throw configError(`Unknown stream "${name}". Streams: ${STREAMS.map((s) => s.name).join(', ')}.`);
+      const incremental = stream.cursorField !== undefined;
+      return {
+        stream: toAirbyteStream(stream),
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(stream.cursorField ? { cursor_field: [stream.cursorField] } : {}),
+        primary_key: stream.primaryKey.map((k) => [k]),
+      };
+    }),
+  };
+}
+
+/**
+ * The record stream: for each configured stream, its advertisers concurrently, RECORDs, then a STATE after each
+ * advertiser (or report window) completes, so a restart neither re-reads finished work nor skips unfinished work.
+ */
+export async function* read(
+  config: SourceConfig,
+  catalog: ConfiguredAirbyteCatalog,
+  state: SourceState,
+  ctx: ReadContext = createContext(config),
+): AsyncGenerator<AirbyteMessage> {
+  for (const configured of catalog.streams) {
+    const name = configured.stream.name;
+    const stream = STREAMS_BY_NAME.get(name);
+    if (!stream) {
+      yield logMessage('WARN', `Stream "${name}" is in the catalog but this source does not have it: skipped.`);
+      yield streamStatusMessage(name, 'INCOMPLETE');
+      continue;
+    }
+    yield streamStatusMessage(name, 'STARTED');
+    try {
+      yield* readStream(ctx, stream, configured, state.get(name));
+    } catch (error) {
+      yield streamStatusMessage(name, 'INCOMPLETE');
+      throw error instanceof TikTokApiError ? toConnectorError(error) : error;
+    }
+    yield streamStatusMessage(name, 'COMPLETE');
+  }
+  yield logMessage('INFO', summaryText(ctx));
+}
+
+async function* readStream(
+  ctx: ReadContext,
+  stream: StreamDefinition,
+  configured: ConfiguredAirbyteStream,
+  streamState: Record<string, unknown> | undefined,
+): AsyncGenerator<AirbyteMessage> {
+  const incremental = configured.sync_mode === 'incremental' && stream.cursorField !== undefined;
+  const cursors = stream.cursorField
+    ? new PartitionCursors(stream.cursorField, incremental ? streamState : undefined, stream.name)
+    : undefined;
+  const batches = batchesOf(ctx, stream, cursors);
+  let count = 0;
+  for await (const batch of batches) {
+    for (const warning of ctx.drainWarnings()) yield logMessage('WARN', warning);
+    if (batch.records.length > 0) {
+      if (count === 0) yield streamStatusMessage(stream.name, 'RUNNING');
+      const emittedAt = Date.now();
+      for (const data of batch.records) yield recordMessage(stream.name, data, emittedAt);
+      count += batch.records.length;
+    }
+    if (batch.checkpoint && cursors && incremental) {
+      if (batch.checkpoint.cursor !== undefined) cursors.advance(batch.checkpoint.advertiserId, batch.checkpoint.cursor);
+      yield streamStateMessage(stream.name, cursors.toStreamState(), count);
+    }
+  }
+  for (const warning of ctx.drainWarnings()) yield logMessage('WARN', warning);
+  ctx.summary.records.set(stream.name, count);
+  // Full refresh streams checkpoint once, at their end, so a destination knows the stream is whole.
+  if (!incremental) yield streamStateMessage(stream.name, {}, count);
+}
+
+async function* batchesOf(
+  ctx: ReadContext,
+  stream: StreamDefinition,
+  cursors: PartitionCursors | undefined,
+): AsyncGenerator<Batch> {
+  if (stream.kind !== 'entity' && stream.kind !== 'report') {
+    yield* readAdvertiserList(ctx, stream);
+    return;
+  }
+  const partitioned: EntityStream | ReportStream = stream;
+  const advertisers = await ctx.advertisers();
+  const partition = (advertiser: AdvertiserInfo): AsyncGenerator<Batch> => {
+    const cursor = cursors?.get(advertiser.advertiser_id);
+    return partitioned.kind === 'entity'
+      ? readEntities(ctx, partitioned, advertiser.advertiser_id, cursor)
+      : readReport(ctx, partitioned, advertiser, cursor);
+  };
+  const producers = advertisers.map(
+    (advertiser) => () => skippingInaccessible(ctx, advertiser.advertiser_id, () => partition(advertiser)),
+  );
+  yield* mergeConcurrently(producers, ctx.config.maxConcurrency);
+}
+
+/** TikTok's 40002 on one advertiser skips that advertiser (named in a warning and the summary), not the sync. */
+async function* skippingInaccessible(
+  ctx: ReadContext,
+  advertiserId: string,
+  produce: () => AsyncGenerator<Batch>,
+): AsyncGenerator<Batch> {
+  try {
+    yield* produce();
+  } catch (error) {
+    if (!(error instanceof TikTokApiError && error.kind === 'not_accessible')) throw error;
+    ctx.summary.skipped.push(`advertiser ${advertiserId} (${error.message})`);
+    ctx.warn(`Advertiser ${advertiserId} is not accessible (TikTok code ${error.code}: ${error.message}): skipped.`);
+  }
+}
+
+function summaryText(ctx: ReadContext): string {
+  const s = ctx.summary;
+  const streams = [...s.records].map(([name, n]) => `${name}=${n}`).join(', ');
+  const stats = ctx.client.stats;
+  return [
+    `Read summary: records ${streams || 'none'}`,
+    `requests ${stats.requests} (retries ${stats.retries}, throttled ${stats.throttles})`,
+    `skipped ${s.skipped.length}${s.skipped.length ? ` [${s.skipped.join('; ')}]` : ''}`,
+    `unparsed report rows ${s.unparsedRows}`,
+    `reconciliation mismatches ${s.reconciliationMismatches}`,
+  ].join('; ');
+}
+
+export { errorTraceMessage };

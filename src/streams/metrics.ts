@@ -1,0 +1,61 @@
+// TikTok BASIC report metrics and how each value is typed. TikTok sends every metric as a string
+// ("12.34", "5", "-"); the connector turns them into numbers, ids and text by this table.
+
+export type MetricType = 'integer' | 'number' | 'string' | 'id';
+
+const INTEGER = [
+  'impressions', 'clicks', 'reach', 'video_play_actions', 'video_watched_2s', 'video_watched_6s',
+  'video_views_p25', 'video_views_p50', 'video_views_p75', 'video_views_p100', 'profile_visits', 'likes',
+  'comments', 'shares', 'follows', 'clicks_on_music_disc', 'real_time_app_install', 'app_install',
+  'conversion', 'result', 'real_time_conversion', 'real_time_result', 'secondary_goal_result',
+] as const;
+
+const NUMBER = [
+  'spend', 'cash_spend', 'voucher_spend', 'cpc', 'cpm', 'ctr', 'cost_per_1000_reached', 'frequency',
+  'average_video_play', 'average_video_play_per_user', 'real_time_app_install_cost', 'cost_per_conversion',
+  'conversion_rate', 'cost_per_result', 'result_rate', 'real_time_cost_per_conversion',
+  'real_time_conversion_rate', 'real_time_cost_per_result', 'real_time_result_rate',
+  'cost_per_secondary_goal_result', 'secondary_goal_result_rate',
+] as const;
+
+const STRING = [
+  'campaign_name', 'adgroup_name', 'ad_name', 'ad_text', 'placement_type', 'tt_app_id', 'tt_app_name',
+  'mobile_app_id', 'promotion_type', 'dpa_target_audience_type',
+] as const;
+
+const ID = ['campaign_id', 'adgroup_id'] as const;
+
+export const METRIC_TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
+  ...INTEGER.map((m) => [m, 'integer'] as const),
+  ...NUMBER.map((m) => [m, 'number'] as const),
+  ...STRING.map((m) => [m, 'string'] as const),
+  ...ID.map((m) => [m, 'id'] as const),
+]);
+
+/** Asked for at every level (Airbyte's list for BASIC reports, plus conversions). */
+export const COMMON_METRICS: readonly string[] = [
+  'spend', 'cpc', 'cpm', 'impressions', 'clicks', 'ctr', 'reach', 'cost_per_1000_reached', 'frequency',
+  'video_play_actions', 'video_watched_2s', 'video_watched_6s', 'average_video_play', 'average_video_play_per_user',
+  'video_views_p25', 'video_views_p50', 'video_views_p75', 'video_views_p100', 'profile_visits', 'likes', 'comments',
+  'shares', 'follows', 'clicks_on_music_disc', 'real_time_app_install', 'real_time_app_install_cost', 'app_install',
+  'conversion', 'cost_per_conversion', 'conversion_rate', 'result', 'cost_per_result', 'result_rate',
+  'real_time_conversion', 'real_time_cost_per_conversion', 'real_time_conversion_rate', 'real_time_result',
+  'real_time_cost_per_result', 'real_time_result_rate', 'secondary_goal_result', 'cost_per_secondary_goal_result',
+  'secondary_goal_result_rate',
+];
+
+const APP_AND_PLACEMENT = ['placement_type', 'tt_app_id', 'tt_app_name', 'mobile_app_id', 'promotion_type', 'dpa_target_audience_type'];
+
+/** Attribute metrics that ride along at each level: names and parents' ids. */
+export const LEVEL_METRICS = {
+  advertiser: ['cash_spend', 'voucher_spend'],
+  campaign: ['campaign_name'],
+  adgroup: ['campaign_name', 'campaign_id', 'adgroup_name', ...APP_AND_PLACEMENT],
+  ad: ['campaign_name', 'campaign_id', 'adgroup_name', 'adgroup_id', 'ad_name', 'ad_text', ...APP_AND_PLACEMENT],
+} as const satisfies Record<string, readonly string[]>;
+
+/** TikTok does not compute unique-user metrics by the hour. */
+export const NOT_HOURLY: ReadonlySet<string> = new Set(['reach', 'cost_per_1000_reached', 'frequency']);
+
+/** Metrics that add up across rows: what reconciliation with TikTok's totals compares. */
+export const RECONCILED_METRICS: readonly string[] = ['spend', 'impressions', 'clicks', 'conversion'];

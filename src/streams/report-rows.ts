@@ -1,0 +1,69 @@
+import type { RecordData } from '../protocol/types.ts';
+import type { ReportStream } from './definitions.ts';
+import { toId } from './fields.ts';
+import { METRIC_TYPES } from './metrics.ts';
+
+export interface ReportRow {
+  dimensions?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+}
+
+/** Why a row could not become a record. */
+export class RowError extends Error {}
+
+const DIGITS = /^\d+$/;
+
+/**
+ * One TikTok report row as an Airbyte record: the id and time at the top level (plus advertiser_id), and
+ * `dimensions` and `metrics` objects as Airbyte's connector emits them. Metric strings become numbers, ids exact
+ * integers, "-" null; a value that cannot be read throws RowError.
+ */
+export function reportRecord(row: ReportRow, stream: ReportStream, advertiserId: RawJSON): RecordData {
+  const dims = row.dimensions;
+  if (!dims) throw new RowError('row has no dimensions');
+  const rawId = dims[stream.idDimension];
+  const idText = typeof rawId === 'number' ? String(rawId) : rawId;
+  if (typeof idText !== 'string' || !DIGITS.test(idText)) {
+    throw new RowError(`${stream.idDimension} is ${JSON.stringify(rawId)}, not an id`);
+  }
+  const id = JSON.rawJSON(idText);
+  const dimensions: RecordData = { [stream.idDimension]: id };
+  const record: RecordData = { advertiser_id: stream.level === 'advertiser' ? id : advertiserId, [stream.idDimension]: id };
+  if (stream.timeDimension) {
+    const time = dims[stream.timeDimension];
+    if (typeof time !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(time)) {
+      throw new RowError(`${stream.timeDimension} is ${JSON.stringify(time)}, not "YYYY-MM-DD HH:MM:SS"`);
+    }
+    dimensions[stream.timeDimension] = time;
+    record[stream.timeDimension] = time;
+  }
+  record['dimensions'] = dimensions;
+  record['metrics'] = typedMetrics(row.metrics ?? {});
+  return record;
+}
+
+function typedMetrics(metrics: Record<string, unknown>): RecordData {
+  const out: RecordData = {};
+  for (const name in metrics) {
+    const value = metrics[name];
+    if (value === null || value === undefined || value === '-' || value === '') {
+      out[name] = null;
+      continue;
+    }
+    switch (METRIC_TYPES.get(name)) {
+      case 'integer':
+      case 'number': {
+        const n = typeof value === 'number' ? value : Number(value);
+        if (typeof value === 'boolean' || !Number.isFinite(n)) throw new RowError(`metric ${name} is ${JSON.stringify(value)}, not a number`);
+        out[name] = n;
+        break;
+      }
+      case 'id':
+        out[name] = toId(value);
+        break;
+      default:
+        out[name] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import { configError } from '../errors.ts';
+import { toId } from './fields.ts';
+
+/** stream name → that stream's stream_state, as the platform passed it. */
+export type SourceState = Map<string, Record<string, unknown>>;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Accepts the state as Airbyte's platform passes it: an array of per-stream AirbyteStateMessages, or the legacy
+ * single object (stream name → stream state), or a LEGACY-typed message holding that object.
+ */
+export function parseState(input: unknown): SourceState {
+  const state: SourceState = new Map();
+  if (input === undefined || input === null) return state;
+  if (Array.isArray(input)) {
+    input.forEach((message, index) => {
+      if (!isObject(message)) throw configError(`Invalid state: item ${index} is not an AirbyteStateMessage object.`);
+      const type = message['type'] ?? (message['stream'] ? 'STREAM' : message['data'] ? 'LEGACY' : undefined);
+      if (type === 'STREAM') {
+        const stream = message['stream'];
+        const name = isObject(stream) && isObject(stream['stream_descriptor']) ? stream['stream_descriptor']['name'] : undefined;
+        if (typeof name !== 'string' || name === '') {
+          throw configError(`Invalid state: item ${index} has no stream.stream_descriptor.name.`);
+        }
+        const streamState = (stream as Record<string, unknown>)['stream_state'];
+        if (streamState !== undefined && streamState !== null && !isObject(streamState)) {
+          throw configError(`Invalid state: stream_state of "${name}" must be an object.`);
+        }
+        if (isObject(streamState)) state.set(name, streamState);
+      } else if (type === 'LEGACY') {
+        mergeLegacy(state, message['data'], `item ${index}`);
+      } else if (type === 'GLOBAL') {
+        const global = message['global'];
+        const streams = isObject(global) && Array.isArray(global['stream_states']) ? global['stream_states'] : [];
+        for (const s of streams) {
+          if (isObject(s) && isObject(s['stream_descriptor']) && typeof s['stream_descriptor']['name'] === 'string' && isObject(s['stream_state'])) {
+            state.set(s['stream_descriptor']['name'], s['stream_state']);
+          }
+        }
+      } else {
+        throw configError(`Invalid state: item ${index} has unknown type ${JSON.stringify(type)} (expected STREAM, GLOBAL or LEGACY).`);
+      }
+    });
+    return state;
+  }
+  mergeLegacy(state, input, 'the state');
+  return state;
+}
+
+function mergeLegacy(state: SourceState, data: unknown, where: string): void {
+  if (!isObject(data)) throw configError(`Invalid state: ${where} must be an array of state messages or an object.`);
+  for (const [name, streamState] of Object.entries(data)) {
+    if (!isObject(streamState)) throw configError(`Invalid state: the state of stream "${name}" must be an object.`);
+    state.set(name, streamState);
+  }
+}
+
+/**
+ * Per-advertiser cursors of one stream, stored the way Airbyte's connector stores them, so states move between
+ * the two: `{states: [{partition: {advertiser_id, parent_slice: {}}, cursor: {<field>: value}}]}`. A legacy
+ * top-level `{<field>: value}` serves every advertiser that has no cursor of its own.
+ */
+export class PartitionCursors {
+  private readonly cursors = new Map<string, string>();
+  private readonly fallback: string | undefined;
+  readonly field: string;
+
+  constructor(field: string, streamState: Record<string, unknown> | undefined, streamName: string) {
+    this.field = field;
+    const legacy = streamState?.[field];
+    this.fallback = typeof legacy === 'string' ? normaliseCursor(legacy) : undefined;
+    const states = streamState?.['states'];
+    if (states === undefined) return;
+    if (!Array.isArray(states)) throw configError(`Invalid state for stream "${streamName}": "states" must be an array.`);
+    for (const entry of states) {
+      const partition = isObject(entry) ? entry['partition'] : undefined;
+      const cursor = isObject(entry) ? entry['cursor'] : undefined;
+      const id = isObject(partition) ? partition['advertiser_id'] : undefined;
+      const value = isObject(cursor) ? cursor[field] : undefined;
+      if ((typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(String(id)) || typeof value !== 'string') {
+        throw configError(
+          `Invalid state for stream "${streamName}": each states[] entry needs partition.advertiser_id (digits) and cursor.${field} (a string).`,
+        );
+      }
+      this.cursors.set(String(id), normaliseCursor(value));
+    }
+  }
+
+  get(advertiserId: string): string | undefined {
+    return this.cursors.get(advertiserId) ?? this.fallback;
+  }
+
+  /** Moves a cursor forward; it never moves back. */
+  advance(advertiserId: string, value: string): void {
+    const current = this.get(advertiserId);
+    if (current === undefined || value > current) this.cursors.set(advertiserId, value);
+  }
+
+  toStreamState(): Record<string, unknown> {
+    const states = [...this.cursors].map(([id, value]) => ({
+      partition: { advertiser_id: toId(id), parent_slice: {} },
+      cursor: { [this.field]: value },
+    }));
+    const state: Record<string, unknown> = { states };
+    if (this.fallback !== undefined) state[this.field] = this.fallback;
+    return state;
+  }
+}
+
+/** Cursors compare as text: "YYYY-MM-DD HH:MM:SS". Airbyte states may hold ISO forms or bare dates. */
+export function normaliseCursor(value: string): string {
+  const text = value.trim().replace('T', ' ');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text} 00:00:00`;
+  return text.slice(0, 19);
+}

@@ -1,0 +1,87 @@
+import { ConnectorError, configError, systemError, transientError } from '../errors.ts';
+
+/** What the client does about an answer that is not a success. */
+export type ErrorKind =
+  | 'throttle' // 40100: back off, slow the shared budget, retry without spending a retry
+  | 'auth' // token empty / invalid / revoked: the user must re-authorise
+  | 'retry' // 5xxxx, maintenance, HTTP 5xx, resets, timeouts, broken bodies
+  | 'too_large' // 40067: the caller splits its window
+  | 'not_accessible' // 40002 on an advertiser or object: skip it, count it
+  | 'param'; // other parameter errors: a bug on our side or a bad config value
+
+export class TikTokApiError extends Error {
+  readonly code: number;
+  readonly kind: ErrorKind;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  readonly httpStatus: number | undefined;
+  /** The socket-level error code (ECONNREFUSED, ENOTFOUND, …) of a request that never got an answer. */
+  readonly networkCode: string | undefined;
+
+  constructor(init: {
+    code: number;
+    message: string;
+    path: string;
+    requestId?: string;
+    httpStatus?: number;
+    kind?: ErrorKind;
+    networkCode?: string;
+  }) {
+    super(init.message);
+    this.name = 'TikTokApiError';
+    this.code = init.code;
+    this.kind = init.kind ?? classify(init.code);
+    this.path = init.path;
+    this.requestId = init.requestId;
+    this.httpStatus = init.httpStatus;
+    this.networkCode = init.networkCode;
+  }
+}
+
+const AUTH_CODES = new Set([40101, 40102, 40103, 40104, 40105, 40106]);
+/** 60001 is announced maintenance: worth a longer pause than a plain internal error. */
+export const MAINTENANCE_CODE = 60001;
+
+export function classify(code: number): ErrorKind {
+  if (code === 40100) return 'throttle';
+  if (AUTH_CODES.has(code)) return 'auth';
+  if (code === 40067) return 'too_large';
+  if (code === 40002) return 'not_accessible';
+  if (code >= 50000 || code === MAINTENANCE_CODE) return 'retry';
+  return 'param';
+}
+
+/** A retryable failure below the envelope: reset, timeout, HTTP 5xx, a body that is not JSON. */
+export function transportError(path: string, message: string, details: { httpStatus?: number; networkCode?: string } = {}): TikTokApiError {
+  return new TikTokApiError({ code: -1, message, path, kind: 'retry', ...details });
+}
+
+/** Errors that mean the configured host cannot be reached at all: the user's to fix. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+/** How an API failure that escaped retries reaches the user. */
+export function toConnectorError(error: TikTokApiError): ConnectorError {
+  const where = `${error.path} answered code ${error.code}: ${error.message}`;
+  const internal = `${where}${error.requestId ? ` (request_id ${error.requestId})` : ''}`;
+  switch (error.kind) {
+    case 'auth':
+      return configError(
+        `TikTok rejected the access token (code ${error.code}: ${error.message}). It is wrong, or the advertiser revoked the authorisation: re-authorise the app and update credentials.access_token.`,
+        { internal },
+      );
+    case 'retry':
+      if (error.networkCode && UNREACHABLE.has(error.networkCode)) {
+        return configError(
+          `Cannot reach the TikTok API host (${error.networkCode}): check api_base_url and the network.`,
+          { internal },
+        );
+      }
+      return transientError(`TikTok API kept failing after retries (${error.code === -1 ? error.message : `code ${error.code}: ${error.message}`}). Try again later.`, { internal });
+    case 'throttle':
+      return transientError(`TikTok API kept failing after retries (${error.code === -1 ? error.message : `code ${error.code}: ${error.message}`}). Try again later.`, { internal });
+    case 'not_accessible':
+      return configError(`TikTok says a requested resource is not accessible with this token (${where}). Check the advertiser_id and the token's scope.`, { internal });
+    default:
+      return systemError(`TikTok refused a request: ${where}.`, { internal });
+  }
+}

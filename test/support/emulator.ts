@@ -1,0 +1,14 @@
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.ts';
+import { APP_ID, SECRET, TOKEN } from './credentials.ts';
+
+export async function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  return startEmulator({
+    port: 0,
+    seed: 42,
+    advertisers: 3,
+    accessToken: TOKEN,
+    appId: APP_ID,
+    secret: SECRET,
+    ...options,
+  });
+}
