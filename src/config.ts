@@ -26,6 +26,10 @@ export interface SourceConfig {
   requestsPerSecond: number;
   asyncReports: 'auto' | 'off';
   asyncRequestsPerSecond: number;
+  /** First pause between report task status checks. */
+  asyncPollMs: number;
+  /** How long to wait for one report task before reading its span synchronously. */
+  asyncMaxWaitMs: number;
   maxConcurrency: number;
   requestTimeoutMs: number;
   maxRetries: number;
@@ -47,6 +51,7 @@ type RawConfig = {
   requests_per_second: number;
   async_reports: 'auto' | 'off';
   async_requests_per_second: number;
+  async_task_timeout_minutes: number;
   max_concurrency: number;
   request_timeout_seconds: number;
   max_retries: number;
@@ -109,6 +114,8 @@ function normalise(raw: RawConfig): SourceConfig {
     requestsPerSecond: raw.requests_per_second,
     asyncReports: raw.async_reports,
     asyncRequestsPerSecond: raw.async_requests_per_second,
+    asyncPollMs: Math.max(250, Math.round(1000 / raw.async_requests_per_second)),
+    asyncMaxWaitMs: raw.async_task_timeout_minutes * 60_000,
     maxConcurrency: raw.max_concurrency,
     requestTimeoutMs: raw.request_timeout_seconds * 1000,
     maxRetries: raw.max_retries,

@@ -2,6 +2,7 @@ import type { RecordData } from '../protocol/types.ts';
 import { type AdvertiserInfo, timeZoneOf } from '../tiktok/advertisers.ts';
 import type { PageInfo, Params } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
+import { runReportTask } from '../tiktok/report-tasks.ts';
 import type { ReadContext } from './context.ts';
 import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
 import type { ReportStream } from './definitions.ts';
@@ -15,6 +16,10 @@ export const MAX_WINDOW_DAYS = { day: 30, hour: 1 } as const;
 export const PAGE_SIZE = 1000;
 /** Pages requested ahead of the one being emitted, within one window. */
 const PAGE_LOOKAHEAD = 2;
+/** A remainder that would cost this many synchronous requests goes to report tasks instead (when allowed). */
+export const ASYNC_MIN_REQUESTS = 40;
+/** The span one report task covers. */
+const TASK_MAX_DAYS = 365;
 
 interface ReportPage {
   list?: ReportRow[];
@@ -55,7 +60,13 @@ export async function* readReport(
   if (start > end) return;
 
   const planner = new WindowPlanner(start, end, MAX_WINDOW_DAYS[stream.granularity], PAGE_SIZE);
+  let asyncTried = false;
   while (!planner.done) {
+    if (!asyncTried && planner.rowsPerDay !== undefined && worthATask(ctx, planner, stream)) {
+      asyncTried = true;
+      yield* readByTasks(ctx, stream, advertiserId, base, planner);
+      continue;
+    }
     const window = planner.next();
     const params = { ...base, start_date: window.start, end_date: window.end };
     let total: number;
@@ -70,6 +81,77 @@ export async function* readReport(
     planner.completed(window, total);
     yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` } };
   }
+}
+
+/** Synchronous requests a remainder would still cost, from the density learned so far. */
+function syncRequestsLeft(planner: WindowPlanner, stream: ReportStream): number {
+  const days = planner.remainingDays;
+  const rows = (planner.rowsPerDay ?? 0) * days;
+  return Math.max(Math.ceil(rows / PAGE_SIZE), Math.ceil(days / MAX_WINDOW_DAYS[stream.granularity as 'day' | 'hour']));
+}
+
+function worthATask(ctx: ReadContext, planner: WindowPlanner, stream: ReportStream): boolean {
+  return ctx.config.asyncReports === 'auto' && syncRequestsLeft(planner, stream) >= ASYNC_MIN_REQUESTS;
+}
+
+/**
+ * The rest of a large backfill through asynchronous report tasks (one per TASK_MAX_DAYS), which spend their own
+ * budget and return everything in one CSV. A task that fails or stalls hands its span back to synchronous reads.
+ */
+async function* readByTasks(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  base: Params,
+  planner: WindowPlanner,
+): AsyncGenerator<Batch> {
+  const advertiserIdJson = JSON.rawJSON(advertiserId);
+  while (!planner.done) {
+    const window = planner.nextOf(TASK_MAX_DAYS);
+    let rows: AsyncIterable<Record<string, string>>;
+    try {
+      rows = await runReportTask(ctx.client, advertiserId, { ...base, start_date: window.start, end_date: window.end }, {
+        pollMs: ctx.config.asyncPollMs,
+        maxWaitMs: ctx.config.asyncMaxWaitMs,
+      });
+    } catch (error) {
+      if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') throw error;
+      ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${window.start}..${window.end} failed (${error.message}); reading it synchronously.`);
+      return;
+    }
+    let count = 0;
+    let records: RecordData[] = [];
+    for await (const row of rows) {
+      count++;
+      try {
+        records.push(reportRecord(csvReportRow(row, stream), stream, advertiserIdJson));
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        ctx.summary.unparsedRows++;
+        ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${window.start}..${window.end}: a row could not be read (${error.message}); not emitted.`);
+      }
+      if (records.length >= PAGE_SIZE) {
+        yield { records };
+        records = [];
+      }
+    }
+    if (records.length > 0) yield { records };
+    planner.completed(window, count);
+    yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` } };
+  }
+}
+
+/** A CSV row (header = dimension and metric names) in the shape of a synchronous report row. */
+function csvReportRow(row: Record<string, string>, stream: ReportStream): ReportRow {
+  const dimensions: Record<string, unknown> = {};
+  const metrics: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (name === stream.idDimension || name === stream.timeDimension) dimensions[name] = value;
+    else metrics[name] = value;
+  }
+  const time = stream.timeDimension ? dimensions[stream.timeDimension] : undefined;
+  if (typeof time === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(time)) dimensions[stream.timeDimension as string] = `${time} 00:00:00`;
+  return { dimensions, metrics };
 }
 
 async function* readWindow(

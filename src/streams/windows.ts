@@ -52,6 +52,12 @@ export class WindowPlanner {
     return { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
   }
 
+  /** A window of up to `days` days, whatever the page arithmetic says (report tasks have no pages). */
+  nextOf(days: number): DateWindow {
+    const end = minDate(addDays(this.cursor, days - 1), this.end);
+    return { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
+  }
+
   /** The window was read whole: move on and learn from it. */
   completed(window: DateWindow, totalRows: number): void {
     this.density = totalRows / window.days;

@@ -1,0 +1,194 @@
+// Parsing and validating a report request (sync GET params or async task JSON body) into a ReportQuery.
+// The rules are TikTok's documented ones; each failure is a 40002 naming the parameter.
+
+import { formatDay, parseDay } from '../data/calendar.ts';
+import type { Advertiser } from '../data/model.ts';
+import { paramError } from '../http/api-error.ts';
+import type { Params } from '../http/params.ts';
+import { BREAKDOWNS, DATA_LEVELS, ID_DIMENSION, ID_DIMENSIONS, MAX_DIMENSIONS, TIME_DIMENSIONS, type Level } from './levels.ts';
+import { DEFAULT_METRICS, METRICS, type MetricDef } from './metrics.ts';
+
+export type StatusFilter = 'NOT_DELETE' | 'ALL' | 'DELETE';
+
+export interface ReportQuery {
+  advertiser: Advertiser;
+  reportType: 'BASIC' | 'AUDIENCE';
+  level: Level;
+  dimensions: readonly string[];
+  time: 'NONE' | 'DAY' | 'HOUR';
+  breakdowns: readonly string[];
+  metrics: readonly MetricDef[];
+  lifetime: boolean;
+  /** Inclusive local days; unset with lifetime. */
+  startDay: number;
+  endDay: number;
+  campaignIds: ReadonlySet<string> | undefined;
+  adgroupIds: ReadonlySet<string> | undefined;
+  adIds: ReadonlySet<string> | undefined;
+  campaignStatus: StatusFilter;
+  adgroupStatus: StatusFilter;
+  adStatus: StatusFilter;
+  orderField: MetricDef | undefined;
+  orderType: 'ASC' | 'DESC';
+  /** A canonical text of everything that shapes the rows (cache key). */
+  key: string;
+}
+
+export interface QueryRules {
+  /** Async tasks: no 30-day/1-day window rules, only the emulator's one-year cap. */
+  async: boolean;
+}
+
+const MAX_SPAN = { DAY: 30, HOUR: 1, NONE: 365 } as const;
+
+export function parseReportQuery(params: Params, advertiser: Advertiser, rules: QueryRules): ReportQuery {
+  const reportType = params.string('report_type');
+  if (reportType === undefined || reportType === '') throw paramError('report_type: Missing data for required field.');
+  if (reportType !== 'BASIC' && reportType !== 'AUDIENCE') {
+    throw paramError(`report_type: ${reportType} is not supported by this API (supported: BASIC, AUDIENCE).`);
+  }
+  const serviceType = params.string('service_type') ?? 'AUCTION';
+  if (serviceType !== 'AUCTION') throw paramError(`service_type: Must be one of: AUCTION (got ${serviceType}).`);
+
+  const dataLevel = params.string('data_level');
+  if (dataLevel === undefined || dataLevel === '') throw paramError('data_level: Missing data for required field.');
+  const level = DATA_LEVELS[dataLevel];
+  if (level === undefined) throw paramError(`data_level: Must be one of: ${Object.keys(DATA_LEVELS).join(', ')}.`);
+
+  const dimensions = params.stringArray('dimensions');
+  if (dimensions === undefined || dimensions.length === 0) throw paramError('dimensions: Missing data for required field.');
+  if (dimensions.length > MAX_DIMENSIONS) throw paramError(`dimensions: At most ${MAX_DIMENSIONS} dimensions are allowed.`);
+  if (new Set(dimensions).size !== dimensions.length) throw paramError('dimensions: Duplicate dimensions are not allowed.');
+  const ids = dimensions.filter((d) => ID_DIMENSIONS.has(d));
+  const times = dimensions.filter((d) => TIME_DIMENSIONS.has(d));
+  const breakdowns = dimensions.filter((d) => !ID_DIMENSIONS.has(d) && !TIME_DIMENSIONS.has(d));
+  const wanted = ID_DIMENSION[level];
+  if (ids.length !== 1 || ids[0] !== wanted) {
+    throw paramError(`dimensions: data_level ${dataLevel} requires exactly one ID dimension, ${wanted} (got ${ids.length === 0 ? 'none' : ids.join(', ')}).`);
+  }
+  if (times.length > 1) throw paramError('dimensions: At most one time dimension (stat_time_day or stat_time_hour) is allowed.');
+  for (const b of breakdowns) {
+    if (BREAKDOWNS[b] === undefined) throw paramError(`dimensions: Invalid dimension ${b}.`);
+    if (reportType === 'BASIC') throw paramError(`dimensions: ${b} is only supported in AUDIENCE reports.`);
+  }
+  const time = times[0] === 'stat_time_day' ? 'DAY' : times[0] === 'stat_time_hour' ? 'HOUR' : 'NONE';
+
+  const metricNames = params.stringArray('metrics') ?? [...DEFAULT_METRICS];
+  if (metricNames.length === 0) throw paramError('metrics: Length must be at least 1.');
+  const metrics: MetricDef[] = [];
+  for (const name of metricNames) {
+    const metric = METRICS.get(name);
+    if (metric === undefined) throw paramError(`metrics: Invalid metric: ${name}.`);
+    if (metric.levels !== undefined && !metric.levels.has(level)) {
+      throw paramError(`metrics: ${name} is not supported when data_level is ${dataLevel}.`);
+    }
+    if (metric.uniqueUsers && time === 'HOUR') throw paramError(`metrics: ${name} is not supported with stat_time_hour.`);
+    if (metric.uniqueUsers && reportType === 'AUDIENCE') throw paramError(`metrics: ${name} is not supported in AUDIENCE reports.`);
+    metrics.push(metric);
+  }
+
+  const lifetime = params.boolean('query_lifetime', false);
+  let startDay = 0;
+  let endDay = 0;
+  if (lifetime) {
+    if (time !== 'NONE') throw paramError('dimensions: Breakdown by time is not supported when query_lifetime is true.');
+    if (reportType === 'AUDIENCE') throw paramError('query_lifetime: AUDIENCE reports do not support lifetime metrics.');
+  } else {
+    startDay = dayParam(params, 'start_date');
+    endDay = dayParam(params, 'end_date');
+    if (startDay > endDay) throw paramError('start_date: start_date must be earlier than or equal to end_date.');
+    const span = endDay - startDay + 1;
+    const max = rules.async ? 365 : MAX_SPAN[time];
+    if (span > max) {
+      const what = rules.async ? 'an asynchronous report' : time === 'DAY' ? 'stat_time_day' : time === 'HOUR' ? 'stat_time_hour' : 'no time dimension';
+      throw paramError(`end_date: The query time range cannot exceed ${max} day${max === 1 ? '' : 's'} with ${what} (got ${span}).`);
+    }
+  }
+
+  const filters = parseFiltering(params, level);
+  const orderName = params.string('order_field');
+  let orderField: MetricDef | undefined;
+  if (orderName !== undefined && orderName !== '') {
+    orderField = metrics.find((m) => m.name === orderName);
+    if (orderField === undefined || orderField.attribute) throw paramError(`order_field: ${orderName} must be one of the requested non-attribute metrics.`);
+  }
+  const orderTypeText = params.string('order_type') ?? 'DESC';
+  if (orderTypeText !== 'ASC' && orderTypeText !== 'DESC') throw paramError('order_type: Must be one of: ASC, DESC.');
+
+  const query: Omit<ReportQuery, 'key'> = {
+    advertiser, reportType, level, dimensions, time, breakdowns, metrics, lifetime, startDay, endDay,
+    ...filters, orderField, orderType: orderTypeText,
+  };
+  return { ...query, key: queryKey(query) };
+}
+
+function dayParam(params: Params, name: string): number {
+  const text = params.string(name);
+  if (text === undefined || text === '') throw paramError(`${name}: Missing data for required field.`);
+  const day = parseDay(text);
+  if (day === undefined) throw paramError(`${name}: Not a valid date, expected YYYY-MM-DD (got ${text}).`);
+  return day;
+}
+
+type Filters = Pick<ReportQuery, 'campaignIds' | 'adgroupIds' | 'adIds' | 'campaignStatus' | 'adgroupStatus' | 'adStatus'>;
+
+const ID_FILTERS = { campaign_ids: 'campaignIds', adgroup_ids: 'adgroupIds', ad_ids: 'adIds' } as const;
+const STATUS_FILTERS = { campaign_status: 'campaignStatus', adgroup_status: 'adgroupStatus', ad_status: 'adStatus' } as const;
+const STATUS_VALUES: Readonly<Record<string, StatusFilter>> = { STATUS_ALL: 'ALL', STATUS_NOT_DELETE: 'NOT_DELETE', STATUS_DELETE: 'DELETE' };
+
+/**
+ * `filtering` is a list of {field_name, filter_type, filter_value}. Like TikTok, each level hides deleted
+ * objects unless its status filter says STATUS_ALL (the advertiser level always counts everything).
+ */
+function parseFiltering(params: Params, level: Level): Filters {
+  const filters: Filters = {
+    campaignIds: undefined, adgroupIds: undefined, adIds: undefined,
+    campaignStatus: level === 'CAMPAIGN' ? 'NOT_DELETE' : 'ALL',
+    adgroupStatus: level === 'ADGROUP' ? 'NOT_DELETE' : 'ALL',
+    adStatus: level === 'AD' ? 'NOT_DELETE' : 'ALL',
+  };
+  const raw = params.json('filtering');
+  if (raw === undefined || raw === null) return filters;
+  if (!Array.isArray(raw)) throw paramError('filtering: Not a valid list of filter objects ({field_name, filter_type, filter_value}).');
+  for (const item of raw) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw paramError('filtering: Each filter must be an object.');
+    const entry = item as Record<string, unknown>;
+    const field = entry.field_name;
+    const type = entry.filter_type;
+    const value = entry.filter_value;
+    if (typeof field !== 'string' || typeof type !== 'string' || typeof value !== 'string') {
+      throw paramError('filtering: field_name, filter_type and filter_value are required strings.');
+    }
+    if (type !== 'IN') throw paramError(`filtering: filter_type ${type} is not supported for ${field} (use IN).`);
+    let list: unknown;
+    try {
+      list = JSON.parse(value);
+    } catch {
+      throw paramError(`filtering: filter_value of ${field} must be a JSON array string.`);
+    }
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' || typeof x === 'number')) {
+      throw paramError(`filtering: filter_value of ${field} must be a JSON array string.`);
+    }
+    const values = list.map(String);
+    if (field in ID_FILTERS) {
+      if (values.length > 100) throw paramError(`filtering: ${field} accepts at most 100 IDs.`);
+      filters[ID_FILTERS[field as keyof typeof ID_FILTERS]] = new Set(values);
+    } else if (field in STATUS_FILTERS) {
+      const status = values.length === 1 ? STATUS_VALUES[values[0]!] : undefined;
+      if (status === undefined) throw paramError(`filtering: ${field} must be one of STATUS_ALL, STATUS_NOT_DELETE, STATUS_DELETE.`);
+      filters[STATUS_FILTERS[field as keyof typeof STATUS_FILTERS]] = status;
+    } else {
+      throw paramError(`filtering: Unsupported field_name ${field}.`);
+    }
+  }
+  return filters;
+}
+
+function queryKey(q: Omit<ReportQuery, 'key'>): string {
+  const set = (s: ReadonlySet<string> | undefined) => (s === undefined ? null : [...s].sort());
+  return JSON.stringify([
+    q.advertiser.id, q.reportType, q.level, q.dimensions, q.metrics.map((m) => m.name), q.lifetime,
+    q.lifetime ? null : [formatDay(q.startDay), formatDay(q.endDay)], set(q.campaignIds), set(q.adgroupIds), set(q.adIds),
+    q.campaignStatus, q.adgroupStatus, q.adStatus, q.orderField?.name ?? null, q.orderType,
+  ]);
+}
