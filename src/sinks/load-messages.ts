@@ -1,9 +1,8 @@
-// The engine-independent half of loading: batches records per stream, turns each STATE into a commit, and
-// hands the STATE back only after that commit. Memory holds at most one batch per stream; everything else is
-// staged in the warehouse.
+// The engine-independent half of loading: routes records to the sink's staging, turns each STATE into a
+// commit, and hands the STATE back only after that commit. Batching is the engine's business (by size).
 
 import { systemError } from '../errors.ts';
-import type { AirbyteMessage, AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../protocol/types.ts';
+import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../protocol/types.ts';
 import { sinkStreamsOf, type Sink, type SinkStream, type StreamCommit } from './sink.ts';
 
 /** Key under which a LEGACY (whole-connection) state is stored; no stream can have an empty name. */
@@ -30,30 +29,32 @@ export function newLoadProgress(): LoadProgress {
 }
 
 export interface LoadOptions {
-  /** Records gathered per stream before they are staged (one COPY each). */
-  batchRows?: number;
-  /** Records held across all streams before every batch is staged, whatever its size. */
-  maxBufferedRows?: number;
   progress?: LoadProgress;
 }
 
 interface StreamTrack {
   stream: SinkStream;
   counts: StreamProgress;
-  batch: AirbyteRecordMessage[];
-  /** Records staged (written) since the last commit. */
+  /** Records staged since the last commit. */
   staged: number;
-  /** Overwrite only: the STATE messages waiting for the swap at the stream's end. */
+  /** Overwrite only: the STATE messages waiting for the replacement at the stream's end. */
   held: AirbyteStateMessage[];
   /** Overwrite only: the table was already replaced. */
   replaced: boolean;
 }
 
+const acknowledge = (state: AirbyteStateMessage, recordCount: number): AirbyteMessage => ({
+  type: 'STATE',
+  state: { ...state, destinationStats: { ...state.destinationStats, recordCount } },
+});
+
 /**
  * Loads a message stream into a sink. Yields every STATE after the rows it covers are committed (with
- * `destinationStats.recordCount`), and passes LOG and TRACE messages through. Rows not covered by a STATE are
- * committed at a clean end of the stream, except for streams that reported a failure. If the message stream
- * throws, nothing after the last commit is kept; the caller closes the sink.
+ * `destinationStats.recordCount`), and passes LOG and TRACE messages through. An overwrite stream's table is
+ * replaced when the stream completes (STREAM_STATUS COMPLETE, or a clean end of the messages), and its STATEs
+ * are acknowledged then. Rows not covered by a STATE are committed at a clean end, except for streams that
+ * reported a failure. If the message stream throws, nothing after the last commit is kept; the caller closes
+ * the sink.
  */
 export async function* loadMessages(
   sink: Sink,
@@ -61,52 +62,38 @@ export async function* loadMessages(
   messages: AsyncIterable<AirbyteMessage>,
   options: LoadOptions = {},
 ): AsyncGenerator<AirbyteMessage> {
-  const batchRows = options.batchRows ?? 5_000;
-  const maxBufferedRows = options.maxBufferedRows ?? 20_000;
   const progress = options.progress ?? newLoadProgress();
   const streams = sinkStreamsOf(catalog);
   await sink.prepare(streams);
-
   const tracks = new Map<string, StreamTrack>();
   for (const stream of streams) {
     const counts = progress.streams.get(stream.name) ?? { received: 0, committed: 0 };
     progress.streams.set(stream.name, counts);
-    tracks.set(stream.name, { stream, counts, batch: [], staged: 0, held: [], replaced: false });
+    tracks.set(stream.name, { stream, counts, staged: 0, held: [], replaced: false });
   }
-  let buffered = 0;
 
-  const stage = async (track: StreamTrack): Promise<void> => {
-    if (track.batch.length === 0) return;
-    const batch = track.batch;
-    // The sink may still read the old array after write() returns; never reuse it.
-    track.batch = [];
-    buffered -= batch.length;
-    track.staged += batch.length;
-    await sink.write(track.stream.name, batch);
-  };
-  const stageAll = async (): Promise<void> => {
-    for (const track of tracks.values()) await stage(track);
-  };
-  const committed = (track: StreamTrack): number => {
-    const count = track.staged;
-    track.counts.committed += count;
-    track.staged = 0;
-    return count;
-  };
-  const acknowledge = (state: AirbyteStateMessage, recordCount: number): AirbyteMessage => ({
-    type: 'STATE',
-    state: { ...state, destinationStats: { ...state.destinationStats, recordCount } },
+  /** Commits, then yields the acknowledgements of the states it made durable. */
+  async function* commit(commits: StreamCommit[], states: Map<string, AirbyteStateMessage[]>): AsyncGenerator<AirbyteMessage> {
+    if (commits.length === 0) return;
+    await sink.commit(commits);
+    for (const { stream, replace } of commits) {
+      const track = tracks.get(stream);
+      const count = track?.staged ?? 0;
+      if (track !== undefined) {
+        track.counts.committed += count;
+        track.staged = 0;
+        if (replace) track.replaced = true;
+      }
+      for (const state of states.get(stream) ?? []) yield acknowledge(state, count);
+    }
+  }
+
+  /** The commit that replaces an overwrite stream's table, carrying the last state it held (or none). */
+  const replacement = (track: StreamTrack): StreamCommit => ({
+    stream: track.stream.name,
+    state: track.held.at(-1)?.stream?.stream_state ?? null,
+    replace: true,
   });
-  /** Overwrite at the stream's end: the staged rows replace the table, with the last state seen (or none). */
-  const replace = async function* (track: StreamTrack): AsyncGenerator<AirbyteMessage> {
-    await stage(track);
-    const last = track.held.at(-1);
-    await sink.commit([{ stream: track.stream.name, state: last?.stream?.stream_state ?? null, replace: true }]);
-    track.replaced = true;
-    const count = committed(track);
-    for (const state of track.held) yield acknowledge(state, count);
-    track.held = [];
-  };
 
   for await (const message of messages) {
     switch (message.type) {
@@ -115,11 +102,10 @@ export async function* loadMessages(
         if (track === undefined) {
           throw systemError(`Received a record for stream "${message.record.stream}", which is not in the configured catalog.`);
         }
-        track.batch.push(message.record);
         track.counts.received++;
-        buffered++;
-        if (track.batch.length >= batchRows) await stage(track);
-        else if (buffered >= maxBufferedRows) await stageAll();
+        track.staged++;
+        const pending = sink.stage(track.stream.name, message.record);
+        if (pending !== undefined) await pending;
         break;
       }
       case 'STATE': {
@@ -128,32 +114,20 @@ export async function* loadMessages(
           const name = state.stream?.stream_descriptor.name;
           if (name === undefined) throw systemError('Received a STREAM state without stream_descriptor.name.');
           const track = tracks.get(name);
-          if (track === undefined) {
-            // A state for a stream this sync does not load: store it so the source sees it again, nothing else.
-            await sink.commit([{ stream: name, state: state.stream?.stream_state ?? {}, replace: false }]);
-            yield acknowledge(state, 0);
-          } else if (track.stream.disposition === 'overwrite' && !track.replaced) {
+          if (track !== undefined && track.stream.disposition === 'overwrite' && !track.replaced) {
             // The old table stays whole until the stream ends; so does the state that describes it.
             track.held.push(state);
           } else {
-            await stage(track);
-            await sink.commit([{ stream: name, state: state.stream?.stream_state ?? {}, replace: false }]);
-            yield acknowledge(state, committed(track));
+            // (A state for a stream this sync does not load is stored all the same, for the source's sake.)
+            yield* commit([{ stream: name, state: state.stream?.stream_state ?? {}, replace: false }], new Map([[name, [state]]]));
           }
         } else if (state.type === 'LEGACY' || state.type === undefined) {
-          await stageAll();
-          const commits: StreamCommit[] = [];
-          let count = 0;
-          for (const track of tracks.values()) {
-            if (track.stream.disposition === 'overwrite' && !track.replaced) continue;
-            if (track.staged > 0) commits.push({ stream: track.stream.name, state: undefined, replace: false });
-          }
+          const commits: StreamCommit[] = [...tracks.values()]
+            .filter((track) => track.staged > 0 && !(track.stream.disposition === 'overwrite' && !track.replaced))
+            .map((track) => ({ stream: track.stream.name, state: undefined, replace: false }));
           commits.push({ stream: LEGACY_STATE_KEY, state: state.data ?? {}, replace: false });
-          await sink.commit(commits);
-          for (const commit of commits) {
-            const track = tracks.get(commit.stream);
-            if (track !== undefined) count += committed(track);
-          }
+          const count = commits.reduce((sum, c) => sum + (tracks.get(c.stream)?.staged ?? 0), 0);
+          yield* commit(commits, new Map());
           yield acknowledge(state, count);
         } else {
           throw systemError(`Received a ${String(state.type)} state; this destination stores STREAM (and LEGACY) states only.`);
@@ -167,14 +141,11 @@ export async function* loadMessages(
           const track = tracks.get(name);
           if (trace.stream_status.status === 'INCOMPLETE') progress.failedStreams.add(name);
           else if (trace.stream_status.status === 'COMPLETE' && track !== undefined && !progress.failedStreams.has(name)) {
-            if (track.stream.disposition === 'overwrite') {
-              if (!track.replaced) yield* replace(track);
-            } else {
-              await stage(track);
-              if (track.staged > 0) {
-                await sink.commit([{ stream: name, state: undefined, replace: false }]);
-                committed(track);
-              }
+            if (track.stream.disposition === 'overwrite' && !track.replaced) {
+              yield* commit([replacement(track)], new Map([[name, track.held]]));
+              track.held = [];
+            } else if (track.staged > 0) {
+              yield* commit([{ stream: name, state: undefined, replace: false }], new Map());
             }
           }
         } else if (trace.type === 'ERROR') {
@@ -195,26 +166,18 @@ export async function* loadMessages(
   }
 
   if (progress.failed) return;
+  // A clean end: what is left is committed, overwrite streams that did not say COMPLETE are replaced now.
   const commits: StreamCommit[] = [];
-  const replaced: StreamTrack[] = [];
+  const held = new Map<string, AirbyteStateMessage[]>();
   for (const track of tracks.values()) {
     if (progress.failedStreams.has(track.stream.name)) continue;
-    await stage(track);
     if (track.stream.disposition === 'overwrite' && !track.replaced) {
-      commits.push({ stream: track.stream.name, state: track.held.at(-1)?.stream?.stream_state ?? null, replace: true });
-      replaced.push(track);
+      commits.push(replacement(track));
+      held.set(track.stream.name, track.held);
     } else if (track.staged > 0) {
       commits.push({ stream: track.stream.name, state: undefined, replace: false });
     }
   }
-  if (commits.length === 0) return;
-  await sink.commit(commits);
-  for (const commit of commits) {
-    const track = tracks.get(commit.stream);
-    if (track !== undefined) {
-      const count = committed(track);
-      track.replaced = commit.replace || track.replaced;
-      for (const state of replaced.includes(track) ? track.held : []) yield acknowledge(state, count);
-    }
-  }
+  yield* commit(commits, held);
+  await sink.finish();
 }

@@ -55,13 +55,19 @@ export interface Sink {
   /** The state stored by earlier syncs. */
   readState(): Promise<StoredState>;
   /**
-   * Stages records of one stream. Staged rows are invisible to readers and lost if the process dies; they
-   * become table rows only through `commit`. May return before the engine has finished with the batch; a
-   * failure then surfaces from the next call.
+   * Stages one record. Staged rows are invisible to readers and lost if the process dies; they become table
+   * rows only through `commit`. The engine encodes the record at once and sends staged rows in batches of
+   * its choosing (by size), so memory stays flat; it returns a promise only when the caller must wait for a
+   * batch to be taken, and undefined otherwise (a promise per record would cost more than the record).
    */
-  write(stream: string, records: readonly AirbyteRecordMessage[]): Promise<void>;
+  stage(stream: string, record: AirbyteRecordMessage): Promise<void> | undefined;
   /** In one transaction: the staged rows of these streams become table rows and their states are stored. */
   commit(commits: readonly StreamCommit[]): Promise<void>;
+  /**
+   * Called once the message stream has ended cleanly and the last commit is done: the engine finishes work it
+   * deferred (Postgres builds the key index of a table it filled in bulk).
+   */
+  finish(): Promise<void>;
   /** Releases the connection; anything staged and not committed is dropped. */
   close(): Promise<void>;
 }

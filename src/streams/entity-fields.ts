@@ -9,7 +9,7 @@ export const ADVERTISER_FIELDS: FieldTable = {
   cellphone_number: 'str', telephone_number: 'str', address: 'str', industry: 'str', language: 'str',
   license_no: 'str', license_url: 'str', license_city: 'str', license_province: 'str', promotion_area: 'str',
   promotion_center_city: 'str', promotion_center_province: 'str', contacter: 'str', description: 'str',
-  rejection_reason: 'str', brand: 'str', owner_bc_id: 'id',
+  rejection_reason: 'str', brand: 'str', owner_bc_id: 'id', advertiser_account_type: 'str',
 };
 
 export const ADVERTISER_ID_FIELDS: FieldTable = { advertiser_id: 'id', advertiser_name: 'str' };
@@ -22,7 +22,8 @@ export const CAMPAIGN_FIELDS: FieldTable = {
   roas_bid: 'num', deep_bid_type: 'str', rf_campaign_type: 'str', budget_optimize_on: 'bool',
   bid_type: 'str', optimization_goal: 'str', split_test_variable: 'str', campaign_app_profile_page_state: 'str',
   campaign_product_source: 'str', rta_id: 'str', rta_bid_enabled: 'bool', rta_product_selection_enabled: 'bool',
-  postback_window_mode: 'str', create_time: 'ts', modify_time: 'ts',
+  postback_window_mode: 'str', disable_skan_campaign: 'bool', po_number: 'str', virtual_objective_type: 'str',
+  create_time: 'ts', modify_time: 'ts',
 };
 
 export const AD_GROUP_FIELDS: FieldTable = {
@@ -44,8 +45,12 @@ export const AD_GROUP_FIELDS: FieldTable = {
   category_exclusion_ids: 'str[]', inventory_filter_enabled: 'bool', creative_material_mode: 'str',
   shopping_ads_type: 'str', product_source: 'str', catalog_id: 'str', scheduled_budget: 'num',
   statistic_type: 'str', attribution_event_count: 'str', click_attribution_window: 'str',
-  view_attribution_window: 'str', skip_learning_phase: 'bool', split_test_adgroup_ids: 'str[]',
+  view_attribution_window: 'str', skip_learning_phase: 'int', split_test_adgroup_ids: 'str[]',
   targeting_expansion: 'obj', included_custom_actions: 'obj[]', excluded_custom_actions: 'obj[]',
+  schedule_infos: 'obj[]', bid_display_mode: 'str', conversion_window: 'str', category_id: 'str', keywords: 'str[]',
+  next_day_retention: 'num', ios14_quota_type: 'str', brand_safety_partner: 'str',
+  adgroup_app_profile_page_state: 'str', feed_type: 'str', delivery_mode: 'str', purchased_reach: 'int',
+  purchased_impression: 'int', rf_purchased_type: 'str', rf_estimated_cpr: 'num', rf_estimated_frequency: 'num',
   create_time: 'ts', modify_time: 'ts',
 };
 
@@ -61,5 +66,6 @@ export const AD_FIELDS: FieldTable = {
   tracking_app_id: 'str', tracking_offline_event_set_ids: 'str[]', vast_moat_enabled: 'bool',
   playable_url: 'str', page_id: 'id', deeplink: 'str', deeplink_type: 'str', fallback_type: 'str',
   app_name: 'str', optimization_event: 'str', brand_safety_postbid_partner: 'str', brand_safety_vast_url: 'str',
+  avatar_icon_web_uri: 'str', viewability_postbid_partner: 'str', viewability_vast_url: 'str',
   create_time: 'ts', modify_time: 'ts',
 };

@@ -45,6 +45,10 @@ export async function* readReport(
     data_level: stream.dataLevel,
     dimensions: stream.timeDimension ? [stream.idDimension, stream.timeDimension] : [stream.idDimension],
     metrics: stream.metrics,
+    // Each level leaves out its deleted objects unless asked; the advertiser level always counts everything.
+    ...(ctx.config.includeDeleted && stream.level !== 'advertiser'
+      ? { filtering: [{ field_name: `${stream.level}_status`, filter_type: 'IN', filter_value: '["STATUS_ALL"]' }] }
+      : {}),
   };
   if (stream.granularity === 'lifetime') {
     yield* readWindow(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');

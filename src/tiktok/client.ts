@@ -222,6 +222,8 @@ interface Request {
 function networkCodeOf(error: unknown): string | undefined {
   const cause = error instanceof Error ? error.cause : undefined;
   if (cause && typeof cause === 'object' && 'code' in cause) return String(cause.code);
+  // fetch refuses ports browsers block (e.g. 9, 25) with a plain "bad port".
+  if (cause instanceof Error && /bad port/i.test(cause.message)) return 'ERR_BAD_PORT';
   if (error instanceof TypeError && /invalid url/i.test(error.message)) return 'ERR_INVALID_URL';
   return undefined;
 }

@@ -57,7 +57,7 @@ export function transportError(path: string, message: string, details: { httpSta
 }
 
 /** Errors that mean the configured host cannot be reached at all: the user's to fix. */
-const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const UNREACHABLE = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'ERR_BAD_PORT']);
 
 /** How an API failure that escaped retries reaches the user. */
 export function toConnectorError(error: TikTokApiError): ConnectorError {

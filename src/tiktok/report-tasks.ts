@@ -27,7 +27,8 @@ export async function runReportTask(
 ): Promise<AsyncIterable<Record<string, string>>> {
   const created = await client.post<{ task_id?: string | number }>(
     'report/task/create/',
-    { ...report, advertiser_id: advertiserId, output_format: 'CSV_STRING' },
+    // Raw field names as CSV headers, not translated titles (TikTok's default).
+    { ...report, advertiser_id: advertiserId, output_format: 'CSV_STRING', enable_report_title_translation: false },
     'task',
   );
   const taskId = String(created.task_id ?? '');

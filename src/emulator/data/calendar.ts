@@ -15,14 +15,23 @@ export function parseDay(text: string): number | undefined {
   return ms / DAY_MS;
 }
 
-/** Day number → "YYYY-MM-DD". */
+const dayTexts = new Map<number, string>();
+
+/** Day number → "YYYY-MM-DD" (memoised: report rows print the same few hundred days again and again). */
 export function formatDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayTexts.size < 100_000) dayTexts.set(day, text);
+  }
+  return text;
 }
+
+const HOURS = Array.from({ length: 24 }, (_, h) => ` ${h < 10 ? '0' : ''}${h}:00:00`);
 
 /** Day number (+ hour) → TikTok's stat_time format "YYYY-MM-DD HH:00:00". */
 export function formatStatTime(day: number, hour = 0): string {
-  return `${formatDay(day)} ${hour < 10 ? '0' : ''}${hour}:00:00`;
+  return formatDay(day) + HOURS[hour]!;
 }
 
 /** Epoch seconds → "YYYY-MM-DD HH:MM:SS" (UTC), the entity create_time/modify_time format. */
@@ -60,9 +69,4 @@ export function localClock(instant: Date, timeZone: string): LocalClock {
     else if (part.type === 'hour') hour = Number(part.value);
   }
   return { day: Date.UTC(year, month - 1, day) / DAY_MS, hour: hour % 24 };
-}
-
-/** Whole days from a day number's UTC midnight, in epoch seconds. */
-export function dayStartSeconds(day: number): number {
-  return day * 86_400;
 }

@@ -88,6 +88,7 @@ export const AD_TEXTS = [
   'Build faster. Ship sooner.',
   'Limited drop: 20% off, today only',
   'The app 2M runners swear by',
+  'Say "hello" to faster checkout, again',
 ];
 export const AGE_GROUPS = ['AGE_13_17', 'AGE_18_24', 'AGE_25_34', 'AGE_35_44', 'AGE_45_54', 'AGE_55_100'];
 export const LOCATION_IDS = ['6252001', '2017370', '3469034', '1814991', '2921044', '1861060'];

@@ -83,9 +83,9 @@ export class Params {
 
   /** A list of strings: a JSON array (text or body), or the parameter repeated in the query. */
   stringArray(name: string, maxLength = Infinity): string[] | undefined {
-    const raw = this.raw(name);
-    const value = Array.isArray(raw) && raw.every((x) => typeof x === 'string') && this.#query.getAll(name).length > 1
-      ? raw.flatMap((x) => (typeof x === 'string' && x.startsWith('[') ? asList(name, safeParse(name, x)) : [x]))
+    const repeated = this.#query.getAll(name);
+    const value = repeated.length > 1
+      ? repeated.flatMap((x) => (x.trimStart().startsWith('[') ? asList(name, safeParse(name, x)) ?? [] : [x]))
       : asList(name, this.json(name));
     if (value === undefined) return undefined;
     if (value.length > maxLength) throw paramError(`${name}: Length must be between 1 and ${maxLength}.`);

@@ -82,8 +82,8 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
     if (metric.levels !== undefined && !metric.levels.has(level)) {
       throw paramError(`metrics: ${name} is not supported when data_level is ${dataLevel}.`);
     }
-    if (metric.uniqueUsers && time === 'HOUR') throw paramError(`metrics: ${name} is not supported with stat_time_hour.`);
-    if (metric.uniqueUsers && reportType === 'AUDIENCE') throw paramError(`metrics: ${name} is not supported in AUDIENCE reports.`);
+    if (metric.notHourly && time === 'HOUR') throw paramError(`metrics: ${name} is not supported with stat_time_hour.`);
+    if (metric.notAudience && reportType === 'AUDIENCE') throw paramError(`metrics: ${name} is not supported in AUDIENCE reports.`);
     metrics.push(metric);
   }
 

@@ -1,5 +1,5 @@
 // The loading path: records → COPY text format → a staging table, streamed through pg-copy-streams with
-// backpressure. One COPY per batch, no per-row statements, and only one chunk of text in memory at a time.
+// backpressure. One COPY per batch of rows, never a statement per row.
 
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -27,8 +27,6 @@ export interface RowShape {
   syncId: number | undefined;
 }
 
-const CHUNK_CHARS = 512 * 1024;
-
 /** The column list of every COPY, in this order: staging sequence, Airbyte columns, data columns. */
 export const STAGE_SEQUENCE_COLUMN = '_ab_seq';
 
@@ -39,23 +37,31 @@ interface MetaChange {
 }
 
 /**
- * COPY text for a batch, in chunks of about 512 K characters. `sequence` numbers rows in arrival order, so
- * that among rows with the same key and cursor the last one received wins the merge.
+ * Encodes rows of one table as COPY text lines. Holds the parts that are the same for every row, and the
+ * last `emitted_at` converted, since a source stamps whole pages with one time.
  */
-export function* copyText(shape: RowShape, records: readonly AirbyteRecordMessage[], sequence: { next: number }): Generator<string> {
-  const columns = shape.columns;
-  const width = columns.length;
-  const generation = String(shape.generationId);
-  const syncIdPart = shape.syncId === undefined ? '' : `,"sync_id":${shape.syncId}`;
-  const cleanMeta = `{"changes":[]${syncIdPart}}`;
-  let lastEmittedAt = Number.NaN;
-  let extractedAt = '';
-  let chunk = '';
-  for (const record of records) {
+export class RowEncoder {
+  readonly #columns: readonly LoadedColumn[];
+  readonly #generation: string;
+  readonly #syncIdPart: string;
+  readonly #cleanMeta: string;
+  #lastEmittedAt = Number.NaN;
+  #extractedAt = '';
+
+  constructor(shape: RowShape) {
+    this.#columns = shape.columns;
+    this.#generation = String(shape.generationId);
+    this.#syncIdPart = shape.syncId === undefined ? '' : `,"sync_id":${shape.syncId}`;
+    this.#cleanMeta = `{"changes":[]${this.#syncIdPart}}`;
+  }
+
+  /** One line, newline included. `sequence` numbers rows in arrival order: among equals, the last received wins. */
+  encode(record: AirbyteRecordMessage, sequence: number): string {
     const data = record.data;
+    const columns = this.#columns;
     let fields = '';
     let changes: MetaChange[] | undefined;
-    for (let i = 0; i < width; i++) {
+    for (let i = 0; i < columns.length; i++) {
       const column = columns[i]!;
       const value = data[column.property];
       if (value === undefined || value === null) {
@@ -70,23 +76,18 @@ export function* copyText(shape: RowShape, records: readonly AirbyteRecordMessag
         fields += '\t' + encoded;
       }
     }
-    if (record.emitted_at !== lastEmittedAt) {
-      lastEmittedAt = record.emitted_at;
-      const date = new Date(lastEmittedAt);
-      extractedAt = Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
+    if (record.emitted_at !== this.#lastEmittedAt) {
+      this.#lastEmittedAt = record.emitted_at;
+      const date = new Date(record.emitted_at);
+      this.#extractedAt = Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
     }
-    const meta = changes === undefined ? cleanMeta : escapeCopyText(`{"changes":${JSON.stringify(changes)}${syncIdPart}}`);
-    chunk += `${sequence.next++}\t${randomUUID()}\t${extractedAt}\t${meta}\t${generation}${fields}\n`;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
+    const meta = changes === undefined ? this.#cleanMeta : escapeCopyText(`{"changes":${JSON.stringify(changes)}${this.#syncIdPart}}`);
+    return `${sequence}\t${randomUUID()}\t${this.#extractedAt}\t${meta}\t${this.#generation}${fields}\n`;
   }
-  if (chunk !== '') yield chunk;
 }
 
-/** Streams text into `COPY … FROM STDIN`; resolves when Postgres has taken every row. */
-export async function copyInto(client: pg.Client, statement: string, text: Iterable<string>): Promise<void> {
+/** Streams chunks of COPY text into `COPY … FROM STDIN`, with backpressure; resolves when Postgres has taken every row. */
+export async function copyInto(client: pg.Client, statement: string, chunks: readonly Buffer[]): Promise<void> {
   const stream = client.query(copyFrom(statement));
-  await pipeline(Readable.from(text, { objectMode: false, highWaterMark: 2 }), stream);
+  await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), stream);
 }

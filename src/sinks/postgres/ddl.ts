@@ -46,7 +46,7 @@ export async function createOrEvolveTable(db: SinkKysely, schema: string, layout
 
 /**
  * The unique index that ON CONFLICT merges on. Made once per key; if the table already holds duplicates
- * (it was appended to before), the older copies are removed first, as a merge would have done.
+ * (it was appended to before, or loaded in bulk), the older copies are removed first, as a merge would have.
  */
 export async function ensureKeyIndex(db: SinkKysely, schema: string, layout: TableLayout, nullsNotDistinct: boolean): Promise<void> {
   const wanted = keyIndexName(layout);
@@ -55,25 +55,41 @@ export async function ensureKeyIndex(db: SinkKysely, schema: string, layout: Tab
     if (name !== wanted) await sql`drop index ${sql.id(schema, name)}`.execute(db);
   }
   if (existing.includes(wanted)) return;
-  const keys = sql.join(layout.key.map((ref) => keyExpression(ref)));
-  if (!layout.create) {
-    const order = [
-      ...(layout.cursor ? [sql`${cursorExpression(layout.cursor)} desc nulls last`] : []),
-      sql`${sql.id('_airbyte_extracted_at')} desc nulls last`,
-    ];
-    await sql`
-      delete from ${sql.id(schema, layout.table)} where ctid in (
-        select ctid from (
-          select ctid, row_number() over (partition by ${keys} order by ${sql.join(order)}) as copy_number
-          from ${sql.id(schema, layout.table)}
-        ) numbered where copy_number > 1
-      )`.execute(db);
-  }
-  await sql`create unique index ${sql.id(wanted)} on ${sql.id(schema, layout.table)} (${keys})${nullsNotDistinct ? sql` nulls not distinct` : sql``}`.execute(db);
-  await sql`comment on index ${sql.id(schema, wanted)} is ${sql.lit(KEY_INDEX_COMMENT)}`.execute(db);
+  if (!layout.create) await removeDuplicates(db, schema, layout);
+  await createKeyIndex(db, schema, layout, nullsNotDistinct);
 }
 
-/** An append stream must be free to add duplicates: a key index left by an earlier merge would refuse them. */
+/** Keeps one row per key: the latest cursor, then the latest extraction. */
+export async function removeDuplicates(db: SinkKysely, schema: string, layout: TableLayout): Promise<void> {
+  const keys = sql.join(layout.key.map((ref) => keyExpression(ref)));
+  const order = [
+    ...(layout.cursor ? [sql`${cursorExpression(layout.cursor)} desc nulls last`] : []),
+    sql`${sql.id('_airbyte_extracted_at')} desc nulls last`,
+  ];
+  await sql`
+    delete from ${sql.id(schema, layout.table)} where ctid in (
+      select ctid from (
+        select ctid, row_number() over (partition by ${keys} order by ${sql.join(order)}) as copy_number
+        from ${sql.id(schema, layout.table)}
+      ) numbered where copy_number > 1
+    )`.execute(db);
+}
+
+/** The key index on a table known to hold one row per key. */
+export async function createKeyIndex(db: SinkKysely, schema: string, layout: TableLayout, nullsNotDistinct: boolean): Promise<void> {
+  const name = keyIndexName(layout);
+  const keys = sql.join(layout.key.map((ref) => keyExpression(ref)));
+  await sql`create unique index ${sql.id(name)} on ${sql.id(schema, layout.table)} (${keys})${nullsNotDistinct ? sql` nulls not distinct` : sql``}`.execute(db);
+  await sql`comment on index ${sql.id(schema, name)} is ${sql.lit(KEY_INDEX_COMMENT)}`.execute(db);
+}
+
+export async function isEmpty(db: SinkKysely, schema: string, layout: TableLayout): Promise<boolean> {
+  if (layout.create) return true;
+  const { rows } = await sql<{ empty: boolean }>`select not exists (select from ${sql.id(schema, layout.table)}) as empty`.execute(db);
+  return rows[0]?.empty ?? false;
+}
+
+/** Before appends (which may add duplicates) and bulk loads (faster without the index to maintain). */
 export async function dropKeyIndexes(db: SinkKysely, schema: string, layout: TableLayout): Promise<void> {
   if (layout.create) return;
   for (const name of await keyIndexesOf(db, schema, layout.table)) {

@@ -1,36 +1,46 @@
-// Staging → table, one statement per commit, in the commit's transaction:
-// - append_dedup: INSERT … SELECT DISTINCT ON (key) … ON CONFLICT (key) DO UPDATE, where within the batch
-//   the latest cursor, then the latest extraction, then the last row received wins, and against the table
-//   a row wins unless the stored one has a later cursor;
-// - append: INSERT … SELECT;
-// - overwrite: the table is emptied first (same transaction), then filled as above (deduplicated when the
-//   stream has a key, so the table stays ready for a later merge).
+// Staging → table, in the commit's transaction. Where a stream has a key, only the winners of the staged
+// rows are taken (DISTINCT ON (key): the latest cursor, then the last row received), and then:
+// - merge (append_dedup): INSERT … ON CONFLICT (key) DO UPDATE, where a row wins unless the stored one
+//   has a later cursor;
+// - insert (append, and append_dedup while a table first filled in bulk has no key index yet): INSERT;
+// - replace (overwrite at the stream's end): the table is emptied and filled, and its key index rebuilt in
+//   one piece afterwards, which is much cheaper than maintaining it row by row.
 
 import { sql, type RawBuilder } from 'kysely';
 import { STAGE_SEQUENCE_COLUMN } from './copy.ts';
 import type { SinkKysely } from './database.ts';
 import { cursorExpression, keyExpression } from './expressions.ts';
+import { createKeyIndex, dropKeyIndexes } from './ddl.ts';
 import type { TableLayout } from './layout.ts';
 
-export async function applyStage(db: SinkKysely, schema: string, layout: TableLayout, replace: boolean): Promise<void> {
+export type ApplyMode = 'merge' | 'insert' | 'replace';
+
+export async function applyStage(db: SinkKysely, schema: string, layout: TableLayout, mode: ApplyMode, nullsNotDistinct: boolean): Promise<void> {
   const target = sql.id(schema, layout.table);
   const stage = sql.id('pg_temp', layout.stage);
-  if (replace) await sql`truncate table ${target}`.execute(db);
+  if (mode === 'replace') {
+    await dropKeyIndexes(db, schema, { ...layout, create: false });
+    await sql`truncate table ${target}`.execute(db);
+  }
   const names = [...layout.airbyteColumns.map((column) => column.name), ...layout.columns.map((column) => column.name)];
   const columns = sql.join(names.map((name) => sql.id(name)));
   if (layout.key.length === 0) {
     await sql`insert into ${target} (${columns}) select ${columns} from ${stage}`.execute(db);
   } else {
     const keys = sql.join(layout.key.map((ref) => keyExpression(ref)));
+    const sequence = sql.id(STAGE_SEQUENCE_COLUMN);
     const order: RawBuilder<unknown>[] = [
       ...layout.key.map((ref) => keyExpression(ref)),
       ...(layout.cursor ? [sql`${cursorExpression(layout.cursor)} desc nulls last`] : []),
-      sql`${sql.id('_airbyte_extracted_at')} desc`,
-      sql`${sql.id(STAGE_SEQUENCE_COLUMN)} desc`,
+      sql`${sequence} desc`,
     ];
-    const select = sql`select distinct on (${keys}) ${columns} from ${stage} order by ${sql.join(order)}`;
-    if (replace || layout.stream.disposition === 'overwrite') {
+    // The winners are picked on narrow rows (key, cursor, sequence) and joined back, so the sort never
+    // carries the wide ones. Rows of one sync arrive in extraction order, so the sequence breaks ties.
+    const select = sql`select ${columns} from ${stage} where ${sequence} in (
+      select distinct on (${keys}) ${sequence} from ${stage} order by ${sql.join(order)})`;
+    if (mode !== 'merge') {
       await sql`insert into ${target} (${columns}) ${select}`.execute(db);
+      if (mode === 'replace') await createKeyIndex(db, schema, layout, nullsNotDistinct);
     } else {
       const updates = sql.join(names.map((name) => sql`${sql.id(name)} = excluded.${sql.id(name)}`));
       const newer = layout.cursor

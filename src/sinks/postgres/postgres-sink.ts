@@ -7,22 +7,38 @@ import { ConnectorError, systemError, transientError } from '../../errors.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../sink.ts';
 import { connectTo, type PostgresTarget } from './connection.ts';
-import { copyInto, copyText, STAGE_SEQUENCE_COLUMN } from './copy.ts';
+import { BufferPool, CopyBuffer } from './copy-buffer.ts';
+import { copyInto, RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
 import { kyselyOver, type SinkKysely } from './database.ts';
-import { createOrEvolveTable, createStage, dropKeyIndexes, ensureKeyIndex, ensureSchema } from './ddl.ts';
+import { createKeyIndex, createOrEvolveTable, createStage, dropKeyIndexes, ensureKeyIndex, ensureSchema, isEmpty, removeDuplicates } from './ddl.ts';
 import { postgresName } from './identifiers.ts';
 import { columnsOf, serverVersion } from './introspect.ts';
 import { planTable, type TableLayout } from './layout.ts';
-import { applyStage } from './merge.ts';
+import { applyStage, type ApplyMode } from './merge.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
 /** How long a second sync into the same schema waits for the first to finish before giving up. */
 const LOCK_WAIT = '30s';
+/** Bytes of COPY text per batch: large enough that a COPY's round trip does not matter, small enough to stay flat. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** Batches' worth of text held across all streams before the largest buffer is sent whatever its size. */
+const BUFFERED_BATCHES = 4;
+
+export interface PostgresSinkOptions {
+  /** Bytes of COPY text per batch (tests make it small to stage in many batches). */
+  batchBytes?: number;
+}
 
 interface StreamTable {
   layout: TableLayout;
+  encoder: RowEncoder;
   copyStatement: string;
+  /** Encoded rows not yet sent. */
+  pending: CopyBuffer;
+  /** Rows sent to the staging table (or on their way) since the last commit. */
   staged: number;
+  /** How commits apply staged rows (see merge.ts). */
+  mode: ApplyMode;
 }
 
 export class PostgresSink implements Sink {
@@ -30,12 +46,17 @@ export class PostgresSink implements Sink {
   readonly #client: pg.Client;
   readonly #db: SinkKysely;
   readonly #tables = new Map<string, StreamTable>();
-  readonly #sequence = { next: 1 };
+  readonly #batchBytes: number;
+  readonly #pool = new BufferPool();
+  #sequence = 1;
+  #bufferedBytes = 0;
   #inflight: Promise<void> | undefined;
   #closed = false;
+  #nullsNotDistinct = true;
 
-  constructor(target: PostgresTarget, client: pg.Client) {
+  constructor(target: PostgresTarget, client: pg.Client, options: PostgresSinkOptions = {}) {
     this.target = target;
+    this.#batchBytes = options.batchBytes ?? BATCH_BYTES;
     this.#client = client;
     this.#db = kyselyOver(client);
   }
@@ -49,19 +70,27 @@ export class PostgresSink implements Sink {
       const db = this.#db;
       await ensureSchema(db, this.schema, this.target.user);
       await ensureStateTable(db, this.schema);
-      const nullsNotDistinct = (await serverVersion(db)) >= 150000;
       const existing = await columnsOf(db, this.schema);
+      this.#nullsNotDistinct = (await serverVersion(db)) >= 150000;
       const layouts = streams.map((stream, index) => planTable(stream, index, existing.get(postgresName(stream.name))));
-      await db.transaction().execute(async (trx) => {
+      const modes = await db.transaction().execute(async (trx) => {
+        const modes: ApplyMode[] = [];
         for (const layout of layouts) {
           await createOrEvolveTable(trx, this.schema, layout);
-          if (layout.stream.disposition === 'append') await dropKeyIndexes(trx, this.schema, layout);
-          else if (layout.key.length > 0) await ensureKeyIndex(trx, this.schema, layout, nullsNotDistinct);
+          modes.push(await this.#prepareKey(trx, layout));
         }
+        return modes;
       });
-      for (const layout of layouts) {
+      for (const [index, layout] of layouts.entries()) {
         await createStage(db, layout);
-        this.#tables.set(layout.stream.name, { layout, copyStatement: this.#copyStatement(layout), staged: 0 });
+        this.#tables.set(layout.stream.name, {
+          layout,
+          encoder: new RowEncoder(layout),
+          copyStatement: this.#copyStatement(layout),
+          pending: new CopyBuffer(this.#pool),
+          staged: 0,
+          mode: modes[index] ?? 'merge',
+        });
       }
     });
   }
@@ -74,26 +103,32 @@ export class PostgresSink implements Sink {
     });
   }
 
-  async write(stream: string, records: readonly AirbyteRecordMessage[]): Promise<void> {
+  stage(stream: string, record: AirbyteRecordMessage): Promise<void> | undefined {
     const table = this.#tables.get(stream);
     if (table === undefined) throw systemError(`Stream "${stream}" was not prepared before its records arrived.`);
-    await this.#settle();
-    if (records.length === 0) return;
-    table.staged += records.length;
-    const copy = copyInto(this.#client, table.copyStatement, copyText(table.layout, records, this.#sequence));
-    // Postgres works through this batch while the caller gathers the next; a failure surfaces from the next call.
-    copy.catch(() => undefined);
-    this.#inflight = copy;
+    const filled = table.pending.filledChunks;
+    this.#bufferedBytes += table.pending.append(table.encoder.encode(record, this.#sequence++));
+    table.staged++;
+    if (table.pending.bytes >= this.#batchBytes) return this.#send(table);
+    if (this.#bufferedBytes >= this.#batchBytes * BUFFERED_BATCHES) return this.#send(this.#largestBuffer());
+    // A source that never waits on I/O would starve the event loop, and with it the socket writes of the COPY
+    // in flight: give the loop a turn each MiB, so Postgres parses one batch while we encode the next.
+    if (this.#inflight !== undefined && table.pending.filledChunks !== filled) return new Promise((resolve) => setImmediate(resolve));
+    return undefined;
   }
 
   async commit(commits: readonly StreamCommit[]): Promise<void> {
+    for (const commit of commits) {
+      const table = this.#tables.get(commit.stream);
+      if (table !== undefined) await this.#send(table);
+    }
     await this.#settle();
     await this.#guard('commit', async () => {
       await this.#db.transaction().execute(async (trx) => {
         for (const commit of commits) {
           const table = this.#tables.get(commit.stream);
           if (table !== undefined && (table.staged > 0 || commit.replace)) {
-            await applyStage(trx, this.schema, table.layout, commit.replace);
+            await applyStage(trx, this.schema, table.layout, commit.replace ? 'replace' : table.mode, this.#nullsNotDistinct);
           }
           if (commit.state === null) await deleteState(trx, this.schema, commit.stream);
           else if (commit.state !== undefined) await storeState(trx, this.schema, commit.stream, commit.state);
@@ -102,6 +137,21 @@ export class PostgresSink implements Sink {
       for (const commit of commits) {
         const table = this.#tables.get(commit.stream);
         if (table !== undefined) table.staged = 0;
+      }
+    });
+  }
+
+  async finish(): Promise<void> {
+    await this.#settle();
+    await this.#guard('build the key indexes', async () => {
+      for (const table of this.#tables.values()) {
+        if (table.mode !== 'insert' || table.layout.key.length === 0) continue;
+        // Rows of several commits may share a key until now; the index comes with their deduplication.
+        await this.#db.transaction().execute(async (trx) => {
+          await removeDuplicates(trx, this.schema, table.layout);
+          await createKeyIndex(trx, this.schema, table.layout, this.#nullsNotDistinct);
+        });
+        table.mode = 'merge';
       }
     });
   }
@@ -119,6 +169,48 @@ export class PostgresSink implements Sink {
     await this.#settle();
     const result = await this.#client.query(text, values);
     return result.rows as Row[];
+  }
+
+  /**
+   * Sends a table's buffered rows as one COPY into its staging table. Waits for the COPY before (one at a
+   * time on the connection) but not for this one: Postgres takes this batch while the caller encodes the next.
+   */
+  async #send(table: StreamTable): Promise<void> {
+    if (table.pending.bytes === 0) return;
+    this.#bufferedBytes -= table.pending.bytes;
+    const { views, buffers } = table.pending.take();
+    await this.#settle();
+    const copy = copyInto(this.#client, table.copyStatement, views).then(() => this.#pool.give(buffers));
+    // A failure surfaces from the next call that settles (the next send, a commit).
+    copy.catch(() => undefined);
+    this.#inflight = copy;
+  }
+
+  #largestBuffer(): StreamTable {
+    let largest: StreamTable | undefined;
+    for (const table of this.#tables.values()) {
+      if (largest === undefined || table.pending.bytes > largest.pending.bytes) largest = table;
+    }
+    return largest!;
+  }
+
+  /**
+   * Decides how a stream's commits will apply rows. A merge needs the key index; but a table that is empty
+   * when the sync starts (a first load, often the biggest) is filled by plain inserts and gets its index in
+   * one piece at the end (`finish`), or from the next sync's prepare if this one dies first.
+   */
+  async #prepareKey(db: SinkKysely, layout: TableLayout): Promise<ApplyMode> {
+    if (layout.stream.disposition === 'append' || layout.key.length === 0) {
+      await dropKeyIndexes(db, this.schema, layout);
+      return 'insert';
+    }
+    if (layout.stream.disposition === 'overwrite') return 'merge';
+    if (await isEmpty(db, this.schema, layout)) {
+      await dropKeyIndexes(db, this.schema, layout);
+      return 'insert';
+    }
+    await ensureKeyIndex(db, this.schema, layout, this.#nullsNotDistinct);
+    return 'merge';
   }
 
   #copyStatement(layout: TableLayout): string {
@@ -143,7 +235,7 @@ export class PostgresSink implements Sink {
 }
 
 /** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
-export async function openPostgresSink(target: PostgresTarget): Promise<PostgresSink> {
+export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
   const client = await connectTo(target);
   try {
     // UTC: a timestamp without offset bound for a timestamptz column is read as UTC (TikTok's entity times are).
@@ -165,7 +257,7 @@ export async function openPostgresSink(target: PostgresTarget): Promise<Postgres
     await client.end().catch(() => undefined);
     throw databaseErrorOf(error, 'set up the session', target);
   }
-  return new PostgresSink(target, client);
+  return new PostgresSink(target, client, options);
 }
 
 /** A failure while loading: lost connections may pass on retry, anything else is a bug or a broken server. */

@@ -1,0 +1,140 @@
+// Destination mode, for Airbyte-compatible orchestrators: `spec`, `check --config F` and
+// `write --config F --catalog F` reading AirbyteMessages (JSON lines) from stdin. Stdout carries only
+// Airbyte messages: each STATE is echoed once the rows it covers are committed, a LOG summary at the end,
+// and one TRACE error if the load fails. Human-readable lines go to stderr.
+
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { readJsonFile } from './config.ts';
+import { asConnectorError, configError } from './errors.ts';
+import { parseCatalog } from './protocol/catalog.ts';
+import { errorTraceMessage, logMessage } from './protocol/messages.ts';
+import { MessageWriter } from './protocol/output.ts';
+import type { AirbyteMessage } from './protocol/types.ts';
+import { redact } from './secrets.ts';
+import { loadMessages, newLoadProgress } from './sinks/load-messages.ts';
+import { linesOf, messagesOf } from './sinks/message-lines.ts';
+import { destinationSpecification, targetFromDestinationConfig } from './sinks/postgres/destination-config.ts';
+import { openPostgresSink } from './sinks/postgres/postgres-sink.ts';
+import { formatCount } from './sinks/progress.ts';
+
+const USAGE = `Usage: source-tiktok-marketing destination <command>
+  spec                                   print the destination specification
+  check --config FILE                    connect to Postgres and try the schema
+  write --config FILE --catalog FILE     load AirbyteMessages from stdin; echo each STATE once committed`;
+
+export interface DestinationIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export async function runDestinationCommand(argv: string[]): Promise<number> {
+  return runDestination(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+}
+
+export async function runDestination(argv: string[], io: DestinationIo): Promise<number> {
+  const out = new MessageWriter(io.stdout);
+  const emit = async (message: AirbyteMessage): Promise<void> => {
+    await out.write(message);
+  };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'spec':
+        flags(rest, []);
+        await emit({
+          type: 'SPEC',
+          spec: {
+            documentationUrl: 'https://github.com/source-tiktok-marketing/source-tiktok-marketing/blob/main/docs/sinks.md',
+            connectionSpecification: destinationSpecification,
+            supportsIncremental: true,
+            supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
+          },
+        });
+        break;
+      case 'check':
+        await emit(await check(required(flags(rest, ['config']), 'config')));
+        break;
+      case 'write': {
+        const values = flags(rest, ['config', 'catalog']);
+        await write(required(values, 'config'), required(values, 'catalog'), io, emit);
+        break;
+      }
+      default:
+        throw configError(command === undefined ? USAGE : `Unknown destination command "${command}".\n${USAGE}`);
+    }
+    await out.end();
+    return 0;
+  } catch (caught) {
+    const error = asConnectorError(caught);
+    io.stderr.write(redact(`${error.failureType}: ${error.message}\n`));
+    if (error.failureType === 'system_error' && error.internal) io.stderr.write(redact(`${error.internal}\n`));
+    await out.flush();
+    await emit(errorTraceMessage(error));
+    await out.end();
+    return 1;
+  }
+}
+
+async function check(configPath: string): Promise<AirbyteMessage> {
+  try {
+    const target = targetFromDestinationConfig(readJsonFile(configPath, 'config'));
+    const sink = await openPostgresSink(target);
+    try {
+      // Creates the schema and the state table if missing: proves the rights a sync needs.
+      await sink.readState();
+    } finally {
+      await sink.close();
+    }
+    return { type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED', message: `Connected to ${target.display}, schema "${target.schema}".` } };
+  } catch (error) {
+    // Airbyte reads check's verdict from the message, so a refused connection is an answer, not a crash.
+    return { type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: redact(asConnectorError(error).message) } };
+  }
+}
+
+async function write(configPath: string, catalogPath: string, io: DestinationIo, emit: (message: AirbyteMessage) => Promise<void>): Promise<void> {
+  const target = targetFromDestinationConfig(readJsonFile(configPath, 'config'));
+  const catalog = parseCatalog(readJsonFile(catalogPath, 'catalog'));
+  const progress = newLoadProgress();
+  const started = performance.now();
+  const sink = await openPostgresSink(target);
+  try {
+    for await (const message of loadMessages(sink, catalog, messagesOf(linesOf(io.stdin)), { progress })) {
+      // The source's own LOG and TRACE messages already reached the orchestrator; only our acknowledgements go back.
+      if (message.type === 'STATE') await emit(message);
+    }
+  } finally {
+    await sink.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const parts = [...progress.streams].map(([name, counts]) => `${name}=${formatCount(counts.committed)}`);
+  const summary = `Loaded into ${target.display} schema "${target.schema}" in ${seconds.toFixed(1)} s: ${parts.join(', ') || 'no streams'}.`;
+  io.stderr.write(redact(`${summary}\n`));
+  await emit(logMessage('INFO', summary));
+  const failedStreams = [...progress.failedStreams];
+  if (failedStreams.length > 0) {
+    await emit(logMessage('WARN', `Streams reported as failed by the source; their rows after the last state were not committed: ${failedStreams.join(', ')}.`));
+  }
+}
+
+function flags(argv: string[], names: string[]): Record<string, string | undefined> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return values as Record<string, string | undefined>;
+  } catch (error) {
+    throw configError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (!value) throw configError(`Missing --${name} FILE.\n${USAGE}`);
+  return value;
+}

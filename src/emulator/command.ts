@@ -1,0 +1,110 @@
+// `source-tiktok-marketing emulator [flags]`: starts the emulator, prints its base URL as the first line of
+// stdout and serves until SIGTERM/SIGINT.
+
+import { startEmulator } from './index.ts';
+import type { EmulatorOptions } from './types.ts';
+
+type Kind = 'int' | 'number' | 'string' | 'date';
+
+const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
+  '--port': ['port', 'int'],
+  '--host': ['host', 'string'],
+  '--seed': ['seed', 'int'],
+  '--advertisers': ['advertisers', 'int'],
+  '--access-token': ['accessToken', 'string'],
+  '--app-id': ['appId', 'string'],
+  '--secret': ['secret', 'string'],
+  '--qps': ['qps', 'number'],
+  '--task-qps': ['taskQps', 'number'],
+  '--fault-rate': ['faultRate', 'number'],
+  '--now': ['now', 'date'],
+  '--campaigns': ['campaignsPerAdvertiser', 'int'],
+  '--adgroups': ['adgroupsPerCampaign', 'int'],
+  '--ads': ['adsPerAdgroup', 'int'],
+  '--history-days': ['historyDays', 'int'],
+  '--max-report-rows': ['maxReportRows', 'int'],
+  '--task-latency-ms': ['taskLatencyMs', 'int'],
+};
+
+export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N] [--host H] [--seed S] [--advertisers N]
+  [--access-token T] [--app-id A] [--secret X] [--qps Q] [--task-qps Q] [--fault-rate F] [--now ISO]
+  [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Flags → options (defaults: port 8787, seed 1, 3 advertisers, token "emulator-token"). */
+export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
+  const options: EmulatorOptions = {
+    port: 8787, seed: 1, advertisers: 3, accessToken: 'emulator-token', appId: 'emulator-app', secret: 'emulator-secret',
+  };
+  const target = options as unknown as Record<string, unknown>;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = FLAGS[flag];
+    if (spec === undefined) throw new UsageError(`unknown flag ${arg}`);
+    const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (text === undefined || text === '') throw new UsageError(`${flag} needs a value`);
+    const [key, kind] = spec;
+    target[key] = convert(flag, text, kind);
+  }
+  return options;
+}
+
+function convert(flag: string, text: string, kind: Kind): unknown {
+  switch (kind) {
+    case 'string':
+      return text;
+    case 'int': {
+      if (!/^-?\d+$/.test(text)) throw new UsageError(`${flag} expects an integer, got "${text}"`);
+      return Number(text);
+    }
+    case 'number': {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} expects a number, got "${text}"`);
+      return value;
+    }
+    case 'date': {
+      const value = new Date(text);
+      if (Number.isNaN(value.getTime())) throw new UsageError(`${flag} expects an ISO date-time, got "${text}"`);
+      return value;
+    }
+  }
+}
+
+export async function runEmulatorCommand(argv: string[]): Promise<void> {
+  let options: EmulatorOptions;
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) throw new UsageError('');
+    options = parseEmulatorArgs(argv);
+  } catch (error) {
+    return usageExit(error);
+  }
+  let emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (error) {
+    if (error instanceof RangeError) return usageExit(new UsageError(error.message));
+    throw error;
+  }
+  process.stdout.write(`${emulator.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await emulator.close();
+}
+
+function usageExit(error: unknown): never {
+  const message = error instanceof Error && error.message !== '' ? `emulator: ${error.message}\n` : '';
+  process.stderr.write(`${message}${EMULATOR_USAGE}\n`);
+  process.exit(2);
+}

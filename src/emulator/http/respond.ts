@@ -1,0 +1,73 @@
+// Writing answers: the JSON envelope, streamed files with backpressure, and deterministic request ids.
+
+import type { ServerResponse } from 'node:http';
+import { hash32 } from '../data/hash.ts';
+
+/** TikTok-like log id: a timestamp then hex digits, here derived from the seed and request number. */
+export function requestId(seed: number, sequence: number, now: Date): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-T:]/g, '');
+  const hex = [1, 2, 3].map((k) => hash32(seed, sequence, k).toString(16).padStart(8, '0')).join('').slice(0, 20);
+  return `${stamp}${hex.toUpperCase()}`;
+}
+
+export function envelope(code: number, message: string, request: string, data: unknown): string {
+  return JSON.stringify({ code, message, request_id: request, data });
+}
+
+/** The envelope around data that is already JSON text. */
+export function rawEnvelope(request: string, dataJson: string): string {
+  return `{"code":0,"message":"OK","request_id":${JSON.stringify(request)},"data":${dataJson}}`;
+}
+
+export function sendText(res: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+export function sendEnvelope(res: ServerResponse, status: number, code: number, message: string, request: string, data: unknown): void {
+  sendText(res, status, 'application/json; charset=utf-8', envelope(code, message, request, data), { 'X-Tt-Logid': request });
+}
+
+/** HTTP 200, chunked, and only the first half of `body`: what a client sees when a response is cut short. */
+export function sendHalf(res: ServerResponse, body: string, request: string): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Tt-Logid': request });
+  res.end(body.slice(0, Math.floor(body.length / 2)));
+}
+
+/**
+ * Writes chunks as the socket accepts them, so a huge file never sits in memory. With `cut`, the
+ * connection breaks after half of the first chunk (an unfinished chunked body the client can detect).
+ */
+export async function sendStream(res: ServerResponse, contentType: string, fileName: string, chunks: Iterable<string>, request: string, cut = false): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': contentType,
+    'Content-Disposition': `attachment; filename="${fileName.replace(/"/g, '')}"`,
+    'X-Tt-Logid': request,
+  });
+  try {
+    for (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (cut) {
+        res.write(chunk.slice(0, Math.ceil(chunk.length / 2)), () => res.destroy());
+        return;
+      }
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
+  } catch (error) {
+    // Headers are gone: the only honest signal left is a broken connection.
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,198 @@
+// Builds report rows from the ad-day source: picks the ads a query covers, sums them per object of the
+// data level, per time slot and per audience bucket, and yields rows in TikTok's stable order (id, then
+// time, then bucket). Rows are produced lazily so a million-row task streams without being held.
+
+import { addAll, addSlice, delivers, FIELD_COUNT, fullDay, HOUR_CURVES, V } from '../data/delivery.ts';
+import { hash32 } from '../data/hash.ts';
+import type { Ad, AdvertiserTree } from '../data/model.ts';
+import type { World } from '../data/world.ts';
+import { BREAKDOWNS } from './levels.ts';
+import type { ReportEntity } from './metrics.ts';
+import type { ReportQuery, StatusFilter } from './query.ts';
+
+export interface ReportRow {
+  entity: ReportEntity;
+  /** Local day of the row (the first day of the window when there is no time dimension). */
+  day: number;
+  hour: number;
+  /** Audience bucket values, one per breakdown dimension in query order. */
+  bucket: readonly string[];
+  /** The row's summed base quantities are values[offset .. offset + FIELD_COUNT). */
+  values: Float64Array;
+  offset: number;
+}
+
+interface Group {
+  entity: ReportEntity;
+  ads: Ad[];
+}
+
+const passes = (filter: StatusFilter, deleted: boolean) => filter === 'ALL' || (filter === 'DELETE') === deleted;
+
+/** The objects of the query's level that have at least one ad in scope, in id order, with those ads. */
+function groups(tree: AdvertiserTree, q: ReportQuery): Group[] {
+  const included = tree.ads.filter((ad) =>
+    passes(q.campaignStatus, ad.campaign.deleted) && passes(q.adgroupStatus, ad.adgroup.deleted) && passes(q.adStatus, ad.deleted)
+    && (q.campaignIds === undefined || q.campaignIds.has(ad.campaign.id))
+    && (q.adgroupIds === undefined || q.adgroupIds.has(ad.adgroup.id))
+    && (q.adIds === undefined || q.adIds.has(ad.id)));
+  const advertiser = q.advertiser;
+  if (q.level === 'ADVERTISER') return included.length === 0 ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
+  const result: Group[] = [];
+  let current: Group | undefined;
+  let currentKey = '';
+  // Ads are in id order and grouped under their ad group and campaign, so each object's ads are contiguous.
+  for (const ad of included) {
+    const key = q.level === 'CAMPAIGN' ? ad.campaign.id : q.level === 'ADGROUP' ? ad.adgroup.id : ad.id;
+    if (current === undefined || key !== currentKey) {
+      const entity: ReportEntity = q.level === 'CAMPAIGN'
+        ? { level: 'CAMPAIGN', advertiser, campaign: ad.campaign }
+        : q.level === 'ADGROUP'
+          ? { level: 'ADGROUP', advertiser, campaign: ad.campaign, adgroup: ad.adgroup }
+          : { level: 'AD', advertiser, campaign: ad.campaign, adgroup: ad.adgroup, ad };
+      current = { entity, ads: [] };
+      currentKey = key;
+      result.push(current);
+    }
+    current.ads.push(ad);
+  }
+  return result;
+}
+
+interface BucketPlan {
+  /** Bucket labels (cross product of the breakdown values). */
+  labels: string[][];
+  /** Cumulative weights per ad, computed on demand. */
+  weights(ad: Ad): Int32Array;
+}
+
+function bucketPlan(seed: number, breakdowns: readonly string[]): BucketPlan | undefined {
+  if (breakdowns.length === 0) return undefined;
+  let labels: string[][] = [[]];
+  for (const name of breakdowns) {
+    const values = BREAKDOWNS[name] ?? [];
+    labels = labels.flatMap((prefix) => values.map((v) => [...prefix, v]));
+  }
+  const cache = new Map<number, Int32Array>();
+  return {
+    labels,
+    weights(ad) {
+      let cumulative = cache.get(ad.index);
+      if (cumulative === undefined) {
+        cumulative = new Int32Array(labels.length + 1);
+        for (let b = 0; b < labels.length; b++) {
+          let weight = 1;
+          // Each dimension value gets a per-ad share; the bucket weight is the product (integers, exact).
+          breakdowns.forEach((name, i) => {
+            const values = BREAKDOWNS[name] ?? [];
+            const label = labels[b]![i]!;
+            const position = values.indexOf(label);
+            weight *= label === 'NONE' ? 1 : 4 + (hash32(seed, ad.key, i, position) % 20);
+          });
+          cumulative[b + 1] = cumulative[b]! + weight;
+        }
+        cache.set(ad.index, cumulative);
+      }
+      return cumulative;
+    },
+  };
+}
+
+export interface RowScope {
+  /** The advertiser's local today and current hour at the emulator's now. */
+  today: number;
+  hour: number;
+  /** First and last local day covered. */
+  firstDay: number;
+  lastDay: number;
+}
+
+export function rowScope(world: World, q: ReportQuery, now: Date): RowScope {
+  const clock = world.clock(q.advertiser, now);
+  const firstDay = q.lifetime ? q.advertiser.statsStartDay : q.startDay;
+  const lastDay = Math.min(q.lifetime ? clock.day : q.endDay, clock.day);
+  return { today: clock.day, hour: clock.hour, firstDay, lastDay };
+}
+
+/** Yields the query's rows in order; a row's `values` buffer is reused once the next object starts. */
+export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<ReportRow> {
+  const seed = world.options.seed;
+  const scope = rowScope(world, q, now);
+  const { firstDay, lastDay, today, hour: currentHour } = scope;
+  if (lastDay < firstDay) return;
+  const plan = bucketPlan(seed, q.breakdowns);
+  const bucketCount = plan?.labels.length ?? 1;
+  // Synchronous hourly queries span one day; report tasks may span many, so hours are slotted per day.
+  const days = lastDay - firstDay + 1;
+  const slotCount = q.time === 'DAY' ? days : q.time === 'HOUR' ? days * 24 : 1;
+  const stride = bucketCount * FIELD_COUNT;
+  const accumulator = new Float64Array(slotCount * stride);
+  const full = new Float64Array(FIELD_COUNT);
+  const part = new Float64Array(FIELD_COUNT);
+
+  for (const group of groups(world.tree(q.advertiser), q)) {
+    accumulator.fill(0);
+    let any = false;
+    for (const ad of group.ads) {
+      const from = Math.max(firstDay, ad.startDay);
+      const to = Math.min(lastDay, ad.endDay);
+      const curve = HOUR_CURVES[ad.curve]!;
+      const weights = plan?.weights(ad);
+      for (let day = from; day <= to; day++) {
+        if (!delivers(seed, ad, day)) continue;
+        any = true;
+        fullDay(seed, ad, day, today - day, full);
+        const hours = day === today ? currentHour + 1 : 24;
+        if (q.time === 'HOUR') {
+          const dayBase = (day - firstDay) * 24;
+          for (let h = 0; h < hours; h++) {
+            const at = (dayBase + h) * stride;
+            if (weights === undefined) {
+              addSlice(full, curve, h, h + 1, accumulator, at);
+            } else {
+              part.fill(0);
+              addSlice(full, curve, h, h + 1, part, 0);
+              splitBuckets(part, weights, accumulator, at);
+            }
+          }
+          continue;
+        }
+        const slot = q.time === 'DAY' ? day - firstDay : 0;
+        let source = full;
+        if (hours < 24) {
+          part.fill(0);
+          addSlice(full, curve, 0, hours, part, 0);
+          source = part;
+        }
+        if (weights === undefined) addAll(source, accumulator, slot * stride);
+        else splitBuckets(source, weights, accumulator, slot * stride);
+      }
+    }
+    if (!any) continue;
+    for (let slot = 0; slot < slotCount; slot++) {
+      for (let b = 0; b < bucketCount; b++) {
+        const offset = slot * stride + b * FIELD_COUNT;
+        if (!hasData(accumulator, offset)) continue;
+        yield {
+          entity: group.entity,
+          day: q.time === 'DAY' ? firstDay + slot : q.time === 'HOUR' ? firstDay + Math.floor(slot / 24) : firstDay,
+          hour: q.time === 'HOUR' ? slot % 24 : 0,
+          bucket: plan?.labels[b] ?? [],
+          values: accumulator,
+          offset,
+        };
+      }
+    }
+  }
+}
+
+function splitBuckets(source: Float64Array, cumulative: Int32Array, into: Float64Array, offset: number): void {
+  for (let b = 0; b + 1 < cumulative.length; b++) addSlice(source, cumulative, b, b + 1, into, offset + b * FIELD_COUNT);
+}
+
+/** TikTok leaves out rows without delivery. */
+function hasData(values: Float64Array, offset: number): boolean {
+  if (values[offset + V.impressions]! > 0 || values[offset + V.spend]! > 0) return true;
+  for (let i = 0; i < FIELD_COUNT; i++) if (values[offset + i]! > 0) return true;
+  return false;
+}

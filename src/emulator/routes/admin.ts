@@ -1,0 +1,49 @@
+// Emulator-only endpoints for tests and operators: counters, the generated advertisers with their local
+// "today", the auth codes, and the files of CSV_DOWNLOAD tasks. Never counted, faulted or throttled.
+
+import type { ServerResponse } from 'node:http';
+import { formatDay } from '../data/calendar.ts';
+import { sendStream, sendText } from '../http/respond.ts';
+import type { EmulatorState } from '../state.ts';
+import { taskFile } from './report-task.ts';
+
+const FILE_PATH = /^\/_emulator\/report-files\/(\d+)\.csv$/;
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  sendText(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+export async function handleAdmin(state: EmulatorState, method: string, path: string, res: ServerResponse): Promise<void> {
+  const { world } = state;
+  if (method === 'GET' && path === '/_emulator/stats') return sendJson(res, 200, state.stats.snapshot());
+  if (method === 'POST' && path === '/_emulator/reset-stats') {
+    state.stats.reset();
+    return sendJson(res, 200, { ok: true });
+  }
+  if (method === 'GET' && path === '/_emulator/advertisers') {
+    const now = world.now();
+    return sendJson(res, 200, world.advertisers.map((a) => ({
+      advertiser_id: a.id,
+      advertiser_name: a.name,
+      timezone: a.zone.timezone,
+      currency: a.currency.code,
+      stats_start_date: formatDay(a.statsStartDay),
+      today: formatDay(world.clock(a, now).day),
+      current_hour: world.clock(a, now).hour,
+    })));
+  }
+  if (method === 'GET' && path === '/_emulator/auth-codes') {
+    return sendJson(res, 200, state.authCodes().map((code) => ({ auth_code: code, used: state.usedAuthCodes.has(code) })));
+  }
+  const file = FILE_PATH.exec(path);
+  if (method === 'GET' && file !== null) {
+    const task = state.tasks.get(file[1]!);
+    if (task === undefined || task.outputFormat !== 'CSV_DOWNLOAD' || state.tasks.status(task) !== 'SUCCESS') {
+      return sendJson(res, 404, { error: 'no such report file' });
+    }
+    const result = taskFile(state, task);
+    if (result.kind === 'stream') await sendStream(res, result.contentType, result.fileName, result.chunks, '');
+    return;
+  }
+  return sendJson(res, 404, { error: `unknown emulator path ${method} ${path}` });
+}

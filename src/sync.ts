@@ -1,0 +1,247 @@
+// `source-tiktok-marketing sync`: the source and the Postgres sink in one process, no orchestrator needed.
+// The state lives in the destination (`<schema>._sync_state`), so a second run continues where the first
+// ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
+// the exit code says whether everything arrived (0) or not (1).
+
+import { parseArgs } from 'node:util';
+import { loadConfig, type SourceConfig } from './config.ts';
+import { asConnectorError, configError, type ConnectorError } from './errors.ts';
+import type { AirbyteCatalog, AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from './protocol/types.ts';
+import { redact } from './secrets.ts';
+import { discover, read } from './source.ts';
+import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './sinks/load-messages.ts';
+import { DEFAULT_SCHEMA, targetFromUrl, type PostgresTarget } from './sinks/postgres/connection.ts';
+import { openPostgresSink } from './sinks/postgres/postgres-sink.ts';
+import { formatCount, formatSeconds, reportProgressEvery, textTable } from './sinks/progress.ts';
+import { dispositionFor, type StoredState, type WriteDisposition } from './sinks/sink.ts';
+import { parseState, type SourceState } from './streams/state.ts';
+import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
+
+const USAGE = `Usage: source-tiktok-marketing sync --config FILE --destination postgres://user:password@host:5432/db
+                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh]
+  Loads the streams (all, or those named) into Postgres, one table per stream in the schema.
+  Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads
+  everything again from start_date and replaces the tables (and their state) when each stream completes.`;
+
+export interface SyncOptions {
+  config: SourceConfig;
+  target: PostgresTarget;
+  /** Stream names; undefined for all. */
+  streams?: readonly string[] | undefined;
+  fullRefresh?: boolean;
+  /** Progress lines (stderr by default). */
+  log?: (line: string) => void;
+  progressIntervalMs?: number;
+}
+
+export interface StreamSummary {
+  name: string;
+  disposition: WriteDisposition;
+  received: number;
+  committed: number;
+  failed: boolean;
+}
+
+export interface SyncResult {
+  ok: boolean;
+  seconds: number;
+  streams: StreamSummary[];
+  /** What stopped the sync, if something did. */
+  error: ConnectorError | undefined;
+  /** Errors the source reported while it carried on (one stream's failure). */
+  reported: string[];
+}
+
+/** The catalog `sync` configures: incremental wherever a stream supports it; --full-refresh overwrites. */
+export function configuredCatalogFor(
+  catalog: AirbyteCatalog,
+  names: readonly string[] | undefined,
+  fullRefresh: boolean,
+): ConfiguredAirbyteCatalog {
+  const byName = new Map(catalog.streams.map((stream) => [stream.name, stream]));
+  const wanted = names === undefined ? [...byName.keys()] : [...new Set(names)];
+  const unknown = wanted.filter((name) => !byName.has(name));
+  if (unknown.length > 0) {
+    throw configError(
+      `Unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}. Valid streams: ${[...byName.keys()].join(', ')}.`,
+    );
+  }
+  if (wanted.length === 0) throw configError(`--streams names no stream. Valid streams: ${[...byName.keys()].join(', ')}.`);
+  return {
+    streams: wanted.map((name) => {
+      const stream = byName.get(name)!;
+      // Even a full refresh reads incrementally (from empty state) where it can, so it ends with a state and
+      // the next run continues from there instead of starting over.
+      const syncMode = stream.supported_sync_modes.includes('incremental') ? 'incremental' : 'full_refresh';
+      const primaryKey = stream.source_defined_primary_key ?? [];
+      return {
+        stream,
+        sync_mode: syncMode,
+        destination_sync_mode: fullRefresh ? 'overwrite' : dispositionFor(syncMode, primaryKey),
+        ...(stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+        primary_key: primaryKey,
+      };
+    }),
+  };
+}
+
+/** The stored per-stream states in the form the source reads. */
+export function sourceStateOf(stored: StoredState): SourceState {
+  const messages: AirbyteStateMessage[] = [...stored].map(([name, state]) =>
+    name === LEGACY_STATE_KEY
+      ? { type: 'LEGACY', data: state }
+      : { type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: state } },
+  );
+  return parseState(messages);
+}
+
+/** Runs one sync; never throws for a failure of the sync itself, which is in the result. */
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(redact(line)));
+  const startedAt = performance.now();
+  const progress = newLoadProgress();
+  const reported: string[] = [];
+  let catalog: ConfiguredAirbyteCatalog | undefined;
+  let error: ConnectorError | undefined;
+  let stopProgress = (): void => undefined;
+  try {
+    catalog = configuredCatalogFor(discover(), options.streams, options.fullRefresh ?? false);
+    const sink = await openPostgresSink(options.target);
+    try {
+      const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
+      stopProgress = reportProgressEvery(progress, options.progressIntervalMs ?? 5000, log, { startedAt });
+      const messages = read(options.config, catalog, state);
+      for await (const message of loadMessages(sink, catalog, messages, { progress })) {
+        const note = noteOf(message);
+        if (note !== undefined) {
+          if (message.type === 'TRACE') reported.push(note);
+          log(`${note}\n`);
+        }
+      }
+    } finally {
+      stopProgress();
+      await sink.close();
+    }
+  } catch (caught) {
+    error = caught instanceof TikTokApiError ? toConnectorError(caught) : asConnectorError(caught);
+  }
+  const streams: StreamSummary[] = (catalog?.streams ?? []).map((configured) => {
+    const counts = progress.streams.get(configured.stream.name) ?? { received: 0, committed: 0 };
+    return {
+      name: configured.stream.name,
+      disposition: configured.destination_sync_mode,
+      received: counts.received,
+      committed: counts.committed,
+      failed: progress.failedStreams.has(configured.stream.name),
+    };
+  });
+  return {
+    ok: error === undefined && !failed(progress),
+    seconds: (performance.now() - startedAt) / 1000,
+    streams,
+    error,
+    reported,
+  };
+}
+
+function failed(progress: LoadProgress): boolean {
+  return progress.failed || progress.failedStreams.size > 0;
+}
+
+/** What of the source's own messages a person should see: warnings, errors, and the read summary. */
+function noteOf(message: AirbyteMessage): string | undefined {
+  if (message.type === 'LOG') {
+    const { level, message: text } = message.log;
+    if (level === 'DEBUG' || level === 'TRACE') return undefined;
+    return `[source ${level.toLowerCase()}] ${text}`;
+  }
+  if (message.type === 'TRACE' && message.trace.type === 'ERROR') {
+    const { error } = message.trace;
+    const stream = error.stream_descriptor ? ` (stream ${error.stream_descriptor.name})` : '';
+    return `[source error${stream}] ${error.message}`;
+  }
+  return undefined;
+}
+
+export function summaryText(result: SyncResult, target: PostgresTarget): string {
+  const total = result.streams.reduce((sum, stream) => sum + stream.committed, 0);
+  const rows = result.streams.map((stream) => [
+    stream.name,
+    stream.disposition,
+    formatCount(stream.committed),
+    stream.failed ? 'failed' : stream.received === stream.committed ? 'ok' : `${formatCount(stream.received - stream.committed)} not committed`,
+  ]);
+  const rate = formatCount(Math.round(total / Math.max(result.seconds, 0.001)));
+  return [
+    `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into schema "${target.schema}" at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
+    '',
+    textTable(['stream', 'mode', 'rows', 'status'], rows),
+  ].join('\n');
+}
+
+interface SyncArguments {
+  configPath: string;
+  destination: string;
+  schema: string;
+  streams: string[] | undefined;
+  fullRefresh: boolean;
+}
+
+function parseSyncArguments(argv: string[]): SyncArguments {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        destination: { type: 'string' },
+        schema: { type: 'string' },
+        streams: { type: 'string' },
+        'full-refresh': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw configError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (!values.config) throw configError(`Missing --config FILE.\n${USAGE}`);
+  if (!values.destination) throw configError(`Missing --destination postgres://….\n${USAGE}`);
+  const streams = values.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return {
+    configPath: values.config,
+    destination: values.destination,
+    schema: values.schema ?? DEFAULT_SCHEMA,
+    streams,
+    fullRefresh: values['full-refresh'] ?? false,
+  };
+}
+
+export async function runSyncCommand(argv: string[]): Promise<number> {
+  let target: PostgresTarget | undefined;
+  try {
+    const args = parseSyncArguments(argv);
+    target = targetFromUrl(args.destination, args.schema);
+    const config = loadConfig(args.configPath);
+    const result = await runSync({ config, target, streams: args.streams, fullRefresh: args.fullRefresh });
+    if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
+    if (result.error !== undefined) {
+      printError(result.error);
+      process.stderr.write('Rows committed before the failure are kept; the next run continues from the last stored state.\n');
+    } else if (!result.ok) {
+      process.stderr.write(
+        redact(`The source reported errors (${result.reported.length}); rows of the failed streams after their last state were not committed.\n`),
+      );
+    }
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    printError(asConnectorError(error));
+    return 1;
+  }
+}
+
+function printError(error: ConnectorError): void {
+  const label = { config_error: 'Configuration error', transient_error: 'Temporary failure', system_error: 'Error' }[error.failureType];
+  process.stderr.write(redact(`${label}: ${error.message}\n`));
+  if (error.failureType === 'system_error' && error.internal) process.stderr.write(redact(`${error.internal}\n`));
+}
