@@ -1,8 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { recordMessage } from '../src/protocol/messages.ts';
 import { MessageWriter } from '../src/protocol/output.ts';
 import { STREAMS_BY_NAME, type ReportStream } from '../src/streams/definitions.ts';
-import { reportRecord } from '../src/streams/report-rows.ts';
+import { reportCodec } from '../src/streams/report-codec.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { type EmulatorProcess, catalogOf, configOf, runRead, startEmulatorProcess } from './support.ts';
 
@@ -76,18 +75,18 @@ export async function emissionRate(rows: number): Promise<Figure> {
     const out = sink();
     const started = performance.now();
     for (let i = 0; i < rows; i++) {
-      if (!out.write(JSON.stringify(sample[i % 1000]) + '\n')) await new Promise((r) => out.once('drain', r));
+      if (!out.write(JSON.stringify(sample[i % 1000]) + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
     }
-    await new Promise((r) => out.end(r));
+    await new Promise<void>((r) => out.end(() => r()));
     return performance.now() - started;
   };
   const ours = async () => {
     const writer = new MessageWriter(sink());
-    const advertiser = JSON.rawJSON('7001035076276387841');
+    const codec = reportCodec(stream);
     const started = performance.now();
     const now = Date.now();
     for (let i = 0; i < rows; i++) {
-      const pending = writer.write(recordMessage(stream.name, reportRecord(sample[i % 1000] as never, stream, advertiser), now));
+      const pending = writer.write(codec.message(sample[i % 1000] as never, '7001035076276387841', now));
       if (pending) await pending;
     }
     await writer.end();

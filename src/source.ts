@@ -3,7 +3,6 @@ import { configError } from './errors.ts';
 import {
   errorTraceMessage,
   logMessage,
-  recordMessage,
   streamStateMessage,
   streamStatusMessage,
 } from './protocol/messages.ts';
@@ -131,8 +130,7 @@ async function* readStream(
     for (const warning of ctx.drainWarnings()) yield logMessage('WARN', warning);
     if (batch.records.length > 0) {
       if (count === 0) yield streamStatusMessage(stream.name, 'RUNNING');
-      const emittedAt = Date.now();
-      for (const data of batch.records) yield recordMessage(stream.name, data, emittedAt);
+      yield* batch.records;
       count += batch.records.length;
     }
     if (batch.checkpoint && cursors && incremental) {

@@ -175,7 +175,7 @@ export function summaryText(result: SyncResult, target: PostgresTarget): string 
   return [
     `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into schema "${target.schema}" at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
     '',
-    textTable(['stream', 'mode', 'rows', 'status'], rows),
+    textTable(['stream', 'mode', 'rows synced', 'status'], rows),
   ].join('\n');
 }
 

@@ -13,8 +13,11 @@ afterEach(async () => {
   await db.drop();
 });
 
+/** Tables empty at the start load directly unless told otherwise: every test runs both ways. */
+let directLoads = true;
+
 async function load(catalog: ConfiguredAirbyteCatalog, messages: AirbyteMessage[]) {
-  const sink = await openPostgresSink(targetFromUrl(db.url, db.schema), { batchBytes: 1000 });
+  const sink = await openPostgresSink(targetFromUrl(db.url, db.schema), { batchBytes: 1000, directLoads });
   try {
     return await drain(loadMessages(sink, catalog, streamOf(messages)));
   } finally {
@@ -24,6 +27,14 @@ async function load(catalog: ConfiguredAirbyteCatalog, messages: AirbyteMessage[
 
 const ID = { type: ['null', 'integer'] };
 const TS = { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_without_timezone' };
+
+describe.each([
+  ['direct first loads', true],
+  ['staged loads only', false],
+])('%s', (_name, direct) => {
+beforeEach(() => {
+  directLoads = direct;
+});
 
 describe('tables', () => {
   it('types columns from the JSON schema and adds the Airbyte columns first', async () => {
@@ -161,6 +172,40 @@ describe('tables', () => {
     expect(rows[3]).toMatchObject({ spend: '123456789012345.67' });
   });
 
+  it('adds a column for a new schema property, and keeps loading into a column whose type differs from the schema', async () => {
+    await load(catalogOf(configuredStream('ads', { ad_id: ID, name: { type: 'string' } }, { key: [['ad_id']] })), [
+      record('ads', { ad_id: 1, name: 'before' }),
+    ]);
+    // Someone (a dbt run, a DBA) gave columns other types than the schema asks for.
+    await db.query(`alter table ${db.schema}.ads add column budget text, add column score bigint`);
+    const evolved = catalogOf(
+      configuredStream(
+        'ads',
+        { ad_id: ID, name: { type: 'string' }, status: { type: 'string' }, budget: { type: 'number' }, score: { type: 'string' } },
+        { key: [['ad_id']] },
+      ),
+    );
+    await load(evolved, [
+      record('ads', { ad_id: 2, name: 'after', status: 'ENABLE', budget: 12.5, score: '42' }),
+      record('ads', { ad_id: 3, name: 'after', status: 'DISABLE', budget: 7, score: 'high' }),
+    ]);
+    const columns = await db.query<{ column_name: string; data_type: string }>(
+      `select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = 'ads' and column_name in ('status', 'budget', 'score') order by 1`,
+      [db.schema],
+    );
+    expect(columns).toEqual([
+      { column_name: 'budget', data_type: 'text' },
+      { column_name: 'score', data_type: 'bigint' },
+      { column_name: 'status', data_type: 'text' },
+    ]);
+    const rows = await db.query(`select ad_id::int, status, budget, score::text, _airbyte_meta->'changes' as changes from ${db.schema}.ads order by ad_id`);
+    expect(rows).toEqual([
+      { ad_id: 1, status: null, budget: null, score: null, changes: [] },
+      { ad_id: 2, status: 'ENABLE', budget: '12.5', score: '42', changes: [] },
+      { ad_id: 3, status: 'DISABLE', budget: '7', score: null, changes: [{ field: 'score', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }] },
+    ]);
+  });
+
   it('handles hostile stream and field names: quotes, spaces, unicode, names longer than 63 bytes', async () => {
     const long = 'a_very_long_metric_name_that_goes_on_and_on_beyond_sixty_three_bytes_';
     const stream = 'ads"; drop table x; -- 广告 reports with a name that is also much longer than sixty-three bytes';
@@ -224,6 +269,10 @@ describe('dispositions', () => {
       record('items', { id: 2, cursor: '2024-01-01 00:00:00', value: 'same cursor, received later' }),
       state('items', { cursor: '2024-01-03' }),
     ]);
+    expect(await db.query(`select id, value from ${db.schema}.items order by id`)).toEqual([
+      { id: '1', value: 'newest in batch' },
+      { id: '2', value: 'same cursor, received later' },
+    ]);
     await load(catalog, [
       record('items', { id: 1, cursor: '2024-01-02 12:00:00', value: 'stale update' }),
       record('items', { id: 2, cursor: '2024-01-01 00:00:00', value: 'same cursor, next sync' }),
@@ -237,6 +286,25 @@ describe('dispositions', () => {
       { id: '2', value: 'same cursor, next sync' },
       { id: '3', value: 'no cursor again' },
     ]);
+  });
+
+  it('append_dedup across several commits of one sync: one row per key at the end', async () => {
+    const catalog = catalogOf(configuredStream('items', props, { key: [['id']], cursor: ['cursor'] }));
+    await load(catalog, [
+      record('items', { id: 1, cursor: '2024-01-01 00:00:00', value: 'first' }),
+      state('items', { n: 1 }),
+      record('items', { id: 1, cursor: '2024-01-02 00:00:00', value: 'second' }),
+      record('items', { id: 2, cursor: '2024-01-02 00:00:00', value: 'other' }),
+      state('items', { n: 2 }),
+      record('items', { id: 1, cursor: '2023-12-31 00:00:00', value: 'late and stale' }),
+      state('items', { n: 3 }),
+    ]);
+    expect(await db.query(`select id, value from ${db.schema}.items order by id`)).toEqual([
+      { id: '1', value: 'second' },
+      { id: '2', value: 'other' },
+    ]);
+    const indexes = await db.query<{ indexdef: string }>(`select indexdef from pg_indexes where schemaname = $1 and tablename = 'items'`, [db.schema]);
+    expect(indexes.map((i) => i.indexdef)).toEqual([expect.stringMatching(/UNIQUE INDEX .* \(id\)/)]);
   });
 
   it('append_dedup on a nested key path', async () => {
@@ -277,7 +345,7 @@ describe('dispositions', () => {
     await load(catalog, [record('snap', { id: 3, value: 'c' }), record('snap', { id: 3, value: 'c2' }), state('snap', {})]);
     expect(await db.query(`select id, value from ${db.schema}.snap order by id`)).toEqual([{ id: '3', value: 'c2' }]);
     // A failure halfway leaves the previous table whole, even past a STATE.
-    const sink = await openPostgresSink(targetFromUrl(db.url, db.schema));
+    const sink = await openPostgresSink(targetFromUrl(db.url, db.schema), { directLoads });
     const acknowledged: AirbyteMessage[] = [];
     await expect(async () => {
       for await (const message of loadMessages(sink, catalog, streamOf([record('snap', { id: 4 }), state('snap', { n: 1 }), record('snap', { id: 5 })], 3))) {
@@ -289,4 +357,5 @@ describe('dispositions', () => {
     expect(await db.query(`select id from ${db.schema}.snap order by id`)).toEqual([{ id: '3' }]);
     expect(await db.query(`select state from ${db.schema}._sync_state`)).toEqual([{ state: {} }]);
   });
+});
 });

@@ -15,12 +15,20 @@ afterEach(async () => {
 
 const props = { id: { type: 'integer' }, day: { type: 'string', format: 'date' } };
 const catalog = catalogOf(configuredStream('items', props, { key: [['id']], cursor: ['day'] }));
-const openSink = () => openPostgresSink(targetFromUrl(db.url, db.schema), { batchBytes: 2000 });
+let directLoads = true;
+const openSink = () => openPostgresSink(targetFromUrl(db.url, db.schema), { batchBytes: 2000, directLoads });
 
 const count = async () => (await db.query<{ n: number }>(`select count(*)::int as n from ${db.schema}.items`))[0]!.n;
 const storedState = async () => db.query<{ stream_name: string; state: unknown }>(`select stream_name, state from ${db.schema}._sync_state order by 1`);
 
-describe('state after commit', () => {
+describe.each([
+  ['direct first loads', true],
+  ['staged loads only', false],
+])('state after commit (%s)', (_name, direct) => {
+  beforeEach(() => {
+    directLoads = direct;
+  });
+
   it('acknowledges a STATE only once its rows are queryable, and not a moment before', async () => {
     const observations: string[] = [];
     async function* source(): AsyncGenerator<AirbyteMessage> {

@@ -148,3 +148,35 @@ describe('rate limiter', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(95);
   });
 });
+
+describe('report codec (the hot path)', () => {
+  const stream = STREAMS_BY_NAME.get('ads_reports_daily') as ReportStream;
+  const row = (overrides: Record<string, unknown> = {}) => ({
+    dimensions: { ad_id: '1714125042508817', stat_time_day: '2024-01-31 00:00:00' },
+    metrics: {
+      ...Object.fromEntries(stream.metrics.map((m, i) => [m, m.endsWith('_name') || m === 'ad_text' ? `n"${i}\\` : m.endsWith('_id') ? '1714125042500001' : i % 5 === 0 ? '-' : `${i}.50`])),
+      ...overrides,
+    },
+  });
+  it('writes the same JSON as the typed object, numbers as numbers, ids exact', async () => {
+    const { reportCodec } = await import('../src/streams/report-codec.ts');
+    const { SerializedRecord } = await import('../src/protocol/serialized.ts');
+    const message = reportCodec(stream).message(row(), ADV, 1700000000000);
+    expect(message).toBeInstanceOf(SerializedRecord);
+    const fast = (message as InstanceType<typeof SerializedRecord>).json;
+    expect(JSON.parse(fast)).toEqual(JSON.parse(JSON.stringify(message)));
+    expect(fast).toContain(`"advertiser_id":${ADV}`);
+    expect(fast).toContain('"spend":');
+    expect(fast).not.toContain('"-"');
+    const generic = JSON.stringify({ type: 'RECORD', record: { stream: stream.name, data: reportRecord(row(), stream, JSON.rawJSON(ADV)), emitted_at: 1700000000000 } });
+    expect(JSON.parse(fast)).toEqual(JSON.parse(generic));
+  });
+  it('takes the generic path for unusual text and refuses what is not a number', async () => {
+    const { reportCodec } = await import('../src/streams/report-codec.ts');
+    const codec = reportCodec(stream);
+    const odd = codec.message(row({ spend: ' 12.5' }), ADV, 1);
+    expect(JSON.parse(JSON.stringify(odd)).record.data.metrics.spend).toBe(12.5);
+    expect(() => codec.message(row({ spend: '12,5' }), ADV, 1)).toThrow(RowError);
+    expect(() => codec.message(row({ impressions: 'many' }), ADV, 1)).toThrow(/impressions/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { SerializedRecord } from './serialized.ts';
 import type { AirbyteMessage } from './types.ts';
 
 /**
@@ -18,7 +19,7 @@ export class MessageWriter {
 
   /** Resolves at once unless the output is backed up. */
   write(message: AirbyteMessage): Promise<void> | undefined {
-    const line = JSON.stringify(message) + '\n';
+    const line = (message instanceof SerializedRecord ? message.json : JSON.stringify(message)) + '\n';
     this.buffer.push(line);
     this.size += line.length;
     // STATE must reach the platform promptly: it is the checkpoint.

@@ -1,4 +1,5 @@
-import type { RecordData } from '../protocol/types.ts';
+import { recordMessage } from '../protocol/messages.ts';
+import type { AirbyteMessage, RecordData } from '../protocol/types.ts';
 import type { ReadContext } from './context.ts';
 import type { AdvertiserStream, EntityStream } from './definitions.ts';
 import { coerceIds, fieldsOfType } from './fields.ts';
@@ -6,7 +7,7 @@ import { normaliseCursor } from './state.ts';
 
 /** Records of one advertiser (or of the advertiser lists), then an optional checkpoint for that advertiser. */
 export interface Batch {
-  records: RecordData[];
+  records: AirbyteMessage[];
   checkpoint?: { advertiserId: string; cursor: string | undefined };
 }
 
@@ -26,13 +27,14 @@ export async function* readEntities(
   const filtering = ctx.config.includeDeleted ? { secondary_status: stream.allStatuses } : undefined;
   let newest = since;
   for await (const page of ctx.client.pages<RecordData>(stream.path, { advertiser_id: advertiserId, filtering })) {
-    const records: RecordData[] = [];
+    const records: AirbyteMessage[] = [];
+    const emittedAt = Date.now();
     for (const row of page.list) {
       const stamp = cursorOf(row);
       if (since !== undefined && stamp !== undefined && stamp < since) continue;
       if (stamp !== undefined && (newest === undefined || stamp > newest)) newest = stamp;
       coerceIds(row, idFields, idArrays);
-      records.push(row);
+      records.push(recordMessage(stream.name, row, emittedAt));
     }
     if (records.length > 0) yield { records };
   }
@@ -49,10 +51,11 @@ export async function* readAdvertiserList(ctx: ReadContext, stream: AdvertiserSt
   const rows: RecordData[] =
     stream.kind === 'advertisers' ? await ctx.advertisers() : await ctx.grantedAdvertisers();
   const idFields = fieldsOfType(stream.fields, 'id');
+  const emittedAt = Date.now();
   const records = rows.map((row) => {
     const record = { ...row };
     coerceIds(record, idFields, []);
-    return record;
+    return recordMessage(stream.name, record, emittedAt);
   });
   yield { records };
 }

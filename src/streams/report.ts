@@ -1,4 +1,4 @@
-import type { RecordData } from '../protocol/types.ts';
+import type { AirbyteMessage } from '../protocol/types.ts';
 import { type AdvertiserInfo, timeZoneOf } from '../tiktok/advertisers.ts';
 import type { PageInfo, Params } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
@@ -8,7 +8,8 @@ import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { RECONCILED_METRICS } from './metrics.ts';
-import { type ReportRow, RowError, reportRecord } from './report-rows.ts';
+import { reportCodec } from './report-codec.ts';
+import { type ReportRow, RowError } from './report-rows.ts';
 import { WindowPlanner } from './windows.ts';
 
 /** TikTok's span limits per query: 30 days by day, 1 day by hour. */
@@ -109,7 +110,7 @@ async function* readByTasks(
   base: Params,
   planner: WindowPlanner,
 ): AsyncGenerator<Batch> {
-  const advertiserIdJson = JSON.rawJSON(advertiserId);
+  const codec = reportCodec(stream);
   while (!planner.done) {
     const window = planner.nextOf(TASK_MAX_DAYS);
     let rows: AsyncIterable<Record<string, string>>;
@@ -124,11 +125,12 @@ async function* readByTasks(
       return;
     }
     let count = 0;
-    let records: RecordData[] = [];
+    let records: AirbyteMessage[] = [];
+    const emittedAt = Date.now();
     for await (const row of rows) {
       count++;
       try {
-        records.push(reportRecord(csvReportRow(row, stream), stream, advertiserIdJson));
+        records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         ctx.summary.unparsedRows++;
@@ -151,7 +153,8 @@ function csvReportRow(row: Record<string, string>, stream: ReportStream): Report
   const metrics: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
     if (name === stream.idDimension || name === stream.timeDimension) dimensions[name] = value;
-    else metrics[name] = value;
+    // CSV cannot tell null from an empty string; the JSON answers say null.
+    else metrics[name] = value === '' ? null : value;
   }
   const time = stream.timeDimension ? dimensions[stream.timeDimension] : undefined;
   if (typeof time === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(time)) dimensions[stream.timeDimension as string] = `${time} 00:00:00`;
@@ -173,7 +176,7 @@ async function* readWindow(
       page_size: PAGE_SIZE,
       ...(page === 1 ? { enable_total_metrics: true } : {}),
     });
-  const advertiserIdJson = JSON.rawJSON(advertiserId);
+  const codec = reportCodec(stream);
   const sums = new Map<string, number>(RECONCILED_METRICS.map((m) => [m, 0]));
   let totals: Record<string, unknown> | undefined;
   let emitted = 0;
@@ -182,21 +185,23 @@ async function* readWindow(
       totals = page.total_metrics;
       counter.total = page.page_info?.total_number ?? page.list?.length ?? 0;
     }
-    const records: RecordData[] = [];
+    const records: AirbyteMessage[] = [];
+    const emittedAt = Date.now();
     for (const row of page.list ?? []) {
-      let record: RecordData;
+      let record: AirbyteMessage;
       try {
-        record = reportRecord(row, stream, advertiserIdJson);
+        record = codec.message(row, advertiserId, emittedAt);
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         ctx.summary.unparsedRows++;
         ctx.warn(`${stream.name}: advertiser ${advertiserId}, ${label}: a row could not be read (${error.message}); not emitted: ${JSON.stringify(row).slice(0, 300)}`);
         continue;
       }
-      const metrics = record['metrics'] as Record<string, unknown>;
+      // Summed from TikTok's own text, so reconciliation does not build the typed record.
+      const metrics = row.metrics ?? {};
       for (const [name, sum] of sums) {
-        const value = metrics[name];
-        if (typeof value === 'number') sums.set(name, sum + value);
+        const value = Number(metrics[name]);
+        if (Number.isFinite(value)) sums.set(name, sum + value);
       }
       records.push(record);
     }

@@ -50,3 +50,15 @@ export function deduped(rows: RecordData[], key: string[]): Map<string, string> 
   for (const row of rows) out.set(key.map((k) => String(row[k])).join('|'), JSON.stringify(row));
   return out;
 }
+
+/** Up to five differences between two deduplicated row sets (small, so a failing assertion prints fast). */
+export function rowDifferences(actual: Map<string, string>, expected: Map<string, string>): string[] {
+  const out: string[] = [];
+  if (actual.size !== expected.size) out.push(`size ${actual.size} vs ${expected.size}`);
+  for (const [key, value] of expected) {
+    if (out.length >= 5) break;
+    const got = actual.get(key);
+    if (got !== value) out.push(`${key}: ${got?.slice(0, 200) ?? 'missing'} vs ${value.slice(0, 200)}`);
+  }
+  return out;
+}

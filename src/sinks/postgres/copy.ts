@@ -55,8 +55,11 @@ export class RowEncoder {
     this.#cleanMeta = `{"changes":[]${this.#syncIdPart}}`;
   }
 
-  /** One line, newline included. `sequence` numbers rows in arrival order: among equals, the last received wins. */
-  encode(record: AirbyteRecordMessage, sequence: number): string {
+  /**
+   * One line, newline included. `sequence` (staged rows only) numbers rows in arrival order: among equals,
+   * the last received wins the merge.
+   */
+  encode(record: AirbyteRecordMessage, sequence: number | undefined): string {
     const data = record.data;
     const columns = this.#columns;
     let fields = '';
@@ -82,7 +85,8 @@ export class RowEncoder {
       this.#extractedAt = Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
     }
     const meta = changes === undefined ? this.#cleanMeta : escapeCopyText(`{"changes":${JSON.stringify(changes)}${this.#syncIdPart}}`);
-    return `${sequence}\t${randomUUID()}\t${this.#extractedAt}\t${meta}\t${this.#generation}${fields}\n`;
+    const prefix = sequence === undefined ? '' : `${sequence}\t`;
+    return `${prefix}${randomUUID()}\t${this.#extractedAt}\t${meta}\t${this.#generation}${fields}\n`;
   }
 }
 

@@ -65,6 +65,8 @@ export async function removeDuplicates(db: SinkKysely, schema: string, layout: T
   const order = [
     ...(layout.cursor ? [sql`${cursorExpression(layout.cursor)} desc nulls last`] : []),
     sql`${sql.id('_airbyte_extracted_at')} desc nulls last`,
+    // Rows loaded by COPY lie in arrival order, near enough: the later one wins what is left of a tie.
+    sql`ctid desc`,
   ];
   await sql`
     delete from ${sql.id(schema, layout.table)} where ctid in (

@@ -1,8 +1,7 @@
 // Staging → table, in the commit's transaction. Where a stream has a key, only the winners of the staged
 // rows are taken (DISTINCT ON (key): the latest cursor, then the last row received), and then:
-// - merge (append_dedup): INSERT … ON CONFLICT (key) DO UPDATE, where a row wins unless the stored one
-//   has a later cursor;
-// - insert (append, and append_dedup while a table first filled in bulk has no key index yet): INSERT;
+// - merge: INSERT … ON CONFLICT (key) DO UPDATE, where a row wins unless the stored one has a later
+//   cursor (a stream without a key just inserts);
 // - replace (overwrite at the stream's end): the table is emptied and filled, and its key index rebuilt in
 //   one piece afterwards, which is much cheaper than maintaining it row by row.
 
@@ -13,7 +12,7 @@ import { cursorExpression, keyExpression } from './expressions.ts';
 import { createKeyIndex, dropKeyIndexes } from './ddl.ts';
 import type { TableLayout } from './layout.ts';
 
-export type ApplyMode = 'merge' | 'insert' | 'replace';
+export type ApplyMode = 'merge' | 'replace';
 
 export async function applyStage(db: SinkKysely, schema: string, layout: TableLayout, mode: ApplyMode, nullsNotDistinct: boolean): Promise<void> {
   const target = sql.id(schema, layout.table);
@@ -38,9 +37,9 @@ export async function applyStage(db: SinkKysely, schema: string, layout: TableLa
     // carries the wide ones. Rows of one sync arrive in extraction order, so the sequence breaks ties.
     const select = sql`select ${columns} from ${stage} where ${sequence} in (
       select distinct on (${keys}) ${sequence} from ${stage} order by ${sql.join(order)})`;
-    if (mode !== 'merge') {
+    if (mode === 'replace') {
       await sql`insert into ${target} (${columns}) ${select}`.execute(db);
-      if (mode === 'replace') await createKeyIndex(db, schema, layout, nullsNotDistinct);
+      await createKeyIndex(db, schema, layout, nullsNotDistinct);
     } else {
       const updates = sql.join(names.map((name) => sql`${sql.id(name)} = excluded.${sql.id(name)}`));
       const newer = layout.cursor

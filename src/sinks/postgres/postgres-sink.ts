@@ -1,5 +1,12 @@
-// The Postgres engine behind the Sink contract: one connection, one session, temporary staging tables filled
-// by COPY, and commits that merge staging into the tables and store the state in the same transaction.
+// The Postgres engine behind the Sink contract. Rows travel by COPY, in batches of a few MiB, and reach a
+// table in one of two ways, chosen per stream when the sync starts:
+// - staged: COPY into a temporary staging table, and at each commit one statement merges (or, for
+//   overwrite, replaces) them into the table, in the transaction that also stores the state;
+// - direct: COPY straight into the table, on a connection of the stream's own whose transaction stays open
+//   until the stream's next STATE is stored in it. Used where no merge is needed: append streams, and
+//   append_dedup streams whose table is empty at the start (a first load, usually the biggest), which get
+//   their key index (after deduplication) at the end of the sync.
+// Either way a STATE and the rows it covers commit together, and a crash leaves neither.
 
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -8,57 +15,63 @@ import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../sink.ts';
 import { connectTo, type PostgresTarget } from './connection.ts';
 import { BufferPool, CopyBuffer } from './copy-buffer.ts';
-import { copyInto, RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
-import { kyselyOver, type SinkKysely } from './database.ts';
+import { RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
+import type { SinkKysely } from './database.ts';
 import { createKeyIndex, createOrEvolveTable, createStage, dropKeyIndexes, ensureKeyIndex, ensureSchema, isEmpty, removeDuplicates } from './ddl.ts';
 import { postgresName } from './identifiers.ts';
 import { columnsOf, serverVersion } from './introspect.ts';
+import { CopyLane } from './lane.ts';
 import { planTable, type TableLayout } from './layout.ts';
-import { applyStage, type ApplyMode } from './merge.ts';
+import { applyStage } from './merge.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
 /** How long a second sync into the same schema waits for the first to finish before giving up. */
 const LOCK_WAIT = '30s';
 /** Bytes of COPY text per batch: large enough that a COPY's round trip does not matter, small enough to stay flat. */
 const BATCH_BYTES = 4 * 1024 * 1024;
+/** Bytes encoded between turns given to the event loop while a COPY is in flight. */
+const YIELD_BYTES = 64 * 1024;
 /** Batches' worth of text held across all streams before the largest buffer is sent whatever its size. */
 const BUFFERED_BATCHES = 4;
 
 export interface PostgresSinkOptions {
   /** Bytes of COPY text per batch (tests make it small to stage in many batches). */
   batchBytes?: number;
+  /** False stages every stream (tests use it to cover the staged path for first loads too). */
+  directLoads?: boolean;
 }
 
 interface StreamTable {
   layout: TableLayout;
+  /** Direct streams: the connection, opened at the first batch; undefined while closed or when staged. */
+  lane: CopyLane | undefined;
+  direct: boolean;
   encoder: RowEncoder;
   copyStatement: string;
   /** Encoded rows not yet sent. */
   pending: CopyBuffer;
-  /** Rows sent to the staging table (or on their way) since the last commit. */
+  /** Rows sent (or on their way) since the last commit. */
   staged: number;
-  /** How commits apply staged rows (see merge.ts). */
-  mode: ApplyMode;
+  /** A direct stream with a key: its index is built (and duplicates removed) at the end. */
+  indexDeferred: boolean;
 }
 
 export class PostgresSink implements Sink {
   readonly target: PostgresTarget;
-  readonly #client: pg.Client;
-  readonly #db: SinkKysely;
+  readonly #main: CopyLane;
   readonly #tables = new Map<string, StreamTable>();
-  readonly #batchBytes: number;
+  readonly #options: Required<PostgresSinkOptions>;
   readonly #pool = new BufferPool();
   #sequence = 1;
   #bufferedBytes = 0;
-  #inflight: Promise<void> | undefined;
+  #sinceYield = 0;
   #closed = false;
   #nullsNotDistinct = true;
 
   constructor(target: PostgresTarget, client: pg.Client, options: PostgresSinkOptions = {}) {
     this.target = target;
-    this.#batchBytes = options.batchBytes ?? BATCH_BYTES;
-    this.#client = client;
-    this.#db = kyselyOver(client);
+    this.#main = new CopyLane(client);
+    this.#options = { batchBytes: options.batchBytes ?? BATCH_BYTES, directLoads: options.directLoads ?? true };
   }
 
   get schema(): string {
@@ -67,29 +80,32 @@ export class PostgresSink implements Sink {
 
   async prepare(streams: readonly SinkStream[]): Promise<void> {
     await this.#guard('prepare the tables', async () => {
-      const db = this.#db;
+      const db = this.#main.db;
       await ensureSchema(db, this.schema, this.target.user);
       await ensureStateTable(db, this.schema);
       const existing = await columnsOf(db, this.schema);
       this.#nullsNotDistinct = (await serverVersion(db)) >= 150000;
       const layouts = streams.map((stream, index) => planTable(stream, index, existing.get(postgresName(stream.name))));
-      const modes = await db.transaction().execute(async (trx) => {
-        const modes: ApplyMode[] = [];
+      const directs = await db.transaction().execute(async (trx) => {
+        const directs: boolean[] = [];
         for (const layout of layouts) {
           await createOrEvolveTable(trx, this.schema, layout);
-          modes.push(await this.#prepareKey(trx, layout));
+          directs.push(await this.#prepareKey(trx, layout));
         }
-        return modes;
+        return directs;
       });
       for (const [index, layout] of layouts.entries()) {
-        await createStage(db, layout);
+        const direct = directs[index] ?? false;
+        if (!direct) await createStage(db, layout);
         this.#tables.set(layout.stream.name, {
           layout,
+          lane: undefined,
+          direct,
           encoder: new RowEncoder(layout),
-          copyStatement: this.#copyStatement(layout),
+          copyStatement: this.#copyStatement(layout, direct),
           pending: new CopyBuffer(this.#pool),
           staged: 0,
-          mode: modes[index] ?? 'merge',
+          indexDeferred: direct && layout.key.length > 0,
         });
       }
     });
@@ -97,44 +113,51 @@ export class PostgresSink implements Sink {
 
   async readState(): Promise<StoredState> {
     return this.#guard('read the stored state', async () => {
-      await ensureSchema(this.#db, this.schema, this.target.user);
-      await ensureStateTable(this.#db, this.schema);
-      return readStoredState(this.#db, this.schema);
+      await ensureSchema(this.#main.db, this.schema, this.target.user);
+      await ensureStateTable(this.#main.db, this.schema);
+      return readStoredState(this.#main.db, this.schema);
     });
   }
 
   stage(stream: string, record: AirbyteRecordMessage): Promise<void> | undefined {
     const table = this.#tables.get(stream);
     if (table === undefined) throw systemError(`Stream "${stream}" was not prepared before its records arrived.`);
-    const filled = table.pending.filledChunks;
-    this.#bufferedBytes += table.pending.append(table.encoder.encode(record, this.#sequence++));
+    const bytes = table.pending.append(table.encoder.encode(record, table.direct ? undefined : this.#sequence++));
+    this.#bufferedBytes += bytes;
     table.staged++;
-    if (table.pending.bytes >= this.#batchBytes) return this.#send(table);
-    if (this.#bufferedBytes >= this.#batchBytes * BUFFERED_BATCHES) return this.#send(this.#largestBuffer());
+    if (table.pending.bytes >= this.#options.batchBytes) return this.#send(table);
+    if (this.#bufferedBytes >= this.#options.batchBytes * BUFFERED_BATCHES) return this.#send(this.#largestBuffer());
     // A source that never waits on I/O would starve the event loop, and with it the socket writes of the COPY
-    // in flight: give the loop a turn each MiB, so Postgres parses one batch while we encode the next.
-    if (this.#inflight !== undefined && table.pending.filledChunks !== filled) return new Promise((resolve) => setImmediate(resolve));
+    // in flight: give the loop a turn every so often, so Postgres parses one batch while we encode the next.
+    this.#sinceYield += bytes;
+    if (this.#sinceYield >= YIELD_BYTES) {
+      this.#sinceYield = 0;
+      if (this.#laneOf(table)?.busy) return new Promise((resolve) => setImmediate(resolve));
+    }
     return undefined;
   }
 
   async commit(commits: readonly StreamCommit[]): Promise<void> {
-    for (const commit of commits) {
-      const table = this.#tables.get(commit.stream);
-      if (table !== undefined) await this.#send(table);
-    }
-    await this.#settle();
     await this.#guard('commit', async () => {
-      await this.#db.transaction().execute(async (trx) => {
-        for (const commit of commits) {
+      const staged: StreamCommit[] = [];
+      for (const commit of commits) {
+        const table = this.#tables.get(commit.stream);
+        if (table !== undefined) await this.#send(table);
+        if (table?.direct) await this.#commitDirect(table, commit);
+        else staged.push(commit);
+      }
+      if (staged.length === 0) return;
+      await this.#main.settle();
+      await this.#main.db.transaction().execute(async (trx) => {
+        for (const commit of staged) {
           const table = this.#tables.get(commit.stream);
           if (table !== undefined && (table.staged > 0 || commit.replace)) {
-            await applyStage(trx, this.schema, table.layout, commit.replace ? 'replace' : table.mode, this.#nullsNotDistinct);
+            await applyStage(trx, this.schema, table.layout, commit.replace ? 'replace' : 'merge', this.#nullsNotDistinct);
           }
-          if (commit.state === null) await deleteState(trx, this.schema, commit.stream);
-          else if (commit.state !== undefined) await storeState(trx, this.schema, commit.stream, commit.state);
+          await this.#writeState(trx, commit);
         }
       });
-      for (const commit of commits) {
+      for (const commit of staged) {
         const table = this.#tables.get(commit.stream);
         if (table !== undefined) table.staged = 0;
       }
@@ -142,16 +165,28 @@ export class PostgresSink implements Sink {
   }
 
   async finish(): Promise<void> {
-    await this.#settle();
     await this.#guard('build the key indexes', async () => {
       for (const table of this.#tables.values()) {
-        if (table.mode !== 'insert' || table.layout.key.length === 0) continue;
-        // Rows of several commits may share a key until now; the index comes with their deduplication.
-        await this.#db.transaction().execute(async (trx) => {
-          await removeDuplicates(trx, this.schema, table.layout);
-          await createKeyIndex(trx, this.schema, table.layout, this.#nullsNotDistinct);
+        await table.lane?.end();
+        table.lane = undefined;
+      }
+      await this.#main.settle();
+      for (const table of this.#tables.values()) {
+        if (!table.indexDeferred) continue;
+        // Rows of several commits may share a key until now. Usually none do, so the index is tried first and
+        // the (sorting) deduplication runs only if the index finds duplicates.
+        await this.#main.db.transaction().execute(async (trx) => {
+          await sql`savepoint before_key_index`.execute(trx);
+          try {
+            await createKeyIndex(trx, this.schema, table.layout, this.#nullsNotDistinct);
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== '23505') throw error;
+            await sql`rollback to savepoint before_key_index`.execute(trx);
+            await removeDuplicates(trx, this.schema, table.layout);
+            await createKeyIndex(trx, this.schema, table.layout, this.#nullsNotDistinct);
+          }
         });
-        table.mode = 'merge';
+        table.indexDeferred = false;
       }
     });
   }
@@ -159,31 +194,53 @@ export class PostgresSink implements Sink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#inflight?.catch(() => undefined);
-    // Ending the session drops the temporary staging tables and releases the schema lock.
-    await this.#client.end().catch(() => undefined);
+    for (const table of this.#tables.values()) await table.lane?.end();
+    // Ending the main session drops the temporary staging tables and releases the schema lock.
+    await this.#main.end();
   }
 
-  /** Runs a query of the caller's own against the sink's connection (the sync's summary, the demo). */
+  /** Runs a query of the caller's own on the sink's main connection (the demo's samples). */
   async query<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
-    await this.#settle();
-    const result = await this.#client.query(text, values);
+    await this.#main.settle();
+    const result = await this.#main.client.query(text, values);
     return result.rows as Row[];
   }
 
-  /**
-   * Sends a table's buffered rows as one COPY into its staging table. Waits for the COPY before (one at a
-   * time on the connection) but not for this one: Postgres takes this batch while the caller encodes the next.
-   */
+  /** Stores the state and commits the direct stream's transaction: its rows and state become visible together. */
+  async #commitDirect(table: StreamTable, commit: StreamCommit): Promise<void> {
+    const lane = table.lane ?? (await this.#openLane(table));
+    await lane.commit((db) => this.#writeState(db, commit));
+    table.staged = 0;
+  }
+
+  async #writeState(db: SinkKysely, commit: StreamCommit): Promise<void> {
+    if (commit.state === null) await deleteState(db, this.schema, commit.stream);
+    else if (commit.state !== undefined) await storeState(db, this.schema, commit.stream, commit.state);
+  }
+
+  /** Sends a table's buffered rows as one COPY (into its staging table, or its table when direct). */
   async #send(table: StreamTable): Promise<void> {
     if (table.pending.bytes === 0) return;
     this.#bufferedBytes -= table.pending.bytes;
     const { views, buffers } = table.pending.take();
-    await this.#settle();
-    const copy = copyInto(this.#client, table.copyStatement, views).then(() => this.#pool.give(buffers));
-    // A failure surfaces from the next call that settles (the next send, a commit).
-    copy.catch(() => undefined);
-    this.#inflight = copy;
+    const lane = table.direct ? (table.lane ?? (await this.#openLane(table))) : this.#main;
+    await lane.send(table.copyStatement, views, { inTransaction: table.direct, done: () => this.#pool.give(buffers) });
+  }
+
+  #laneOf(table: StreamTable): CopyLane | undefined {
+    return table.direct ? table.lane : this.#main;
+  }
+
+  /** A connection for a direct stream; idle ones of other streams are closed first, so connections stay few. */
+  async #openLane(table: StreamTable): Promise<CopyLane> {
+    for (const other of this.#tables.values()) {
+      if (other !== table && other.lane !== undefined && !other.lane.inTransaction && !other.lane.busy) {
+        await other.lane.end();
+        other.lane = undefined;
+      }
+    }
+    table.lane = new CopyLane(await openSession(this.target));
+    return table.lane;
   }
 
   #largestBuffer(): StreamTable {
@@ -194,35 +251,26 @@ export class PostgresSink implements Sink {
     return largest!;
   }
 
-  /**
-   * Decides how a stream's commits will apply rows. A merge needs the key index; but a table that is empty
-   * when the sync starts (a first load, often the biggest) is filled by plain inserts and gets its index in
-   * one piece at the end (`finish`), or from the next sync's prepare if this one dies first.
-   */
-  async #prepareKey(db: SinkKysely, layout: TableLayout): Promise<ApplyMode> {
-    if (layout.stream.disposition === 'append' || layout.key.length === 0) {
+  /** Drops or ensures the key index, and says whether the stream loads directly (see the top of this file). */
+  async #prepareKey(db: SinkKysely, layout: TableLayout): Promise<boolean> {
+    const { disposition } = layout.stream;
+    if (disposition === 'append') {
       await dropKeyIndexes(db, this.schema, layout);
-      return 'insert';
+      return this.#options.directLoads;
     }
-    if (layout.stream.disposition === 'overwrite') return 'merge';
-    if (await isEmpty(db, this.schema, layout)) {
+    if (disposition === 'append_dedup' && this.#options.directLoads && (await isEmpty(db, this.schema, layout))) {
       await dropKeyIndexes(db, this.schema, layout);
-      return 'insert';
+      return true;
     }
-    await ensureKeyIndex(db, this.schema, layout, this.#nullsNotDistinct);
-    return 'merge';
+    // Overwrite rebuilds the index with the table; a merge needs it now.
+    if (disposition === 'append_dedup') await ensureKeyIndex(db, this.schema, layout, this.#nullsNotDistinct);
+    return false;
   }
 
-  #copyStatement(layout: TableLayout): string {
-    const names = [STAGE_SEQUENCE_COLUMN, ...layout.airbyteColumns.map((c) => c.name), ...layout.columns.map((c) => c.name)];
-    return sql`copy ${sql.id('pg_temp', layout.stage)} (${sql.join(names.map((name) => sql.id(name)))}) from stdin`.compile(this.#db).sql;
-  }
-
-  async #settle(): Promise<void> {
-    const inflight = this.#inflight;
-    if (inflight === undefined) return;
-    this.#inflight = undefined;
-    await this.#guard('load a batch', () => inflight);
+  #copyStatement(layout: TableLayout, direct: boolean): string {
+    const names = [...(direct ? [] : [STAGE_SEQUENCE_COLUMN]), ...layout.airbyteColumns.map((c) => c.name), ...layout.columns.map((c) => c.name)];
+    const table = direct ? sql.id(this.schema, layout.table) : sql.id('pg_temp', layout.stage);
+    return sql`copy ${table} (${sql.join(names.map((name) => sql.id(name)))}) from stdin`.compile(this.#main.db).sql;
   }
 
   async #guard<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -234,28 +282,36 @@ export class PostgresSink implements Sink {
   }
 }
 
-/** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
-export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
+/** A connection with the session settings every lane needs. */
+async function openSession(target: PostgresTarget): Promise<pg.Client> {
   const client = await connectTo(target);
   try {
     // UTC: a timestamp without offset bound for a timestamptz column is read as UTC (TikTok's entity times are).
     // temp_buffers must be set before the session touches a temporary table.
-    await client.query(`set time zone 'UTC'; set temp_buffers = '64MB'; set work_mem = '64MB'; set lock_timeout = '${LOCK_WAIT}'`);
-    try {
-      await client.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`source-tiktok-marketing:${target.schema}`]);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === '55P03') {
-        throw transientError(
-          `Another sync is writing into schema "${target.schema}" at ${target.display}; waited ${LOCK_WAIT} for it. Run one sync per schema at a time.`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    await client.query(`set lock_timeout = 0`);
+    await client.query(`set time zone 'UTC'; set temp_buffers = '64MB'; set work_mem = '64MB'`);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw databaseErrorOf(error, 'set up the session', target);
+  }
+  return client;
+}
+
+/** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
+export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
+  const client = await openSession(target);
+  try {
+    await client.query(`set lock_timeout = '${LOCK_WAIT}'`);
+    await client.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`source-tiktok-marketing:${target.schema}`]);
+    await client.query(`set lock_timeout = 0`);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    if ((error as { code?: unknown }).code === '55P03') {
+      throw transientError(
+        `Another sync is writing into schema "${target.schema}" at ${target.display}; waited ${LOCK_WAIT} for it. Run one sync per schema at a time.`,
+        { cause: error },
+      );
+    }
+    throw databaseErrorOf(error, 'take the schema lock', target);
   }
   return new PostgresSink(target, client, options);
 }
