@@ -13,14 +13,18 @@ const print = (f: Figure) => {
   console.log(`${f.pass ? 'PASS' : 'FAIL'}  ${f.name} = ${f.value.toFixed(3)} (goal ${f.goal})  — ${f.detail}`);
 };
 
-// 5 advertisers × 10 campaigns × 5 ad groups × 11 ads, a year of delivery: about 1 M ad-day rows.
-const big = await startEmulatorProcess(['--seed', '7', '--advertisers', '5', '--campaigns', '10', '--adgroups', '5', '--ads', '11', '--history-days', '400']);
+// 5 advertisers × 20 campaigns × 10 ad groups × 11 ads, a year of delivery: about 1 M ad-day rows.
+const big = await startEmulatorProcess(['--seed', '7', '--advertisers', '5', '--campaigns', '20', '--adgroups', '10', '--ads', '11', '--history-days', '400']);
 try {
   if (!only || only === 'source') {
     print(await emissionRate(300_000));
     const p1 = await requestEfficiency(big, yesterday);
     print(p1.figure);
     for (const f of await memory(big, yesterday, p1)) print(f);
+  }
+  if (!only || only === 'sink') {
+    const { sinkThroughput } = await import('./sink.ts');
+    for (const f of await sinkThroughput(big, yesterday)) print(f);
   }
 } finally {
   big.stop();
@@ -33,11 +37,6 @@ if (!only || only === 'source') {
   } finally {
     limited.stop();
   }
-}
-
-if (!only || only === 'sink') {
-  const { sinkThroughput } = await import('./sink.ts');
-  for (const f of await sinkThroughput()) print(f);
 }
 
 const dir = join(ROOT, 'docs/benchmarks');

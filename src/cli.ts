@@ -18,7 +18,9 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   discover --config FILE                           print the catalog of streams
   read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
-  sync     --config FILE --destination postgres://… [--streams a,b] [--full-refresh]   load into Postgres`;
+  sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
+  destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
+  demo                                             emulator + embedded Postgres + sync, then show the rows`;
 
 const out = new MessageWriter();
 
@@ -88,6 +90,15 @@ async function main(argv: string[]): Promise<number> {
     case 'sync': {
       const { runSyncCommand } = await import('./sync.ts');
       return runSyncCommand(rest);
+    }
+    case 'destination': {
+      const { runDestinationCommand } = await import('./destination.ts');
+      return runDestinationCommand(rest);
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo();
+      return 0;
     }
     case undefined:
     case '--help':

@@ -1,7 +1,8 @@
 // JSON helpers that keep TikTok's 19-digit ids exact: integers beyond 2^53 are read as their digits and
 // written back as raw JSON numbers (JSON.rawJSON), never passing through a JS number.
 
-const UNSAFE_INTEGER = /-?\d{16,}/;
+// A number token (after `:`, `,` or `[`) of 16+ digits; digits inside quoted strings do not count.
+const UNSAFE_INTEGER = /[:,[]\s*-?\d{16,}/;
 
 /** Parses JSON; integer literals that a double cannot hold exactly come back as digit strings. */
 export function parseJsonLossless(text: string): unknown {

@@ -4,7 +4,7 @@ import { redact } from '../src/secrets.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { targetFromDestinationConfig } from '../src/sinks/postgres/destination-config.ts';
 import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
-import { passwordCheckingPostgres } from './support/postgres.ts';
+import { freshSchema, passwordCheckingPostgres } from './support/postgres.ts';
 
 async function failure(open: () => Promise<unknown>): Promise<ConnectorError> {
   try {
@@ -66,6 +66,34 @@ describe('connection errors', () => {
     const error = await failure(() => openPostgresSink(targetFromUrl('postgres://me:pw-123456@no-such-host.invalid:5432/db')));
     expect(error.failureType).toBe('config_error');
     expect(visible(error)).not.toContain('pw-123456');
+  });
+
+  it('a user who may not create the schema is told what to grant', async () => {
+    const admin = await freshSchema('perm');
+    const role = `loader_${admin.schema}`;
+    await admin.query(`create role ${role} login password 'loader-pw-1'`);
+    try {
+      const url = new URL(admin.url);
+      url.username = role;
+      url.password = 'loader-pw-1';
+      const sink = await openPostgresSink(targetFromUrl(url.toString(), `${admin.schema}_new`));
+      const error = await failure(() => sink.prepare([]));
+      await sink.close();
+      expect(error.failureType).toBe('config_error');
+      expect(error.message).toMatch(new RegExp(`User "${role}" may not create schema`));
+      // Given a schema of its own, the same user loads without the right to create schemas.
+      await admin.query(`create schema ${admin.schema}`);
+      await admin.query(`grant usage, create on schema ${admin.schema} to ${role}`);
+      const own = await openPostgresSink(targetFromUrl(url.toString(), admin.schema));
+      await own.prepare([]);
+      await own.close();
+    } finally {
+      await admin.query(`drop owned by ${role}`).catch(() => undefined);
+      await admin.drop();
+      const cleanup = await freshSchema('perm');
+      await cleanup.query(`drop role if exists ${role}`);
+      await cleanup.drop();
+    }
   });
 
   it('a malformed URL or config is a config_error', async () => {

@@ -16,7 +16,9 @@ import { WindowPlanner } from './windows.ts';
 export const MAX_WINDOW_DAYS = { day: 30, hour: 1 } as const;
 export const PAGE_SIZE = 1000;
 /** Pages requested ahead of the one being emitted, within one window. */
-const PAGE_LOOKAHEAD = 2;
+const PAGE_LOOKAHEAD = 1;
+/** Records are built and handed on in chunks this size, so few are alive at once. */
+const CHUNK = 250;
 /** A remainder that would cost this many synchronous requests goes to report tasks instead (when allowed). */
 export const ASYNC_MIN_REQUESTS = 40;
 /** The span one report task covers. */
@@ -136,7 +138,7 @@ async function* readByTasks(
         ctx.summary.unparsedRows++;
         ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${window.start}..${window.end}: a row could not be read (${error.message}); not emitted.`);
       }
-      if (records.length >= PAGE_SIZE) {
+      if (records.length >= CHUNK) {
         yield { records };
         records = [];
       }
@@ -185,7 +187,7 @@ async function* readWindow(
       totals = page.total_metrics;
       counter.total = page.page_info?.total_number ?? page.list?.length ?? 0;
     }
-    const records: AirbyteMessage[] = [];
+    let records: AirbyteMessage[] = [];
     const emittedAt = Date.now();
     for (const row of page.list ?? []) {
       let record: AirbyteMessage;
@@ -204,6 +206,11 @@ async function* readWindow(
         if (Number.isFinite(value)) sums.set(name, sum + value);
       }
       records.push(record);
+      if (records.length >= CHUNK) {
+        emitted += records.length;
+        yield { records };
+        records = [];
+      }
     }
     emitted += records.length;
     if (records.length > 0) yield { records };

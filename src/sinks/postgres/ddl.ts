@@ -10,6 +10,10 @@ import { KEY_INDEX_COMMENT, keyIndexesOf } from './introspect.ts';
 import { AIRBYTE_COLUMNS, keyIndexName, type TableLayout } from './layout.ts';
 
 export async function ensureSchema(db: SinkKysely, schema: string, user: string): Promise<void> {
+  // Looked up first: CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even when this one exists,
+  // and a loader is often given a schema of its own and nothing more.
+  const { rows } = await sql<{ found: boolean }>`select exists (select from pg_catalog.pg_namespace where nspname = ${schema}) as found`.execute(db);
+  if (rows[0]?.found) return;
   try {
     await db.schema.createSchema(schema).ifNotExists().execute();
   } catch (error) {
