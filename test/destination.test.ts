@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { repoScratch } from './support/files.ts';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ let db: TestSchema;
 let dir: string;
 beforeEach(async () => {
   db = await freshSchema('dest');
-  dir = mkdtempSync(join(REPO_ROOT, '.tmp', 'dest-'));
+  dir = repoScratch(REPO_ROOT, 'dest-');
 });
 afterEach(async () => {
   await db.drop();

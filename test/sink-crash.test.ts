@@ -1,9 +1,10 @@
+import { repoScratch } from './support/files.ts';
 // kill -9 while loading, at several points, then a re-run from the state stored in the destination: the
 // tables must end up exactly as after one uninterrupted run. The loader is the real destination `write`
 // command in a child process, reading a deterministic synthetic source from a file.
 
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ function* source(resume: { items: number; events: number }): Generator<AirbyteMe
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(REPO_ROOT, '.tmp', 'crash-'));
+  dir = repoScratch(REPO_ROOT, 'crash-');
 });
 
 const schemas: TestSchema[] = [];

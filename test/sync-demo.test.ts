@@ -1,12 +1,13 @@
+import { repoScratch } from './support/files.ts';
 // `npm start` as a newcomer runs it: no database, no credentials; twice, the second run incremental.
 
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/postgres.ts';
 
-const parent = mkdtempSync(join(REPO_ROOT, '.tmp', 'demo-'));
+const parent = repoScratch(REPO_ROOT, 'demo-');
 // As root, Postgres runs as the postgres user, who must be able to reach its data directory.
 chmodSync(parent, 0o755);
 const dataDir = join(parent, 'pg');

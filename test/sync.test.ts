@@ -1,7 +1,8 @@
+import { repoScratch } from './support/files.ts';
 // `sync` end to end: the emulator, the real source, the Postgres sink.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ const schemas: TestSchema[] = [];
 
 beforeAll(async () => {
   api = await emulator({ advertisers: 2, now: NOW });
-  dir = mkdtempSync(join(REPO_ROOT, '.tmp', 'sync-'));
+  dir = repoScratch(REPO_ROOT, 'sync-');
 });
 afterAll(async () => {
   await api?.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,4 +18,14 @@ export function scratch() {
       return path;
     },
   };
+}
+
+/**
+ * A fresh folder under the repository's git-ignored .tmp/ (for files child processes of the project read,
+ * such as scripts that import src/), created on a fresh clone too.
+ */
+export function repoScratch(root: string, prefix: string): string {
+  const parent = join(root, '.tmp');
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(join(parent, prefix));
 }
