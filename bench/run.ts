@@ -13,8 +13,8 @@ const print = (f: Figure) => {
   console.log(`${f.pass ? 'PASS' : 'FAIL'}  ${f.name} = ${f.value.toFixed(3)} (goal ${f.goal})  — ${f.detail}`);
 };
 
-// 5 advertisers × 20 campaigns × 10 ad groups × 11 ads, a year of delivery: about 1 M ad-day rows.
-const big = await startEmulatorProcess(['--seed', '7', '--advertisers', '5', '--campaigns', '20', '--adgroups', '10', '--ads', '11', '--history-days', '400']);
+// 5 advertisers × 20 campaigns × 10 ad groups × 13 ads, a year of delivery: about 1 M ad-day rows.
+const big = await startEmulatorProcess(['--seed', '7', '--advertisers', '5', '--campaigns', '20', '--adgroups', '10', '--ads', '13', '--history-days', '400']);
 try {
   if (!only || only === 'source') {
     print(await emissionRate(300_000));

@@ -46,8 +46,8 @@ export async function requestEfficiency(emulator: EmulatorProcess, today: string
 export async function rateLimitedWallTime(emulator: EmulatorProcess, qps: number, today: string): Promise<Figure> {
   await emulator.resetStats();
   const result = await runRead(
-    configOf(emulator.url, { start_date: addDays(today, -89), end_date: today, async_reports: 'off', requests_per_second: qps, max_concurrency: 8 }),
-    catalogOf(['ads_reports_daily', 'campaigns_reports_daily', 'advertisers_reports_daily']),
+    configOf(emulator.url, { start_date: addDays(today, -29), end_date: today, async_reports: 'off', requests_per_second: qps, max_concurrency: 8 }),
+    catalogOf(['advertisers_reports_hourly', 'ads_reports_daily', 'campaigns_reports_daily']),
     'p2',
   );
   const stats = await emulator.stats();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,11 @@ export const CLI = join(ROOT, 'dist/cli.js');
 export const TOKEN = 'bench-token-5b2e9c';
 export const APP_ID = '7268034192837465012';
 export const SECRET = 'bench-secret-77a1d4';
+
+/** The CLI runs as its shebang (and the Dockerfile) says: with its V8 flags. */
+export const NODE_FLAGS: string[] = (/^#!\S+\s+-S\s+node\s+(.*)$/m.exec(readFileSync(CLI, 'utf8').split('\n')[0] ?? '')?.[1] ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
 
 const scratchDir = mkdtempSync(join(tmpdir(), 'tiktok-bench-'));
 export function writeJson(name: string, value: unknown): string {
@@ -59,7 +64,7 @@ export function runRead(config: unknown, catalog: unknown, name: string): Promis
   const configPath = writeJson(`${name}-config.json`, config);
   const catalogPath = writeJson(`${name}-catalog.json`, catalog);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

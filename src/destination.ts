@@ -4,7 +4,7 @@
 // and one TRACE error if the load fails. Human-readable lines go to stderr.
 
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
+import { parseFlags, requiredFlag } from './args.ts';
 import { readJsonFile } from './config.ts';
 import { asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
@@ -119,22 +119,5 @@ async function write(configPath: string, catalogPath: string, io: DestinationIo,
   }
 }
 
-function flags(argv: string[], names: string[]): Record<string, string | undefined> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    });
-    return values as Record<string, string | undefined>;
-  } catch (error) {
-    throw configError(`${(error as Error).message}\n${USAGE}`);
-  }
-}
-
-function required(values: Record<string, string | undefined>, name: string): string {
-  const value = values[name];
-  if (!value) throw configError(`Missing --${name} FILE.\n${USAGE}`);
-  return value;
-}
+const flags = (argv: string[], names: string[]) => parseFlags(argv, names, USAGE);
+const required = (values: Record<string, string | undefined>, name: string) => requiredFlag(values, name, USAGE);

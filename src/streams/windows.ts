@@ -6,8 +6,8 @@ export interface DateWindow {
   days: number;
 }
 
-/** Rows are assumed this much denser than measured, so a window sized to fill pages does not spill into one more. */
-const DENSITY_MARGIN = 1.02;
+/** Points at which the expected page count of a candidate window is sampled across the prediction's error band. */
+const SAMPLES = [-1, -0.5, 0, 0.5, 1];
 
 /**
  * Cuts [start, end] into report windows that fill whole pages. It starts with the largest span TikTok allows,
@@ -20,6 +20,9 @@ export class WindowPlanner {
   private readonly maxDays: number;
   private readonly pageSize: number;
   private density: number | undefined;
+  /** How far (relative) the last predictions missed: a smoothed error, so noisy accounts get safer windows. */
+  private error = 0.02;
+  private predicted: number | undefined;
   /** The fewest rows known to be too many for one query (from 40067). */
   private rowCeiling = Number.POSITIVE_INFINITY;
   private dayCeiling: number;
@@ -49,7 +52,9 @@ export class WindowPlanner {
   next(): DateWindow {
     const days = this.chooseDays();
     const end = minDate(addDays(this.cursor, days - 1), this.end);
-    return { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
+    const window = { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
+    this.predicted = this.density === undefined ? undefined : this.density * window.days;
+    return window;
   }
 
   /** A window of up to `days` days, whatever the page arithmetic says (report tasks have no pages). */
@@ -60,6 +65,10 @@ export class WindowPlanner {
 
   /** The window was read whole: move on and learn from it. */
   completed(window: DateWindow, totalRows: number): void {
+    if (this.predicted !== undefined && this.predicted > 0) {
+      const miss = Math.abs(totalRows - this.predicted) / this.predicted;
+      this.error = 0.7 * this.error + 0.3 * Math.min(miss, 1);
+    }
     this.density = totalRows / window.days;
     this.cursor = addDays(window.end, 1);
     if (this.failedDays !== undefined) {
@@ -82,19 +91,25 @@ export class WindowPlanner {
     return true;
   }
 
+  /**
+   * The span with the fewest expected requests per row: rows are predicted from the density, and the page
+   * count is averaged over the prediction's error band, so a window aimed just under a page boundary only wins
+   * when predictions have been accurate. Ties go to the longer span (fewer windows, fewer partial pages).
+   */
   private chooseDays(): number {
     const cap = Math.min(this.maxDays, this.dayCeiling, this.remainingDays);
     if (this.density === undefined || this.density === 0) return cap;
-    let best = 1;
-    let bestFill = -1;
-    for (let days = 1; days <= cap; days++) {
-      const rows = this.density * days * DENSITY_MARGIN;
-      if (rows >= this.rowCeiling && days > 1) break;
-      const pages = Math.max(1, Math.ceil(rows / this.pageSize));
-      const fill = rows / (pages * this.pageSize);
-      if (fill >= bestFill - 1e-9) {
+    let best = cap;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let days = cap; days >= 1; days--) {
+      const rows = this.density * days;
+      if (rows * (1 + this.error) >= this.rowCeiling && days > 1) continue;
+      let pages = 0;
+      for (const s of SAMPLES) pages += Math.max(1, Math.ceil((rows * (1 + s * this.error)) / this.pageSize));
+      const cost = pages / SAMPLES.length / Math.max(rows, 1);
+      if (cost < bestCost - 1e-12) {
         best = days;
-        bestFill = fill;
+        bestCost = cost;
       }
     }
     return best;
