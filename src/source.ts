@@ -1,7 +1,7 @@
 import type { SourceConfig } from './config.ts';
 import { configError } from './errors.ts';
 import {
-  errorTraceMessage,
+  estimateMessage,
   logMessage,
   streamStateMessage,
   streamStatusMessage,
@@ -126,8 +126,13 @@ async function* readStream(
     : undefined;
   const batches = batchesOf(ctx, stream, cursors);
   let count = 0;
+  let estimate = 0;
   for await (const batch of batches) {
     for (const warning of ctx.drainWarnings()) yield logMessage('WARN', warning);
+    if (batch.estimate !== undefined) {
+      estimate += batch.estimate;
+      yield estimateMessage(stream.name, estimate);
+    }
     if (batch.records.length > 0) {
       if (count === 0) yield streamStatusMessage(stream.name, 'RUNNING');
       yield* batch.records;
@@ -195,4 +200,3 @@ function summaryText(ctx: ReadContext): string {
   ].join('; ');
 }
 
-export { errorTraceMessage };

@@ -64,6 +64,18 @@ describe('report streams', () => {
     expect(nulls).toBeGreaterThan(0);
   });
 
+  it('reports progress: STREAM_STATUS STARTED → RUNNING → COMPLETE and a row ESTIMATE', async () => {
+    const { messages } = await readInProcess(config(api.url), ['ads_reports_daily']);
+    const statuses = messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' ? [m.trace.stream_status.status] : []));
+    expect(statuses).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    const estimates = messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? [m.trace.estimate.row_estimate ?? 0] : []));
+    const rows = recordsOf(messages, 'ads_reports_daily').length;
+    expect(estimates.length).toBe(3);
+    // Each advertiser's estimate comes from its first window's density: the right order of magnitude.
+    expect(estimates.at(-1)).toBeGreaterThan(rows * 0.5);
+    expect(estimates.at(-1)).toBeLessThan(rows * 2);
+  });
+
   it('lifetime equals the sum of every day', async () => {
     const { messages } = await readInProcess(config(api.url, { start_date: '2016-09-01', end_date: undefined }), ['campaigns_reports_lifetime', 'campaigns_reports_daily']);
     const lifetime = recordsOf(messages, 'campaigns_reports_lifetime');

@@ -9,6 +9,8 @@ import { normaliseCursor } from './state.ts';
 export interface Batch {
   records: AirbyteMessage[];
   checkpoint?: { advertiserId: string; cursor: string | undefined };
+  /** Rows this advertiser is expected to yield in all (report streams, once known). */
+  estimate?: number;
 }
 
 /**

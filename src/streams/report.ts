@@ -68,6 +68,8 @@ export async function* readReport(
 
   const planner = new WindowPlanner(start, end, MAX_WINDOW_DAYS[stream.granularity], PAGE_SIZE);
   let asyncTried = false;
+  let rowsSoFar = 0;
+  let estimated = false;
   while (!planner.done) {
     if (!asyncTried && planner.rowsPerDay !== undefined && worthATask(ctx, planner, stream)) {
       asyncTried = true;
@@ -86,7 +88,11 @@ export async function* readReport(
       throw error;
     }
     planner.completed(window, total);
-    yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` } };
+    rowsSoFar += total;
+    // The first window tells the advertiser's density: enough for an estimate of the whole range.
+    const estimate = estimated ? undefined : Math.round(rowsSoFar + (planner.rowsPerDay ?? 0) * planner.remainingDays);
+    estimated = true;
+    yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` }, ...(estimate === undefined ? {} : { estimate }) };
   }
 }
 
