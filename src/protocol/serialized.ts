@@ -20,3 +20,15 @@ export class SerializedRecord {
   }
 }
 
+
+/**
+ * A record may carry, under this symbol, the JSON text of some of its object fields (report `metrics` and
+ * `dimensions`), so a sink writing them to a JSON column copies the text instead of stringifying the object
+ * again. Symbol keys are invisible to JSON.stringify and Object.keys.
+ */
+export const FIELD_JSON: unique symbol = Symbol('fieldJson');
+
+export function fieldJsonOf(data: RecordData, property: string): string | undefined {
+  const texts = (data as { [FIELD_JSON]?: Record<string, string> })[FIELD_JSON];
+  return texts?.[property];
+}

@@ -1,4 +1,4 @@
-import { SerializedRecord } from '../protocol/serialized.ts';
+import { FIELD_JSON, SerializedRecord } from '../protocol/serialized.ts';
 import type { AirbyteMessage, RecordData } from '../protocol/types.ts';
 import type { ReportStream } from './definitions.ts';
 import { toId } from './fields.ts';
@@ -120,7 +120,7 @@ function buildCodec(stream: ReportStream): ReportCodec {
       const record = {
         stream: stream.name,
         get data(): RecordData {
-          data ??= typedRecord(stream, owner, id, time, metricsData(metrics));
+          data ??= typedRecord(stream, owner, id, time, () => metricsData(metrics), { metrics: `{${metricsJson}}`, dimensions: dimensionsJson });
           return data;
         },
         emitted_at: emittedAt,
@@ -130,16 +130,33 @@ function buildCodec(stream: ReportStream): ReportCodec {
   };
 }
 
-function typedRecord(stream: ReportStream, owner: string, id: string, time: unknown, metrics: RecordData): RecordData {
+/**
+ * The typed record. `metrics` is built on first use only: a sink that writes it as JSON takes the text under
+ * FIELD_JSON instead.
+ */
+function typedRecord(
+  stream: ReportStream,
+  owner: string,
+  id: string,
+  time: unknown,
+  buildMetrics: () => RecordData,
+  json: { metrics: string; dimensions: string },
+): RecordData {
   const idJson = JSON.rawJSON(id);
-  const record: RecordData = { advertiser_id: JSON.rawJSON(owner), [stream.idDimension]: idJson };
   const dimensions: RecordData = { [stream.idDimension]: idJson };
-  if (stream.timeDimension) {
-    record[stream.timeDimension] = time;
-    dimensions[stream.timeDimension] = time;
-  }
-  record['dimensions'] = dimensions;
-  record['metrics'] = metrics;
+  if (stream.timeDimension) dimensions[stream.timeDimension] = time;
+  let metrics: RecordData | undefined;
+  const record: RecordData = {
+    advertiser_id: JSON.rawJSON(owner),
+    [stream.idDimension]: idJson,
+    ...(stream.timeDimension ? { [stream.timeDimension]: time } : {}),
+    dimensions,
+    get metrics(): RecordData {
+      metrics ??= buildMetrics();
+      return metrics;
+    },
+  };
+  Object.defineProperty(record, FIELD_JSON, { value: json, enumerable: false });
   return record;
 }
 

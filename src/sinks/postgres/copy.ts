@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
-import { escapeCopyText, INVALID, type Encoder } from './encode.ts';
+import { fieldJsonOf } from '../../protocol/serialized.ts';
+import { escapeCopyText, INVALID, type Encoder, jsonbSafe } from './encode.ts';
 
 /** A data column as loaded: which record field feeds it, and how its values are written. */
 export interface LoadedColumn {
@@ -18,6 +19,8 @@ export interface LoadedColumn {
   /** The column's type in the table (which wins over the schema's wish). */
   type: string;
   encode: Encoder;
+  /** The column holds json/jsonb. */
+  json?: boolean;
 }
 
 /** What the encoder needs to know about a table: its data columns and the constant parts of each row. */
@@ -66,6 +69,14 @@ export class RowEncoder {
     let changes: MetaChange[] | undefined;
     for (let i = 0; i < columns.length; i++) {
       const column = columns[i]!;
+      if (column.json) {
+        // JSON text the producer already wrote: copied, never rebuilt from the object.
+        const text = fieldJsonOf(data, column.property);
+        if (text !== undefined) {
+          fields += '\t' + escapeCopyText(jsonbSafe(text));
+          continue;
+        }
+      }
       const value = data[column.property];
       if (value === undefined || value === null) {
         fields += '\t\\N';

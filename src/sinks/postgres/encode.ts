@@ -24,7 +24,11 @@ const JSON_UNSUPPORTED_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(0000|d[89ab][0-9a-f]{2}\\
  * surrogates become U+FFFD and NUL is dropped, as in text columns.
  */
 export function jsonText(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'null';
+  return jsonbSafe(JSON.stringify(value) ?? 'null');
+}
+
+/** JSON text made acceptable to jsonb (see jsonText). */
+export function jsonbSafe(text: string): string {
   if (!text.includes('\\u')) return text;
   return text.replace(JSON_UNSUPPORTED_ESCAPE, (whole: string, backslashes: string, escape: string) => {
     if (escape === '0000') return backslashes;

@@ -55,7 +55,7 @@ export function planTable(stream: SinkStream, index: number, existing: ReadonlyM
     const found = existing?.get(name);
     const type = found ?? postgresTypeOf(schema);
     if (found === undefined) missing.push({ name, type });
-    return { property, name, type, encode: encoderFor(type) };
+    return { property, name, type, encode: encoderFor(type), json: /^jsonb?$/.test(type.trim()) };
   });
   const fieldRef = (path: readonly string[], what: string): FieldRef => {
     const [first, ...rest] = path;
