@@ -11,7 +11,7 @@ import type { Emulator } from '../src/emulator/index.ts';
 import { discover } from '../src/source.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';
-import { configFor, secretsIn } from './support/credentials.ts';
+import { configFor, SECRET, secretsIn, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
 import { freshSchema, passwordCheckingPostgres, REPO_ROOT, type TestSchema } from './support/postgres.ts';
 
@@ -64,6 +64,13 @@ describe('sync into Postgres', () => {
     expect(first.error?.message).toBeUndefined();
     expect(first.ok).toBe(true);
     const loaded = await counts(db);
+    // No secret may reach a table, the state table included.
+    for (const table of [...STREAMS, '_sync_state']) {
+      for (const secret of [TOKEN, SECRET]) {
+        const [hit] = await db.query<{ n: number }>(`select count(*)::int as n from ${db.schema}.${table} t where t::text like $1`, [`%${secret}%`]);
+        expect(hit?.n, `${secret} in ${table}`).toBe(0);
+      }
+    }
     for (const stream of first.streams) {
       expect(stream.committed, stream.name).toBe(stream.received);
       expect(loaded[stream.name], stream.name).toBe(stream.committed);
