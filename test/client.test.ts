@@ -6,6 +6,7 @@ import { TikTokApiError } from '../src/tiktok/errors.ts';
 import { authorisedAdvertisers, exchangeAuthCode } from '../src/tiktok/oauth.ts';
 import { APP_ID, SECRET, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
+import { runCli } from './support/cli.ts';
 
 let api: Emulator;
 beforeAll(async () => {
@@ -33,6 +34,17 @@ describe('TikTok client', () => {
     expect(grant.access_token).toBe(TOKEN);
     expect(grant.advertiser_ids.length).toBe(120);
     await expect(exchangeAuthCode(client({ accessToken: '' }), APP_ID, SECRET, 'auth-code-5-1')).rejects.toMatchObject({ code: 40002 });
+  });
+
+  it('the token command prints the long-term token for an auth_code, and a clear error for a used one', async () => {
+    const args = ['token', '--app-id', APP_ID, '--secret', SECRET, '--auth-code', 'auth-code-5-2', '--api-base-url', api.url];
+    const first = await runCli(args, { validate: false });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ access_token: TOKEN });
+    const again = await runCli(args);
+    expect(again.code).not.toBe(0);
+    expect(again.messages.at(-1)).toMatchObject({ type: 'TRACE', trace: { type: 'ERROR' } });
+    expect(again.stdout + again.stderr).not.toContain(SECRET);
   });
 
   it('discovers advertisers and describes them in batches of 100, ids exact', async () => {
