@@ -17,7 +17,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY spec.json README.md ./
 # The same V8 flags as the CLI's shebang (src/cli.ts): the heap stays near the live set.
-ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=2 --max-old-space-size=256 /airbyte/integration_code/dist/cli.js"
-ENTRYPOINT ["node", "--max-semi-space-size=2", "--max-old-space-size=256", "/airbyte/integration_code/dist/cli.js"]
+ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=8 --max-old-space-size=192 /airbyte/integration_code/dist/cli.js"
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--max-old-space-size=192", "/airbyte/integration_code/dist/cli.js"]
 LABEL io.airbyte.name=airbyte/source-tiktok-marketing-ts
 LABEL io.airbyte.version=0.1.0

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=256
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
 // The flags above keep V8's heap near the live set: report syncs allocate several GB of short-lived strings,
 // and with default sizing the heap (and RSS) grows to ~400 MB though less than 100 MB is alive. The Dockerfile's
 // ENTRYPOINT passes the same flags (test/packaging.test.ts keeps them equal).
