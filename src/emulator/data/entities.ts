@@ -43,6 +43,26 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
   const span = Math.max(1, last - start);
   const latest = shape.anchorSeconds - 60;
   const clamp = (seconds: number) => Math.min(seconds, latest);
+  /**
+   * When an ad group or ad was created, stopped and last edited: never before its parent, never running past
+   * it, deleted with it. `firstEdit` is the shortest gap between creation and the first edit of a live object.
+   */
+  const childTiming = (
+    parent: { createSeconds: number; endDay: number; deleted: boolean },
+    key: number,
+    createDay: number,
+    own: Lifecycle,
+    firstEdit: number,
+  ) => {
+    const createSeconds = Math.max(parent.createSeconds + 60, createDay * 86_400 + (hash32(key, 2) % 86_400));
+    const ownStop = own === 'active' ? Infinity : dayBetween(createDay, last, hash32(key, 3));
+    const endDay = Math.min(ownStop, parent.endDay);
+    const deleted = own === 'deleted' || parent.deleted;
+    const modifySeconds = Number.isFinite(endDay)
+      ? endDay * 86_400 + (hash32(key, 4) % 86_400)
+      : Math.min(createSeconds + firstEdit + (hash32(key, 5) % (span * 43_200 + 1)), latest);
+    return { createSeconds, endDay, deleted, modifySeconds };
+  };
 
   for (let c = 0; c < shape.campaigns; c++) {
     const key = hash32(advertiser.key, 0xca, c);
@@ -84,13 +104,7 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
       const first = c === 0 && g === 0;
       const own: Lifecycle = first ? 'active' : (c + g) % 5 === 4 ? 'deleted' : (c + g) % 7 === 6 ? 'paused' : 'active';
       const createDay = campaign.createDay + (first ? 0 : hash32(key, 1) % 3);
-      const createSeconds = Math.max(campaign.createSeconds + 60, createDay * 86_400 + (hash32(key, 2) % 86_400));
-      const ownStop = own === 'active' ? Infinity : dayBetween(createDay, last, hash32(key, 3));
-      const endDay = Math.min(ownStop, campaign.endDay);
-      const deleted = own === 'deleted' || campaign.deleted;
-      const modifySeconds = Number.isFinite(endDay)
-        ? endDay * 86_400 + (hash32(key, 4) % 86_400)
-        : Math.min(createSeconds + 600 + (hash32(key, 5) % (span * 43_200 + 1)), latest);
+      const { createSeconds, endDay, deleted, modifySeconds } = childTiming(campaign, key, createDay, own, 600);
       adgroups.push({
         index,
         id: entityId(advertiser, 2, index),
@@ -122,13 +136,7 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
       const anchor = index === 0;
       const own: Lifecycle = anchor ? 'active' : (campaign.index + g + a) % 6 === 5 ? 'deleted' : (campaign.index + g + a) % 11 === 10 ? 'paused' : 'active';
       const createDay = anchor ? start - 1 : adgroup.createDay + (hash32(key, 1) % 2);
-      const createSeconds = Math.max(adgroup.createSeconds + 60, createDay * 86_400 + (hash32(key, 2) % 86_400));
-      const ownStop = own === 'active' ? Infinity : dayBetween(createDay, last, hash32(key, 3));
-      const endDay = Math.min(ownStop, adgroup.endDay);
-      const deleted = own === 'deleted' || adgroup.deleted;
-      const modifySeconds = Number.isFinite(endDay)
-        ? endDay * 86_400 + (hash32(key, 4) % 86_400)
-        : Math.min(createSeconds + 300 + (hash32(key, 5) % (span * 43_200 + 1)), latest);
+      const { createSeconds, endDay, deleted, modifySeconds } = childTiming(adgroup, key, createDay, own, 300);
       const video = anchor || hash32(key, 6) % 5 !== 0;
       const objective = campaign.objective;
       const usdCpm = 2 + 10 * unit(hash32(key, 7));
