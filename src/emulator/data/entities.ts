@@ -46,6 +46,7 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
   /**
    * When an ad group or ad was created, stopped and last edited: never before its parent, never running past
    * it, deleted with it. `firstEdit` is the shortest gap between creation and the first edit of a live object.
+   * Returns the creation second (for names) and the lifecycle fields both kinds of object carry.
    */
   const childTiming = (
     parent: { createSeconds: number; endDay: number; deleted: boolean },
@@ -61,7 +62,18 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
     const modifySeconds = Number.isFinite(endDay)
       ? endDay * 86_400 + (hash32(key, 4) % 86_400)
       : Math.min(createSeconds + firstEdit + (hash32(key, 5) % (span * 43_200 + 1)), latest);
-    return { createSeconds, endDay, deleted, modifySeconds };
+    return {
+      createSeconds,
+      lifecycle: {
+        own,
+        deleted,
+        createSeconds: clamp(createSeconds),
+        modifySeconds: clamp(Math.max(modifySeconds, createSeconds)),
+        createDay,
+        endDay,
+        operationStatus: deleted ? ('DELETE' as const) : own === 'paused' ? ('DISABLE' as const) : ('ENABLE' as const),
+      },
+    };
   };
 
   for (let c = 0; c < shape.campaigns; c++) {
@@ -104,20 +116,14 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
       const first = c === 0 && g === 0;
       const own: Lifecycle = first ? 'active' : (c + g) % 5 === 4 ? 'deleted' : (c + g) % 7 === 6 ? 'paused' : 'active';
       const createDay = campaign.createDay + (first ? 0 : hash32(key, 1) % 3);
-      const { createSeconds, endDay, deleted, modifySeconds } = childTiming(campaign, key, createDay, own, 600);
+      const { createSeconds, lifecycle } = childTiming(campaign, key, createDay, own, 600);
       adgroups.push({
         index,
         id: entityId(advertiser, 2, index),
         name: `Ad Group${stamp(createSeconds)}`,
         advertiser,
-        own,
-        deleted,
-        createSeconds: clamp(createSeconds),
-        modifySeconds: clamp(Math.max(modifySeconds, createSeconds)),
-        createDay,
-        endDay,
+        ...lifecycle,
         secondaryStatus: adgroupStatus(own, campaign.own),
-        operationStatus: deleted ? 'DELETE' : own === 'paused' ? 'DISABLE' : 'ENABLE',
         key,
         campaign,
         automaticPlacement: hash32(key, 6) % 3 !== 0,
@@ -136,7 +142,7 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
       const anchor = index === 0;
       const own: Lifecycle = anchor ? 'active' : (campaign.index + g + a) % 6 === 5 ? 'deleted' : (campaign.index + g + a) % 11 === 10 ? 'paused' : 'active';
       const createDay = anchor ? start - 1 : adgroup.createDay + (hash32(key, 1) % 2);
-      const { createSeconds, endDay, deleted, modifySeconds } = childTiming(adgroup, key, createDay, own, 300);
+      const { createSeconds, lifecycle } = childTiming(adgroup, key, createDay, own, 300);
       const video = anchor || hash32(key, 6) % 5 !== 0;
       const objective = campaign.objective;
       const usdCpm = 2 + 10 * unit(hash32(key, 7));
@@ -146,14 +152,8 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
         id: entityId(advertiser, 3, index),
         name: `${video ? 'Optimized Version' : 'Image'} ${a + 1}_${stamp(createSeconds)}`,
         advertiser,
-        own,
-        deleted,
-        createSeconds: clamp(createSeconds),
-        modifySeconds: clamp(Math.max(modifySeconds, createSeconds)),
-        createDay,
-        endDay,
+        ...lifecycle,
         secondaryStatus: adStatus(own, adgroup.own, campaign.own),
-        operationStatus: deleted ? 'DELETE' : own === 'paused' ? 'DISABLE' : 'ENABLE',
         key,
         campaign,
         adgroup,
