@@ -80,9 +80,7 @@ export async function* readReport(
     const params = { ...base, start_date: window.start, end_date: window.end };
     let total: number;
     try {
-      const counter = { total: 0 };
-      yield* readWindow(ctx, stream, advertiserId, params, `${window.start}..${window.end}`, counter);
-      total = counter.total;
+      total = yield* readWindow(ctx, stream, advertiserId, params, `${window.start}..${window.end}`);
     } catch (error) {
       if (error instanceof TikTokApiError && error.kind === 'too_large' && planner.tooLarge(window)) continue;
       throw error;
@@ -175,8 +173,7 @@ async function* readWindow(
   advertiserId: string,
   params: Params,
   label: string,
-  counter: { total: number } = { total: 0 },
-): AsyncGenerator<Batch> {
+): AsyncGenerator<Batch, number> {
   const fetchPage = (page: number) =>
     ctx.client.get<ReportPage>('report/integrated/get/', {
       ...params,
@@ -187,11 +184,13 @@ async function* readWindow(
   const codec = reportCodec(stream);
   const sums = new Map<string, number>(RECONCILED_METRICS.map((m) => [m, 0]));
   let totals: Record<string, unknown> | undefined;
+  let total: number | undefined;
   let emitted = 0;
   for await (const page of pagesAhead(fetchPage)) {
-    if (totals === undefined) {
+    // Page 1 carries the query's row count and, asked for there, TikTok's totals.
+    if (total === undefined) {
       totals = page.total_metrics;
-      counter.total = page.page_info?.total_number ?? page.list?.length ?? 0;
+      total = page.page_info?.total_number ?? page.list?.length ?? 0;
     }
     let records: AirbyteMessage[] = [];
     const emittedAt = Date.now();
@@ -222,6 +221,7 @@ async function* readWindow(
     if (records.length > 0) yield { records };
   }
   reconcile(ctx, stream, advertiserId, label, sums, totals, emitted);
+  return total ?? 0;
 }
 
 /** Page 1 first (it tells how many pages there are), then the rest with a bounded look-ahead, in order. */
