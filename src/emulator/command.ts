@@ -4,7 +4,7 @@
 import { startEmulator } from './index.ts';
 import type { EmulatorOptions } from './types.ts';
 
-type Kind = 'int' | 'number' | 'string' | 'date';
+type Kind = 'int' | 'number' | 'string' | 'date' | 'switch';
 
 const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--port': ['port', 'int'],
@@ -24,11 +24,16 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--history-days': ['historyDays', 'int'],
   '--max-report-rows': ['maxReportRows', 'int'],
   '--task-latency-ms': ['taskLatencyMs', 'int'],
+  '--sandbox': ['sandbox', 'switch'],
+  '--images': ['imagesPerAdvertiser', 'int'],
+  '--videos': ['videosPerAdvertiser', 'int'],
+  '--creative-denied-advertiser': ['creativeDeniedAdvertiser', 'int'],
 };
 
 export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N] [--host H] [--seed S] [--advertisers N]
   [--access-token T] [--app-id A] [--secret X] [--qps Q] [--task-qps Q] [--fault-rate F] [--now ISO]
-  [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]`;
+  [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]
+  [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -46,6 +51,12 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = FLAGS[flag];
     if (spec === undefined) throw new UsageError(`unknown flag ${arg}`);
+    // A switch takes no value: its presence turns it on.
+    if (spec[1] === 'switch') {
+      if (eq > 0) throw new UsageError(`${flag} takes no value`);
+      target[spec[0]] = true;
+      continue;
+    }
     const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (text === undefined || text === '') throw new UsageError(`${flag} needs a value`);
     const [key, kind] = spec;
@@ -67,6 +78,8 @@ function convert(flag: string, text: string, kind: Kind): unknown {
       if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} expects a number, got "${text}"`);
       return value;
     }
+    case 'switch':
+      return true;
     case 'date': {
       const value = new Date(text);
       if (Number.isNaN(value.getTime())) throw new UsageError(`${flag} expects an ISO date-time, got "${text}"`);

@@ -6,6 +6,8 @@ const LIMITS = {
   adgroupsPerCampaign: [1, 1000],
   adsPerAdgroup: [1, 1000],
   historyDays: [1, 3650],
+  imagesPerAdvertiser: [0, 100_000],
+  videosPerAdvertiser: [0, 100_000],
 } as const;
 
 /** Applies defaults and rejects values the generator cannot honour (ids have fixed digit budgets). */
@@ -30,6 +32,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     historyDays: options.historyDays ?? 400,
     maxReportRows: options.maxReportRows ?? 20_000,
     taskLatencyMs: options.taskLatencyMs ?? 300,
+    sandbox: options.sandbox ?? false,
+    imagesPerAdvertiser: options.imagesPerAdvertiser ?? 30,
+    videosPerAdvertiser: options.videosPerAdvertiser ?? 15,
+    creativeDeniedAdvertiser: options.creativeDeniedAdvertiser ?? -1,
   };
   for (const [name, [min, max]] of Object.entries(LIMITS)) {
     const value = resolved[name as keyof typeof LIMITS];
@@ -39,6 +45,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   }
   if (resolved.campaignsPerAdvertiser * resolved.adgroupsPerCampaign * resolved.adsPerAdgroup > 999_999) {
     throw new RangeError('campaigns × adgroups × ads per advertiser must stay below 1,000,000');
+  }
+  if (!Number.isInteger(resolved.creativeDeniedAdvertiser) || resolved.creativeDeniedAdvertiser < -1) {
+    throw new RangeError('creativeDeniedAdvertiser must be an advertiser index (≥ 0), or -1 for none');
   }
   if (!Number.isSafeInteger(resolved.seed)) throw new RangeError(`seed must be an integer, got ${resolved.seed}`);
   if (!(resolved.faultRate >= 0 && resolved.faultRate <= 1)) throw new RangeError('faultRate must be within 0..1');

@@ -18,6 +18,13 @@ export interface EmulatorOptions {
   historyDays?: number;
   maxReportRows?: number;
   taskLatencyMs?: number;
+  /** Answer as TikTok's sandbox: production-only endpoints are refused (see docs/emulator.md). */
+  sandbox?: boolean;
+  /** Images / videos in each advertiser's Asset Library (above 10,000 to exercise TikTok's search cap). */
+  imagesPerAdvertiser?: number;
+  videosPerAdvertiser?: number;
+  /** Index of one advertiser whose token lacks the creative-library scope (image/video/music calls → 40001). */
+  creativeDeniedAdvertiser?: number;
 }
 
 export interface EmulatorStats {
@@ -52,4 +59,9 @@ export interface ResolvedOptions {
   historyDays: number;
   maxReportRows: number;
   taskLatencyMs: number;
+  sandbox: boolean;
+  imagesPerAdvertiser: number;
+  videosPerAdvertiser: number;
+  /** -1 when every advertiser grants the creative-library scope. */
+  creativeDeniedAdvertiser: number;
 }
