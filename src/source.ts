@@ -14,7 +14,7 @@ import type {
   ConfiguredAirbyteCatalog,
   ConfiguredAirbyteStream,
 } from './protocol/types.ts';
-import { type ReadContext, createClient, createContext } from './streams/context.ts';
+import { type ReadContext, createClient, createContext, skippingInaccessible } from './streams/context.ts';
 import {
   type EntityStream,
   type ReportStream,
@@ -167,24 +167,9 @@ async function* batchesOf(
       : readReport(ctx, partitioned, advertiser, cursor);
   };
   const producers = advertisers.map(
-    (advertiser) => () => skippingInaccessible(ctx, advertiser.advertiser_id, () => partition(advertiser)),
+    (advertiser) => () => skippingInaccessible(ctx, `advertiser ${advertiser.advertiser_id}`, () => partition(advertiser)),
   );
   yield* mergeConcurrently(producers, ctx.config.maxConcurrency);
-}
-
-/** TikTok's 40002 on one advertiser skips that advertiser (named in a warning and the summary), not the sync. */
-async function* skippingInaccessible(
-  ctx: ReadContext,
-  advertiserId: string,
-  produce: () => AsyncGenerator<Batch>,
-): AsyncGenerator<Batch> {
-  try {
-    yield* produce();
-  } catch (error) {
-    if (!(error instanceof TikTokApiError && error.kind === 'not_accessible')) throw error;
-    ctx.summary.skipped.push(`advertiser ${advertiserId} (${error.message})`);
-    ctx.warn(`Advertiser ${advertiserId} is not accessible (TikTok code ${error.code}: ${error.message}): skipped.`);
-  }
 }
 
 function summaryText(ctx: ReadContext): string {

@@ -52,7 +52,8 @@ describe('TikTok client', () => {
     const granted = await authorisedAdvertisers(c, APP_ID, SECRET);
     expect(granted).toHaveLength(120);
     const before = c.stats.requests;
-    const infos = await advertiserInfo(c, granted.map((a) => a.advertiser_id));
+    const { found: infos, inaccessible } = await advertiserInfo(c, granted.map((a) => a.advertiser_id));
+    expect(inaccessible).toEqual([]);
     expect(c.stats.requests - before).toBe(2);
     expect(infos.map((i) => i.advertiser_id).sort()).toEqual(granted.map((a) => a.advertiser_id).sort());
     for (const info of infos) expect(info.advertiser_id).toMatch(/^\d{19}$/);

@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config.ts';
 import { configError } from '../errors.ts';
-import { type AdvertiserInfo, advertiserInfo } from '../tiktok/advertisers.ts';
+import { type AdvertiserInfo, advertiserInfo, hasTimeZone } from '../tiktok/advertisers.ts';
 import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { authorisedAdvertisers } from '../tiktok/oauth.ts';
@@ -66,22 +66,28 @@ export function createContext(config: SourceConfig, client: TikTokClient = creat
     infos ??= (async () => {
       const ids = (await grantedAdvertisers()).map((a) => a.advertiser_id);
       if (ids.length === 0) throw configError('The access token reaches no advertiser: authorise at least one advertiser for this app.');
-      let found: AdvertiserInfo[];
-      try {
-        found = await advertiserInfo(client, ids);
-      } catch (error) {
-        if (error instanceof TikTokApiError && error.kind === 'not_accessible') {
-          throw configError(`TikTok says advertiser ${ids.join(', ')} is not accessible with this token: check advertiser_id.`, {
-            internal: error.message,
-          });
-        }
-        throw error;
+      const { found, inaccessible } = await advertiserInfo(client, ids);
+      for (const { advertiserId, error } of inaccessible) {
+        summary.skipped.push(`advertiser ${advertiserId} (${error.message})`);
+        warnings.push(`Advertiser ${advertiserId} is not accessible with this token (TikTok code ${error.code}: ${error.message}): skipped.`);
+      }
+      if (found.length === 0 && inaccessible.length === ids.length) {
+        throw configError(
+          `TikTok says ${ids.length === 1 ? `advertiser ${ids[0]} is` : `none of the ${ids.length} advertisers is`} accessible with this token: check advertiser_id and the token's grant.`,
+          { internal: inaccessible[0]?.error.message },
+        );
       }
       const known = new Set(found.map((a) => a.advertiser_id));
+      const refused = new Set(inaccessible.map((i) => i.advertiserId));
       for (const id of ids) {
-        if (!known.has(id)) {
+        if (!known.has(id) && !refused.has(id)) {
           summary.skipped.push(`advertiser ${id} (no advertiser/info answer)`);
           warnings.push(`Advertiser ${id} is granted but advertiser/info/ does not describe it: skipped.`);
+        }
+      }
+      for (const info of found) {
+        if (!hasTimeZone(info)) {
+          warnings.push(`Advertiser ${info.advertiser_id}: advertiser/info/ gave no time zone; its report dates are read as UTC, which may shift days.`);
         }
       }
       return found;
@@ -98,4 +104,23 @@ export function createContext(config: SourceConfig, client: TikTokClient = creat
     warn: (message) => warnings.push(message),
     drainWarnings: () => warnings.splice(0),
   };
+}
+
+/**
+ * TikTok's "not accessible" answer (40001/40002 about the advertiser or object itself) skips that advertiser or
+ * object, named in a warning and the summary; a parameter error (40002 naming a parameter) fails the stream.
+ * `what` names the thing skipped: "advertiser 7001…", "pixel 123 of advertiser 7001…".
+ */
+export async function* skippingInaccessible<T>(
+  ctx: ReadContext,
+  what: string,
+  produce: () => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  try {
+    yield* produce();
+  } catch (error) {
+    if (!(error instanceof TikTokApiError && error.kind === 'not_accessible')) throw error;
+    ctx.summary.skipped.push(`${what} (${error.message})`);
+    ctx.warn(`${what[0]!.toUpperCase()}${what.slice(1)} is not accessible with this token (TikTok code ${error.code} on ${error.path}: ${error.message}): skipped.`);
+  }
 }

@@ -90,7 +90,7 @@ export class TikTokClient {
       const response = await this.fetch(path, { method: 'GET', query: params });
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('application/json')) {
-        this.unwrap(path, await this.readEnvelope(path, response));
+        this.unwrap(path, await this.readEnvelope(path, response), { method: 'GET', query: params });
         throw transportError(path, 'download answered JSON without a file');
       }
       if (!response.body) throw transportError(path, 'download answered no body');
@@ -111,7 +111,7 @@ export class TikTokClient {
   private call<T>(path: string, request: Request, budget: Budget): Promise<T> {
     return this.retrying(path, budget, async () => {
       const response = await this.fetch(path, request);
-      return this.unwrap(path, await this.readEnvelope(path, response)) as T;
+      return this.unwrap(path, await this.readEnvelope(path, response), request) as T;
     });
   }
 
@@ -201,12 +201,13 @@ export class TikTokClient {
     return body as Envelope;
   }
 
-  private unwrap(path: string, envelope: Envelope): unknown {
+  private unwrap(path: string, envelope: Envelope, request: Request): unknown {
     if (envelope.code === 0) return envelope.data ?? {};
     throw new TikTokApiError({
       code: envelope.code,
       message: redact(String(envelope.message ?? '')),
       path,
+      requestParams: Object.keys(request.query ?? request.body ?? {}),
       ...(envelope.request_id ? { requestId: envelope.request_id } : {}),
     });
   }

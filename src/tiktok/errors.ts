@@ -6,8 +6,8 @@ export type ErrorKind =
   | 'auth' // token empty / invalid / revoked: the user must re-authorise
   | 'retry' // 5xxxx, maintenance, HTTP 5xx, resets, timeouts, broken bodies
   | 'too_large' // 40067: the caller splits its window
-  | 'not_accessible' // 40002 on an advertiser or object: skip it, count it
-  | 'param'; // other parameter errors: a bug on our side or a bad config value
+  | 'not_accessible' // 40001/40002 saying an advertiser or object is not reachable with this token: skip it, count it
+  | 'param'; // parameter errors (40002 naming a parameter and the like): a bug on our side or a bad config value
 
 export class TikTokApiError extends Error {
   readonly code: number;
@@ -26,11 +26,13 @@ export class TikTokApiError extends Error {
     httpStatus?: number;
     kind?: ErrorKind;
     networkCode?: string;
+    /** Names of the parameters the request sent: a message that names one of them is a parameter error. */
+    requestParams?: readonly string[];
   }) {
     super(init.message);
     this.name = 'TikTokApiError';
     this.code = init.code;
-    this.kind = init.kind ?? classify(init.code);
+    this.kind = init.kind ?? classify(init.code, init.message, init.requestParams ?? []);
     this.path = init.path;
     this.requestId = init.requestId;
     this.httpStatus = init.httpStatus;
@@ -42,13 +44,33 @@ const AUTH_CODES = new Set([40101, 40102, 40103, 40104, 40105, 40106]);
 /** 60001 is announced maintenance: worth a longer pause than a plain internal error. */
 export const MAINTENANCE_CODE = 60001;
 
-export function classify(code: number): ErrorKind {
+/**
+ * TikTok reuses 40001/40002 for two unrelated things: a parameter it refuses ("metrics: Invalid metric …",
+ * bad filtering, bad dates) and an advertiser or object this token may not reach ("Advertiser ID … does not
+ * exist or you do not have permission to access it", "advertiser does not grant you /file/video/ad/search/:GET
+ * permission", "Adv has no permission to operate on the Pixel …"). Only the second may be skipped: treating
+ * the first as a skip would turn a refused request into a "successful" empty sync.
+ */
+const NO_ACCESS = /\b(no permission|not have permission|not grant(ed)? you|permission denied|not authori[sz]ed to|not accessible|does not exist or you do not have|has been deleted|access denied)\b/i;
+/** Request parameters that name the advertiser or object itself: a message about them may be a permission answer. */
+const OBJECT_PARAMS = /^(advertiser_ids?|pixel_ids?|pixel_id|bc_id|store_id|task_id)$/;
+
+export function classify(code: number, message = '', requestParams: readonly string[] = []): ErrorKind {
   if (code === 40100) return 'throttle';
   if (AUTH_CODES.has(code)) return 'auth';
   if (code === 40067) return 'too_large';
-  if (code === 40002) return 'not_accessible';
   if (code >= 50000 || code === MAINTENANCE_CODE) return 'retry';
+  if ((code === 40001 || code === 40002) && NO_ACCESS.test(message)) {
+    const named = parameterNamedBy(message);
+    // "filtering: … no permission" is still about a parameter we built, not about the object we asked for.
+    if (named === undefined || !requestParams.includes(named) || OBJECT_PARAMS.test(named)) return 'not_accessible';
+  }
   return 'param';
+}
+
+/** TikTok prefixes a parameter error with the parameter: "metrics: Invalid metric …", "start_date: …". */
+export function parameterNamedBy(message: string): string | undefined {
+  return /^\s*([a-z][a-z0-9_]*)\s*:/i.exec(message)?.[1];
 }
 
 /** A retryable failure below the envelope: reset, timeout, HTTP 5xx, a body that is not JSON. */
@@ -81,7 +103,14 @@ export function toConnectorError(error: TikTokApiError): ConnectorError {
       return transientError(`TikTok API kept failing after retries (${error.code === -1 ? error.message : `code ${error.code}: ${error.message}`}). Try again later.`, { internal });
     case 'not_accessible':
       return configError(`TikTok says a requested resource is not accessible with this token (${where}). Check the advertiser_id and the token's scope.`, { internal });
-    default:
-      return systemError(`TikTok refused a request: ${where}.`, { internal });
+    default: {
+      const parameter = parameterNamedBy(error.message);
+      return systemError(
+        parameter
+          ? `TikTok refused the parameter "${parameter}" of ${error.path} (code ${error.code}: ${error.message}).`
+          : `TikTok refused a request: ${where}.`,
+        { internal },
+      );
+    }
   }
 }
