@@ -38,14 +38,34 @@ export interface EntityStream extends StreamBase {
 export type Level = 'advertiser' | 'campaign' | 'adgroup' | 'ad';
 export type Granularity = 'hour' | 'day' | 'lifetime';
 
+/** TikTok's report types a stream can ask for (BC and TT_SHOP are keyed by other ids: not offered). */
+export type ReportType = 'BASIC' | 'AUDIENCE' | 'PLAYABLE_MATERIAL' | 'CATALOG';
+
+/** One entry of TikTok's report `filtering` list, sent as given. */
+export interface ReportFilter {
+  field_name: string;
+  filter_type: string;
+  filter_value: string;
+}
+
 export interface ReportStream extends StreamBase {
   kind: 'report';
-  reportType: 'BASIC';
+  reportType: ReportType;
   level: Level;
   granularity: Granularity;
   dataLevel: `AUCTION_${'ADVERTISER' | 'CAMPAIGN' | 'ADGROUP' | 'AD'}`;
-  idDimension: `${Level}_id`;
+  /** The one id dimension: `<level>_id`, or another id TikTok keys a report type by (playable_id). */
+  idDimension: string;
   timeDimension: 'stat_time_day' | 'stat_time_hour' | undefined;
+  /**
+   * Dimensions after the id and time ones (AUDIENCE gender+age, country_code, platform…): asked for, part of the
+   * primary key, copied to the record's top level and into `dimensions`. None for the plain BASIC streams.
+   */
+  breakdowns?: readonly string[];
+  /** Filters every request of the stream carries (custom reports); include_deleted's status filter joins them. */
+  filtering?: readonly ReportFilter[];
+  /** Days re-read before the cursor, overriding the config's attribution_window (custom reports' lookback_days). */
+  lookbackDays?: number;
   metrics: readonly string[];
 }
 
