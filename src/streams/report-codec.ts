@@ -89,8 +89,22 @@ function buildCodec(stream: ReportStream): ReportCodec {
   const expectedKeys = stream.metrics.length;
   const idKey = JSON.stringify(stream.idDimension);
   const timeKey = stream.timeDimension ? JSON.stringify(stream.timeDimension) : undefined;
+  const breakdowns = stream.breakdowns ?? [];
+  const breakdownKeys = breakdowns.map((name) => JSON.stringify(name));
+  const ownedById = stream.idDimension === 'advertiser_id';
   const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream.name)},"data":{"advertiser_id":`;
-  const dimensionsText = (id: string, time: unknown) => (timeKey ? `{${idKey}:${id},${timeKey}:"${time as string}"}` : `{${idKey}:${id}}`);
+  // Breakdown values (gender, age, country_code…) are plain text; anything else takes the generic path.
+  const breakdownText = (dims: Record<string, unknown>): string => {
+    let text = '';
+    for (let i = 0; i < breakdowns.length; i++) {
+      const value = dims[breakdowns[i] as string];
+      if (typeof value !== 'string' || !PLAIN_TEXT.test(value)) throw unusual;
+      text += `,${breakdownKeys[i] as string}:"${value}"`;
+    }
+    return text;
+  };
+  const dimensionsText = (id: string, time: unknown, extra: string) =>
+    timeKey ? `{${idKey}:${id},${timeKey}:"${time as string}"${extra}}` : `{${idKey}:${id}${extra}}`;
 
   const generic = (row: ReportRow, advertiserId: string, emittedAt: number): AirbyteMessage => {
     const data = reportRecord(row, stream, JSON.rawJSON(advertiserId));
@@ -107,25 +121,27 @@ function buildCodec(stream: ReportStream): ReportCodec {
         return generic(row, advertiserId, emittedAt); // throws the precise RowError, or copes with the odd shape
       }
       let metricsJson: string;
+      let extra: string;
       try {
         if (Object.keys(metrics).length !== expectedKeys) throw unusual;
         metricsJson = metricsText(metrics);
+        extra = breakdowns.length > 0 ? breakdownText(dims) : '';
       } catch (error) {
         if (error === unusual) return generic(row, advertiserId, emittedAt);
         throw error;
       }
-      const owner = stream.level === 'advertiser' ? id : advertiserId;
+      const owner = ownedById ? id : advertiserId;
       const json =
-        `${prefix}${owner},${idKey}:${id}${timeKey ? `,${timeKey}:"${time as string}"` : ''},"dimensions":${dimensionsText(id, time)}` +
+        `${prefix}${owner},${idKey}:${id}${timeKey ? `,${timeKey}:"${time as string}"` : ''}${extra},"dimensions":${dimensionsText(id, time, extra)}` +
         `,"metrics":{${metricsJson}}},"emitted_at":${emittedAt}}}`;
       let data: RecordData | undefined;
       const record = {
         stream: stream.name,
         get data(): RecordData {
           // Rebuilt from the row rather than kept from above: capturing the texts here slowed every record by a third.
-          data ??= typedRecord(stream, owner, id, time, () => metricsData(metrics), {
+          data ??= typedRecord(stream, owner, id, time, dims, () => metricsData(metrics), {
             metrics: `{${metricsText(metrics)}}`,
-            dimensions: dimensionsText(id, time),
+            dimensions: dimensionsText(id, time, extra),
           });
           return data;
         },
@@ -145,17 +161,18 @@ function typedRecord(
   owner: string,
   id: string,
   time: unknown,
+  dims: Record<string, unknown>,
   buildMetrics: () => RecordData,
   json: { metrics: string; dimensions: string },
 ): RecordData {
   const idJson = JSON.rawJSON(id);
   const dimensions: RecordData = { [stream.idDimension]: idJson };
   if (stream.timeDimension) dimensions[stream.timeDimension] = time;
+  for (const name of stream.breakdowns ?? []) dimensions[name] = dims[name];
   let metrics: RecordData | undefined;
   const record: RecordData = {
     advertiser_id: JSON.rawJSON(owner),
-    [stream.idDimension]: idJson,
-    ...(stream.timeDimension ? { [stream.timeDimension]: time } : {}),
+    ...dimensions,
     dimensions,
     get metrics(): RecordData {
       metrics ??= buildMetrics();

@@ -28,7 +28,7 @@ export function reportRecord(row: ReportRow, stream: ReportStream, advertiserId:
   }
   const id = JSON.rawJSON(idText);
   const dimensions: RecordData = { [stream.idDimension]: id };
-  const record: RecordData = { advertiser_id: stream.level === 'advertiser' ? id : advertiserId, [stream.idDimension]: id };
+  const record: RecordData = { advertiser_id: stream.idDimension === 'advertiser_id' ? id : advertiserId, [stream.idDimension]: id };
   if (stream.timeDimension) {
     const time = dims[stream.timeDimension];
     if (typeof time !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(time)) {
@@ -36,6 +36,13 @@ export function reportRecord(row: ReportRow, stream: ReportStream, advertiserId:
     }
     dimensions[stream.timeDimension] = time;
     record[stream.timeDimension] = time;
+  }
+  for (const name of stream.breakdowns ?? []) {
+    const value = dims[name];
+    // TikTok sends breakdown values as text; numbers (province ids) are kept as their text, as Airbyte does.
+    if (typeof value !== 'string' && typeof value !== 'number') throw new RowError(`${name} is ${JSON.stringify(value)}, not a value`);
+    dimensions[name] = String(value);
+    record[name] = String(value);
   }
   record['dimensions'] = dimensions;
   record['metrics'] = typedMetrics(row.metrics ?? {});

@@ -5,7 +5,7 @@ import { TikTokApiError } from '../tiktok/errors.ts';
 import { runReportTask } from '../tiktok/report-tasks.ts';
 import type { ReadContext } from './context.ts';
 import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
-import type { ReportStream } from './definitions.ts';
+import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { RECONCILED_METRICS } from './metrics.ts';
 import { reportCodec } from './report-codec.ts';
@@ -42,16 +42,14 @@ export async function* readReport(
   cursor: string | undefined,
 ): AsyncGenerator<Batch> {
   const advertiserId = advertiser.advertiser_id;
+  const filtering = reportFiltering(stream, ctx.config.includeDeleted);
   const base: Params = {
     advertiser_id: advertiserId,
     report_type: stream.reportType,
     data_level: stream.dataLevel,
-    dimensions: stream.timeDimension ? [stream.idDimension, stream.timeDimension] : [stream.idDimension],
+    dimensions: reportDimensions(stream),
     metrics: stream.metrics,
-    // Each level leaves out its deleted objects unless asked; the advertiser level always counts everything.
-    ...(ctx.config.includeDeleted && stream.level !== 'advertiser'
-      ? { filtering: [{ field_name: `${stream.level}_status`, filter_type: 'IN', filter_value: '["STATUS_ALL"]' }] }
-      : {}),
+    ...(filtering.length > 0 ? { filtering } : {}),
   };
   if (stream.granularity === 'lifetime') {
     yield* readWindow(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
@@ -63,7 +61,7 @@ export async function* readReport(
   let start = ctx.config.startDate;
   const created = Number(advertiser['create_time']);
   if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
-  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -ctx.config.attributionWindow));
+  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -(stream.lookbackDays ?? ctx.config.attributionWindow)));
   if (start > end) return;
 
   const planner = new WindowPlanner(start, end, MAX_WINDOW_DAYS[stream.granularity], PAGE_SIZE);
@@ -92,6 +90,25 @@ export async function* readReport(
     estimated = true;
     yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` }, ...(estimate === undefined ? {} : { estimate }) };
   }
+}
+
+/** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */
+export function reportDimensions(stream: ReportStream): string[] {
+  return [stream.idDimension, ...(stream.timeDimension ? [stream.timeDimension] : []), ...(stream.breakdowns ?? [])];
+}
+
+/**
+ * The stream's own filters plus, with include_deleted, `<level>_status IN ["STATUS_ALL"]`: each level leaves out
+ * its deleted objects unless asked. Never at the advertiser level (it always counts everything, and TikTok refuses
+ * the filter there), nor where the stream filters the status itself.
+ */
+export function reportFiltering(stream: ReportStream, includeDeleted: boolean): ReportFilter[] {
+  const filters = [...(stream.filtering ?? [])];
+  const statusField = `${stream.level}_status`;
+  if (includeDeleted && stream.level !== 'advertiser' && !filters.some((f) => f.field_name === statusField)) {
+    filters.push({ field_name: statusField, filter_type: 'IN', filter_value: '["STATUS_ALL"]' });
+  }
+  return filters;
 }
 
 /** Synchronous requests a remainder would still cost, from the density learned so far. */
@@ -158,7 +175,7 @@ function csvReportRow(row: Record<string, string>, stream: ReportStream): Report
   const dimensions: Record<string, unknown> = {};
   const metrics: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
-    if (name === stream.idDimension || name === stream.timeDimension) dimensions[name] = value;
+    if (name === stream.idDimension || name === stream.timeDimension || stream.breakdowns?.includes(name)) dimensions[name] = value;
     // CSV cannot tell null from an empty string; the JSON answers say null.
     else metrics[name] = value === '' ? null : value;
   }
