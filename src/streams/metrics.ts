@@ -59,3 +59,38 @@ export const NOT_HOURLY: ReadonlySet<string> = new Set(['reach', 'cost_per_1000_
 
 /** Metrics that add up across rows: what reconciliation with TikTok's totals compares. */
 export const RECONCILED_METRICS: readonly string[] = ['spend', 'impressions', 'clicks', 'conversion'];
+
+/**
+ * Airbyte's C21: the attribute and conversion/result metrics its ad-group and ad audience and by-country streams
+ * send ahead of the shared list.
+ */
+const C21 = [
+  'campaign_name', 'campaign_id', 'adgroup_name', 'placement_type', 'tt_app_id', 'tt_app_name', 'mobile_app_id',
+  'promotion_type', 'dpa_target_audience_type', 'conversion', 'cost_per_conversion', 'conversion_rate',
+  'real_time_conversion', 'real_time_cost_per_conversion', 'real_time_conversion_rate', 'result', 'cost_per_result',
+  'result_rate', 'real_time_result', 'real_time_cost_per_result', 'real_time_result_rate',
+] as const;
+
+/**
+ * Unique-user metrics. Airbyte asks for them in audience reports (A24), but TikTok's per-dimension metric table
+ * for audience breakdowns leaves them out and asynchronous audience reports reject them, so they are not sent
+ * to AUDIENCE reports (a refused metric would fail the whole stream).
+ */
+export const UNIQUE_USER_METRICS: ReadonlySet<string> = new Set(['reach', 'cost_per_1000_reached', 'frequency', 'average_video_play_per_user']);
+
+/** Airbyte's A24 (5.0.3+), the shared list of its audience streams, minus the unique-user metrics. */
+export const AUDIENCE_METRICS: readonly string[] = [
+  'spend', 'cpc', 'cpm', 'impressions', 'clicks', 'ctr', 'reach', 'cost_per_1000_reached', 'frequency',
+  'video_play_actions', 'video_watched_2s', 'video_watched_6s', 'average_video_play', 'average_video_play_per_user',
+  'video_views_p25', 'video_views_p50', 'video_views_p75', 'video_views_p100', 'profile_visits', 'likes', 'comments',
+  'shares', 'follows', 'clicks_on_music_disc',
+].filter((m) => !UNIQUE_USER_METRICS.has(m));
+
+/** The per-level lists Airbyte's audience streams send before A24. */
+export const AUDIENCE_LEVEL_METRICS = {
+  advertiser: [],
+  campaign: ['campaign_name'],
+  adgroup: [...C21],
+  ad: [...C21, 'adgroup_id', 'ad_name', 'ad_text'],
+} as const satisfies Record<string, readonly string[]>;
+

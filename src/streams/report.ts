@@ -14,6 +14,8 @@ import { WindowPlanner } from './windows.ts';
 
 /** TikTok's span limits per query: 30 days by day, 1 day by hour. */
 export const MAX_WINDOW_DAYS = { day: 30, hour: 1 } as const;
+/** TikTok's span limit of a query without a time dimension. */
+const MAX_UNTIMED_DAYS = 365;
 export const PAGE_SIZE = 1000;
 /** Pages requested ahead of the one being emitted, within one window. */
 const PAGE_LOOKAHEAD = 1;
@@ -51,7 +53,7 @@ export async function* readReport(
     metrics: stream.metrics,
     ...(filtering.length > 0 ? { filtering } : {}),
   };
-  if (stream.granularity === 'lifetime') {
+  if (stream.granularity === 'lifetime' && stream.reportType !== 'AUDIENCE') {
     yield* readWindow(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
@@ -61,6 +63,12 @@ export async function* readReport(
   let start = ctx.config.startDate;
   const created = Number(advertiser['create_time']);
   if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
+  if (stream.granularity === 'lifetime') {
+    // AUDIENCE reports have no lifetime: the last year without a time dimension stands in (as Airbyte reads it).
+    start = maxDate(start, addDays(end, -(MAX_UNTIMED_DAYS - 1)));
+    if (start <= end) yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: start, end_date: end }, `${start}..${end}`);
+    return;
+  }
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -(stream.lookbackDays ?? ctx.config.attributionWindow)));
   if (start > end) return;
 
