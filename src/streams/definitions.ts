@@ -17,6 +17,8 @@ export interface StreamBase {
   primaryKey: string[];
   /** Undefined for full-refresh-only streams. */
   cursorField: string | undefined;
+  /** TikTok's sandbox does not serve it: left out of sandbox catalogs (as Airbyte's connector does). */
+  productionOnly?: boolean;
 }
 
 /** Lists of advertisers themselves (from the token's grant and advertiser/info/). */
