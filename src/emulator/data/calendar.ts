@@ -46,27 +46,48 @@ export interface LocalClock {
   hour: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// TikTok's ad accounts keep one UTC offset all year: "TikTok Ads Manager does not support … daylight savings
+// time", and "an ad account created in California will use UTC-8 time zone for the entire year" (TikTok
+// Ads help: "Time zone" and "About Daylight Saving Time and Scheduling LIVE Shopping Ads"). So an
+// advertiser's report calendar is its zone's *standard* offset, never shifted: every day has 24 hours and
+// 2025-03-09 02:00:00 in Los Angeles is an ordinary hour (10:00 UTC).
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const standardOffsets = new Map<string, number>();
+
+/** The zone's UTC offset in minutes at `instant` (DST included, as the IANA database says). */
+function offsetAt(instant: Date, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
+      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23',
     });
-    formatters.set(timeZone, formatter);
+    offsetFormatters.set(timeZone, formatter);
   }
-  return formatter;
+  const f: Record<string, number> = {};
+  for (const part of formatter.formatToParts(instant)) if (part.type !== 'literal') f[part.type] = Number(part.value);
+  const wall = Date.UTC(f.year!, f.month! - 1, f.day!, f.hour! % 24, f.minute!);
+  return Math.round((wall - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
 }
 
-/** The local day and hour in `timeZone` at `instant`. */
-export function localClock(instant: Date, timeZone: string): LocalClock {
-  let year = 0, month = 0, day = 0, hour = 0;
-  for (const part of formatterFor(timeZone).formatToParts(instant)) {
-    if (part.type === 'year') year = Number(part.value);
-    else if (part.type === 'month') month = Number(part.value);
-    else if (part.type === 'day') day = Number(part.value);
-    else if (part.type === 'hour') hour = Number(part.value);
+/**
+ * The zone's standard (non-DST) offset in minutes for the year of `instant`: the smaller of its January
+ * and July offsets, since daylight saving always moves clocks forward (both hemispheres).
+ */
+export function standardOffsetMinutes(instant: Date, timeZone: string): number {
+  const year = instant.getUTCFullYear();
+  const key = `${timeZone}|${year}`;
+  let offset = standardOffsets.get(key);
+  if (offset === undefined) {
+    offset = Math.min(offsetAt(new Date(Date.UTC(year, 0, 1)), timeZone), offsetAt(new Date(Date.UTC(year, 6, 1)), timeZone));
+    standardOffsets.set(key, offset);
   }
-  return { day: Date.UTC(year, month - 1, day) / DAY_MS, hour: hour % 24 };
+  return offset;
+}
+
+/** The advertiser's report day and hour at `instant`: the zone's standard offset, all year (see above). */
+export function localClock(instant: Date, timeZone: string): LocalClock {
+  const local = instant.getTime() + standardOffsetMinutes(instant, timeZone) * 60_000;
+  const day = Math.floor(local / DAY_MS);
+  return { day, hour: Math.floor((local - day * DAY_MS) / 3_600_000) };
 }

@@ -3,9 +3,10 @@
 // time, then bucket). Rows are produced lazily so a million-row task streams without being held.
 
 import { addAll, addSlice, delivers, FIELD_COUNT, fullDay, HOUR_CURVES, V } from '../data/delivery.ts';
-import { hash32 } from '../data/hash.ts';
-import type { Ad, AdvertiserTree } from '../data/model.ts';
+import { hash32, hashString } from '../data/hash.ts';
+import type { Ad, Advertiser, AdvertiserTree } from '../data/model.ts';
 import type { World } from '../data/world.ts';
+import { catalogIdOf, isCatalogAd, playableOf, productIdsOf, showsProduct } from './creatives.ts';
 import { BREAKDOWNS } from './levels.ts';
 import type { ReportEntity } from './metrics.ts';
 import type { ReportQuery, StatusFilter } from './query.ts';
@@ -30,14 +31,17 @@ interface Group {
 const passes = (filter: StatusFilter, deleted: boolean) => filter === 'ALL' || (filter === 'DELETE') === deleted;
 
 /** The objects of the query's level that have at least one ad in scope, in id order, with those ads. */
-function groups(tree: AdvertiserTree, q: ReportQuery): Group[] {
+function groups(tree: AdvertiserTree, q: ReportQuery, seed: number): Group[] {
   const included = tree.ads.filter((ad) =>
     passes(q.campaignStatus, ad.campaign.deleted) && passes(q.adgroupStatus, ad.adgroup.deleted) && passes(q.adStatus, ad.deleted)
     && (q.campaignIds === undefined || q.campaignIds.has(ad.campaign.id))
     && (q.adgroupIds === undefined || q.adgroupIds.has(ad.adgroup.id))
-    && (q.adIds === undefined || q.adIds.has(ad.id)));
+    && (q.adIds === undefined || q.adIds.has(ad.id))
+    // CATALOG reports count only the ads that show catalog products.
+    && (q.reportType !== 'CATALOG' || isCatalogAd(seed, ad)));
   const advertiser = q.advertiser;
   if (q.level === 'ADVERTISER') return included.length === 0 ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
+  if (q.level === 'PLAYABLE') return playableGroups(included, advertiser, seed);
   const result: Group[] = [];
   let current: Group | undefined;
   let currentKey = '';
@@ -59,6 +63,19 @@ function groups(tree: AdvertiserTree, q: ReportQuery): Group[] {
   return result;
 }
 
+/** One group per playable (the ads that carry it), in playable id order. */
+function playableGroups(ads: readonly Ad[], advertiser: Advertiser, seed: number): Group[] {
+  const byPlayable = new Map<string, Ad[]>();
+  for (const ad of ads) {
+    const playableId = playableOf(seed, ad);
+    if (playableId === undefined) continue;
+    const list = byPlayable.get(playableId) ?? [];
+    list.push(ad);
+    byPlayable.set(playableId, list);
+  }
+  return [...byPlayable.keys()].sort().map((playableId) => ({ entity: { level: 'PLAYABLE', advertiser, playableId }, ads: byPlayable.get(playableId)! }));
+}
+
 interface BucketPlan {
   /** Bucket labels (cross product of the breakdown values). */
   labels: string[][];
@@ -66,14 +83,29 @@ interface BucketPlan {
   weights(ad: Ad): Int32Array;
 }
 
-function bucketPlan(seed: number, breakdowns: readonly string[]): BucketPlan | undefined {
+/** The values of a breakdown: fixed lists, or the advertiser's own catalog and products. */
+function breakdownValues(seed: number, advertiser: Advertiser, name: string): readonly string[] {
+  if (name === 'catalog_id') return [catalogIdOf(seed, advertiser)];
+  if (name === 'product_id') return productIdsOf(seed, advertiser);
+  return BREAKDOWNS[name] ?? [];
+}
+
+/**
+ * Integer bucket weights per ad. A value's share depends only on (seed, ad, breakdown name, value), so the
+ * country split of an ad-day is the same in BASIC-by-country and AUDIENCE-by-country reports.
+ */
+function bucketPlan(seed: number, advertiser: Advertiser, breakdowns: readonly string[]): BucketPlan | undefined {
   if (breakdowns.length === 0) return undefined;
+  const values = breakdowns.map((name) => breakdownValues(seed, advertiser, name));
+  const nameKeys = breakdowns.map((name) => hashString(name));
   let labels: string[][] = [[]];
-  for (const name of breakdowns) {
-    const values = BREAKDOWNS[name] ?? [];
-    labels = labels.flatMap((prefix) => values.map((v) => [...prefix, v]));
-  }
+  for (const list of values) labels = labels.flatMap((prefix) => list.map((v) => [...prefix, v]));
   const cache = new Map<number, Int32Array>();
+  const weightOf = (ad: Ad, dimension: number, label: string): number => {
+    const position = values[dimension]!.indexOf(label);
+    if (breakdowns[dimension] === 'product_id') return showsProduct(seed, ad, position) ? 4 + (hash32(seed, ad.key, nameKeys[dimension]!, position) % 20) : 0;
+    return label === 'NONE' ? 1 : 4 + (hash32(seed, ad.key, nameKeys[dimension]!, position) % 20);
+  };
   return {
     labels,
     weights(ad) {
@@ -81,14 +113,9 @@ function bucketPlan(seed: number, breakdowns: readonly string[]): BucketPlan | u
       if (cumulative === undefined) {
         cumulative = new Int32Array(labels.length + 1);
         for (let b = 0; b < labels.length; b++) {
+          // The bucket weight is the product of each dimension value's share (integers, exact).
           let weight = 1;
-          // Each dimension value gets a per-ad share; the bucket weight is the product (integers, exact).
-          breakdowns.forEach((name, i) => {
-            const values = BREAKDOWNS[name] ?? [];
-            const label = labels[b]![i]!;
-            const position = values.indexOf(label);
-            weight *= label === 'NONE' ? 1 : 4 + (hash32(seed, ad.key, i, position) % 20);
-          });
+          for (let i = 0; i < breakdowns.length; i++) weight *= weightOf(ad, i, labels[b]![i]!);
           cumulative[b + 1] = cumulative[b]! + weight;
         }
         cache.set(ad.index, cumulative);
@@ -120,7 +147,7 @@ export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<
   const scope = rowScope(world, q, now);
   const { firstDay, lastDay, today, hour: currentHour } = scope;
   if (lastDay < firstDay) return;
-  const plan = bucketPlan(seed, q.breakdowns);
+  const plan = bucketPlan(seed, q.advertiser, q.breakdowns);
   const bucketCount = plan?.labels.length ?? 1;
   // Synchronous hourly queries span one day; report tasks may span many, so hours are slotted per day.
   const days = lastDay - firstDay + 1;
@@ -130,7 +157,7 @@ export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<
   const full = new Float64Array(FIELD_COUNT);
   const part = new Float64Array(FIELD_COUNT);
 
-  for (const group of groups(world.tree(q.advertiser), q)) {
+  for (const group of groups(world.tree(q.advertiser), q, seed)) {
     accumulator.fill(0);
     let any = false;
     for (const ad of group.ads) {

@@ -19,6 +19,7 @@ function entityId(entity: ReportEntity): string {
     case 'CAMPAIGN': return entity.campaign.id;
     case 'ADGROUP': return entity.adgroup.id;
     case 'AD': return entity.ad.id;
+    case 'PLAYABLE': return entity.playableId;
   }
 }
 
@@ -90,7 +91,8 @@ const TITLES: Readonly<Record<string, string>> = {
   stat_time_day: 'By Day', stat_time_hour: 'By Hour', campaign_name: 'Campaign Name', adgroup_name: 'Ad Group Name',
   ad_name: 'Ad Name', ad_text: 'Ad Text', spend: 'Cost', impressions: 'Impression', clicks: 'Click', ctr: 'CTR',
   cpc: 'CPC', cpm: 'CPM', reach: 'Reach', frequency: 'Frequency', conversion: 'Conversions', gender: 'Gender',
-  age: 'Age', country_code: 'Country/Region', platform: 'Platform',
+  age: 'Age', country_code: 'Country/Region', platform: 'Platform', province_id: 'Province', language: 'Language',
+  ac: 'Network', playable_id: 'Playable ID', catalog_id: 'Catalog ID', product_id: 'Product ID',
 };
 
 /** The CSV title row: raw names, or TikTok-style titles when translation is on (its default). */

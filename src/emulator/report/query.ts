@@ -5,15 +5,22 @@ import { formatDay, parseDay } from '../data/calendar.ts';
 import type { Advertiser } from '../data/model.ts';
 import { paramError } from '../http/api-error.ts';
 import type { Params } from '../http/params.ts';
-import { BREAKDOWNS, DATA_LEVELS, ID_DIMENSION, ID_DIMENSIONS, MAX_DIMENSIONS, TIME_DIMENSIONS, type Level } from './levels.ts';
-import { DEFAULT_METRICS, METRICS, type MetricDef } from './metrics.ts';
+import {
+  breakdownsAllowed, DATA_LEVELS, ID_DIMENSION, ID_DIMENSIONS, MAX_DIMENSIONS, TIME_DIMENSIONS, validCombination, type Level,
+} from './levels.ts';
+import {
+  asServed, DEFAULT_METRICS, invalidMetricsMessage, METRICS, refuses, type MetricContext, type MetricDef, type ReportType,
+} from './metrics.ts';
 
 export type StatusFilter = 'NOT_DELETE' | 'ALL' | 'DELETE';
 
+/** The rows' objects: an AUCTION_* data level, or the playables of a PLAYABLE_MATERIAL report. */
+export type RowLevel = Level | 'PLAYABLE';
+
 export interface ReportQuery {
   advertiser: Advertiser;
-  reportType: 'BASIC' | 'AUDIENCE';
-  level: Level;
+  reportType: ReportType;
+  level: RowLevel;
   dimensions: readonly string[];
   time: 'NONE' | 'DAY' | 'HOUR';
   breakdowns: readonly string[];
@@ -39,60 +46,50 @@ export interface QueryRules {
   async: boolean;
 }
 
+const REPORT_TYPES: readonly ReportType[] = ['BASIC', 'AUDIENCE', 'PLAYABLE_MATERIAL', 'CATALOG'];
 const MAX_SPAN = { DAY: 30, HOUR: 1, NONE: 365 } as const;
+/** TikTok's answer to stat_time_hour in an AUDIENCE report (airbytehq/airbyte#20598; wording paraphrased there). */
+export const AUDIENCE_HOURLY_MESSAGE = 'Conflict occurs between dimensions and metrics: the metrics and dimensions have no relation (stat_time_hour is not supported for report_type AUDIENCE).';
 
 export function parseReportQuery(params: Params, advertiser: Advertiser, rules: QueryRules): ReportQuery {
-  const reportType = params.string('report_type');
-  if (reportType === undefined || reportType === '') throw paramError('report_type: Missing data for required field.');
-  if (reportType !== 'BASIC' && reportType !== 'AUDIENCE') {
-    throw paramError(`report_type: ${reportType} is not supported by this API (supported: BASIC, AUDIENCE).`);
+  const reportTypeText = params.string('report_type');
+  if (reportTypeText === undefined || reportTypeText === '') throw paramError('report_type: Missing data for required field.');
+  const reportType = REPORT_TYPES.find((t) => t === reportTypeText);
+  if (reportType === undefined) {
+    throw paramError(`report_type: ${reportTypeText} is not supported by the emulator (supported: ${REPORT_TYPES.join(', ')}).`);
+  }
+  if (reportType === 'PLAYABLE_MATERIAL' && rules.async) {
+    throw paramError('report_type: PLAYABLE_MATERIAL reports are only available synchronously (report/integrated/get/).');
   }
   const serviceType = params.string('service_type') ?? 'AUCTION';
   if (serviceType !== 'AUCTION') throw paramError(`service_type: Must be one of: AUCTION (got ${serviceType}).`);
 
-  const dataLevel = params.string('data_level');
-  if (dataLevel === undefined || dataLevel === '') throw paramError('data_level: Missing data for required field.');
-  const level = DATA_LEVELS[dataLevel];
-  if (level === undefined) throw paramError(`data_level: Must be one of: ${Object.keys(DATA_LEVELS).join(', ')}.`);
-
+  const level = rowLevel(params, reportType);
   const dimensions = params.stringArray('dimensions');
   if (dimensions === undefined || dimensions.length === 0) throw paramError('dimensions: Missing data for required field.');
   if (dimensions.length > MAX_DIMENSIONS) throw paramError(`dimensions: At most ${MAX_DIMENSIONS} dimensions are allowed.`);
   if (new Set(dimensions).size !== dimensions.length) throw paramError('dimensions: Duplicate dimensions are not allowed.');
-  const ids = dimensions.filter((d) => ID_DIMENSIONS.has(d));
-  const times = dimensions.filter((d) => TIME_DIMENSIONS.has(d));
-  const breakdowns = dimensions.filter((d) => !ID_DIMENSIONS.has(d) && !TIME_DIMENSIONS.has(d));
-  const wanted = ID_DIMENSION[level];
-  if (ids.length !== 1 || ids[0] !== wanted) {
-    throw paramError(`dimensions: data_level ${dataLevel} requires exactly one ID dimension, ${wanted} (got ${ids.length === 0 ? 'none' : ids.join(', ')}).`);
-  }
-  if (times.length > 1) throw paramError('dimensions: At most one time dimension (stat_time_day or stat_time_hour) is allowed.');
-  for (const b of breakdowns) {
-    if (BREAKDOWNS[b] === undefined) throw paramError(`dimensions: Invalid dimension ${b}.`);
-    if (reportType === 'BASIC') throw paramError(`dimensions: ${b} is only supported in AUDIENCE reports.`);
-  }
-  const time = times[0] === 'stat_time_day' ? 'DAY' : times[0] === 'stat_time_hour' ? 'HOUR' : 'NONE';
-
-  const metricNames = params.stringArray('metrics') ?? [...DEFAULT_METRICS];
-  if (metricNames.length === 0) throw paramError('metrics: Length must be at least 1.');
-  const metrics: MetricDef[] = [];
-  for (const name of metricNames) {
-    const metric = METRICS.get(name);
-    if (metric === undefined) throw paramError(`metrics: Invalid metric: ${name}.`);
-    if (metric.levels !== undefined && !metric.levels.has(level)) {
-      throw paramError(`metrics: ${name} is not supported when data_level is ${dataLevel}.`);
-    }
-    if (metric.notHourly && time === 'HOUR') throw paramError(`metrics: ${name} is not supported with stat_time_hour.`);
-    if (metric.notAudience && reportType === 'AUDIENCE') throw paramError(`metrics: ${name} is not supported in AUDIENCE reports.`);
-    metrics.push(metric);
-  }
+  const { time, breakdowns } = splitDimensions(dimensions, reportType, level, params.string('data_level') ?? '');
 
   const lifetime = params.boolean('query_lifetime', false);
+  const context: MetricContext = {
+    reportType, level: level === 'PLAYABLE' ? undefined : level, time, lifetime, broken: breakdowns.length > 0, async: rules.async,
+  };
+  const metricNames = params.stringArray('metrics') ?? [...DEFAULT_METRICS];
+  if (metricNames.length === 0) throw paramError('metrics: Length must be at least 1.');
+  const refused = metricNames.filter((name) => {
+    const known = METRICS.get(name);
+    return known === undefined || refuses(known, context);
+  });
+  if (refused.length > 0) throw paramError(invalidMetricsMessage(refused));
+  const metrics = metricNames.map((name) => asServed(METRICS.get(name)!, context));
+
   let startDay = 0;
   let endDay = 0;
   if (lifetime) {
+    if (reportType === 'AUDIENCE' || reportType === 'CATALOG') throw paramError(`query_lifetime: ${reportType} reports do not support lifetime metrics.`);
     if (time !== 'NONE') throw paramError('dimensions: Breakdown by time is not supported when query_lifetime is true.');
-    if (reportType === 'AUDIENCE') throw paramError('query_lifetime: AUDIENCE reports do not support lifetime metrics.');
+    if (breakdowns.length > 0) throw paramError(`dimensions: ${breakdowns.join(', ')} cannot be used when query_lifetime is true.`);
   } else {
     startDay = dayParam(params, 'start_date');
     endDay = dayParam(params, 'end_date');
@@ -105,7 +102,8 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
     }
   }
 
-  const filters = parseFiltering(params, level);
+  // Playable reports cover every playable of the account: no status defaults (nothing is hidden).
+  const filters = parseFiltering(params, level === 'PLAYABLE' ? 'ADVERTISER' : level);
   const orderName = params.string('order_field');
   let orderField: MetricDef | undefined;
   if (orderName !== undefined && orderName !== '') {
@@ -120,6 +118,44 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
     ...filters, orderField, orderType: orderTypeText,
   };
   return { ...query, key: queryKey(query) };
+}
+
+/** data_level is required for the auction report types; PLAYABLE_MATERIAL reports are per playable. */
+function rowLevel(params: Params, reportType: ReportType): RowLevel {
+  if (reportType === 'PLAYABLE_MATERIAL') return 'PLAYABLE';
+  const dataLevel = params.string('data_level');
+  if (dataLevel === undefined || dataLevel === '') throw paramError('data_level: Missing data for required field.');
+  const level = DATA_LEVELS[dataLevel];
+  if (level === undefined) throw paramError(`data_level: Must be one of: ${Object.keys(DATA_LEVELS).join(', ')}.`);
+  return level;
+}
+
+/** Checks the dimensions against the report type's groupings; returns the time grain and the breakdowns. */
+function splitDimensions(dimensions: readonly string[], reportType: ReportType, level: RowLevel, dataLevel: string): Pick<ReportQuery, 'time' | 'breakdowns'> {
+  const isId = (d: string) => (level === 'PLAYABLE' ? d === 'playable_id' : ID_DIMENSIONS.has(d));
+  const ids = dimensions.filter(isId);
+  const times = dimensions.filter((d) => TIME_DIMENSIONS.has(d));
+  const breakdowns = dimensions.filter((d) => !isId(d) && !TIME_DIMENSIONS.has(d));
+  const wanted = level === 'PLAYABLE' ? 'playable_id' : ID_DIMENSION[level];
+  if (ids.length !== 1 || ids[0] !== wanted) {
+    const owner = level === 'PLAYABLE' ? 'report_type PLAYABLE_MATERIAL' : `data_level ${dataLevel}`;
+    throw paramError(`dimensions: ${owner} requires exactly one ID dimension, ${wanted} (got ${ids.length === 0 ? 'none' : ids.join(', ')}).`);
+  }
+  if (times.length > 1) throw paramError('dimensions: At most one time dimension (stat_time_day or stat_time_hour) is allowed.');
+  const time = times[0] === 'stat_time_day' ? 'DAY' : times[0] === 'stat_time_hour' ? 'HOUR' : 'NONE';
+  if (time === 'HOUR' && reportType === 'AUDIENCE') throw paramError(AUDIENCE_HOURLY_MESSAGE);
+  if (time !== 'NONE' && reportType === 'PLAYABLE_MATERIAL') throw paramError(`dimensions: ${times[0]} is not supported for report_type PLAYABLE_MATERIAL (groupings: playable_id, playable_id + country_code).`);
+  if (time === 'HOUR' && reportType === 'CATALOG') throw paramError('dimensions: stat_time_hour is not supported for report_type CATALOG.');
+  const allowed = breakdownsAllowed(reportType);
+  for (const b of breakdowns) {
+    if (!allowed.has(b)) throw paramError(`dimensions: Invalid dimension ${b} for report_type ${reportType}.`);
+  }
+  if (!validCombination(reportType, breakdowns)) {
+    throw paramError(reportType === 'AUDIENCE' && breakdowns.length === 0
+      ? 'dimensions: AUDIENCE reports need an audience dimension (gender, age, country_code, platform, province_id, language or ac).'
+      : `dimensions: The combination ${JSON.stringify(dimensions)} is not supported for report_type ${reportType} (gender and age may go together; other breakdowns one at a time).`);
+  }
+  return { time, breakdowns };
 }
 
 function dayParam(params: Params, name: string): number {
