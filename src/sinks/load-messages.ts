@@ -37,7 +37,10 @@ interface StreamTrack {
   counts: StreamProgress;
   /** Records staged since the last commit. */
   staged: number;
-  /** Overwrite only: the STATE messages waiting for the replacement at the stream's end. */
+  /**
+   * STATE messages not yet committed: an overwrite stream's, waiting for the replacement at its end, or any
+   * stream's while the sink says no commit is due (`Sink.commitDue`).
+   */
   held: AirbyteStateMessage[];
   /** Overwrite only: the table was already replaced. */
   replaced: boolean;
@@ -95,6 +98,13 @@ export async function* loadMessages(
     replace: true,
   });
 
+  /** The commit of what a stream has staged since its last commit, with the latest state it held back (if any). */
+  const heldCommit = (track: StreamTrack): StreamCommit => ({
+    stream: track.stream.name,
+    state: track.held.at(-1)?.stream?.stream_state,
+    replace: false,
+  });
+
   for await (const message of messages) {
     switch (message.type) {
       case 'RECORD': {
@@ -117,9 +127,14 @@ export async function* loadMessages(
           if (track !== undefined && track.stream.disposition === 'overwrite' && !track.replaced) {
             // The old table stays whole until the stream ends; so does the state that describes it.
             track.held.push(state);
+          } else if (track !== undefined && sink.commitDue?.(name) === false) {
+            // The sink gathers more rows first; the state is committed (and acknowledged) with the next commit.
+            track.held.push(state);
           } else {
             // (A state for a stream this sync does not load is stored all the same, for the source's sake.)
-            yield* commit([{ stream: name, state: state.stream?.stream_state ?? {}, replace: false }], new Map([[name, [state]]]));
+            const states = [...(track?.held ?? []), state];
+            if (track !== undefined) track.held = [];
+            yield* commit([{ stream: name, state: state.stream?.stream_state ?? {}, replace: false }], new Map([[name, states]]));
           }
         } else if (state.type === 'LEGACY' || state.type === undefined) {
           const commits: StreamCommit[] = [...tracks.values()]
@@ -144,8 +159,9 @@ export async function* loadMessages(
             if (track.stream.disposition === 'overwrite' && !track.replaced) {
               yield* commit([replacement(track)], new Map([[name, track.held]]));
               track.held = [];
-            } else if (track.staged > 0) {
-              yield* commit([{ stream: name, state: undefined, replace: false }], new Map());
+            } else if (track.staged > 0 || track.held.length > 0) {
+              yield* commit([heldCommit(track)], new Map([[name, track.held]]));
+              track.held = [];
             }
           }
         } else if (trace.type === 'ERROR') {
@@ -174,8 +190,9 @@ export async function* loadMessages(
     if (track.stream.disposition === 'overwrite' && !track.replaced) {
       commits.push(replacement(track));
       held.set(track.stream.name, track.held);
-    } else if (track.staged > 0) {
-      commits.push({ stream: track.stream.name, state: undefined, replace: false });
+    } else if (track.staged > 0 || track.held.length > 0) {
+      commits.push(heldCommit(track));
+      held.set(track.stream.name, track.held);
     }
   }
   yield* commit(commits, held);

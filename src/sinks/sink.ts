@@ -64,6 +64,13 @@ export interface Sink {
   /** In one transaction: the staged rows of these streams become table rows and their states are stored. */
   commit(commits: readonly StreamCommit[]): Promise<void>;
   /**
+   * Optional: whether a STATE of this stream should commit now. An engine whose commits are rationed
+   * (BigQuery: load jobs per table per day, DML statements per table per 10 s) answers false until enough
+   * rows or time have gathered; the driver then holds the STATE and commits it, and acknowledges it, with the
+   * stream's next commit. Absent means every STATE commits at once.
+   */
+  commitDue?(stream: string): boolean;
+  /**
    * Called once the message stream has ended cleanly and the last commit is done: the engine finishes work it
    * deferred (Postgres builds the key index of a table it filled in bulk).
    */
