@@ -4,7 +4,7 @@
 import { startEmulator } from './index.ts';
 import type { EmulatorOptions } from './types.ts';
 
-type Kind = 'int' | 'number' | 'string' | 'date' | 'switch';
+type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list';
 
 const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--port': ['port', 'int'],
@@ -28,12 +28,25 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--images': ['imagesPerAdvertiser', 'int'],
   '--videos': ['videosPerAdvertiser', 'int'],
   '--creative-denied-advertiser': ['creativeDeniedAdvertiser', 'int'],
+  '--tier': ['tier', 'string'],
+  '--suspension-ms': ['suspensionMs', 'int'],
+  '--fault-kinds': ['faultKinds', 'list'],
+  '--max-fault-streak': ['maxFaultStreak', 'int'],
+  '--slow-fault-ms': ['slowFaultMs', 'int'],
+  '--task-ms-per-1000-rows': ['taskMsPer1000Rows', 'number'],
+  '--task-concurrency': ['taskConcurrency', 'int'],
+  '--task-failure-rate': ['taskFailureRate', 'number'],
+  '--task-stall-rate': ['taskStallRate', 'number'],
+  '--clock-speed': ['clockSpeed', 'number'],
 };
 
 export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N] [--host H] [--seed S] [--advertisers N]
   [--access-token T] [--app-id A] [--secret X] [--qps Q] [--task-qps Q] [--fault-rate F] [--now ISO]
   [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]
-  [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]`;
+  [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]
+  [--tier basic|advanced|premium|ultimate|sandbox] [--suspension-ms N] [--fault-kinds K,K…] [--max-fault-streak N]
+  [--slow-fault-ms N] [--task-ms-per-1000-rows N] [--task-concurrency N] [--task-failure-rate F]
+  [--task-stall-rate F] [--clock-speed X]`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -80,6 +93,8 @@ function convert(flag: string, text: string, kind: Kind): unknown {
     }
     case 'switch':
       return true;
+    case 'list':
+      return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
     case 'date': {
       const value = new Date(text);
       if (Number.isNaN(value.getTime())) throw new UsageError(`${flag} expects an ISO date-time, got "${text}"`);

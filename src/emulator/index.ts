@@ -3,17 +3,19 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EmulatorClock } from './clock.ts';
 import { World } from './data/world.ts';
 import { createHandler } from './http/server.ts';
 import { resolveOptions } from './options.ts';
 import { EmulatorState } from './state.ts';
 import type { Emulator, EmulatorOptions } from './types.ts';
 
-export type { Emulator, EmulatorOptions, EmulatorStats } from './types.ts';
+export type { Emulator, EmulatorOptions, EmulatorStats, FaultKind, Tier } from './types.ts';
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);
-  const state = new EmulatorState(new World(resolved));
+  const clock = new EmulatorClock(resolved.fixedNow, resolved.clockSpeed);
+  const state = new EmulatorState(new World(resolved, () => clock.now()), clock);
   let url = '';
   const server = createServer({ keepAlive: true }, createHandler(state, () => url));
   server.keepAliveTimeout = 65_000;

@@ -1,3 +1,5 @@
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS } from './limits/faults.ts';
+import { TIERS } from './limits/tiers.ts';
 import type { EmulatorOptions, ResolvedOptions } from './types.ts';
 
 const LIMITS = {
@@ -22,8 +24,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     appId: options.appId,
     secret: options.secret,
     qps,
-    // TikTok documents a far lower budget for report tasks than for ordinary calls.
-    taskQps: options.taskQps ?? (qps > 0 ? 0.3 : 0),
+    // report/task/create/ has its own 2 QPS at every tier (TikTok's rate-limits page); the other task calls
+    // fall under the app's limits.
+    taskQps: options.taskQps ?? (qps > 0 || options.tier !== undefined ? 2 : 0),
     faultRate: options.faultRate ?? 0,
     fixedNow: options.now,
     campaignsPerAdvertiser: options.campaignsPerAdvertiser ?? 4,
@@ -36,6 +39,16 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     imagesPerAdvertiser: options.imagesPerAdvertiser ?? 30,
     videosPerAdvertiser: options.videosPerAdvertiser ?? 15,
     creativeDeniedAdvertiser: options.creativeDeniedAdvertiser ?? -1,
+    tier: options.tier,
+    suspensionMs: options.suspensionMs ?? 300_000,
+    faultKinds: options.faultKinds ?? [...DEFAULT_FAULT_KINDS],
+    maxFaultStreak: options.maxFaultStreak ?? 0,
+    slowFaultMs: options.slowFaultMs ?? 30_000,
+    taskMsPer1000Rows: options.taskMsPer1000Rows ?? 1,
+    taskConcurrency: options.taskConcurrency ?? 0,
+    taskFailureRate: options.taskFailureRate ?? 0,
+    taskStallRate: options.taskStallRate ?? 0,
+    clockSpeed: options.clockSpeed,
   };
   for (const [name, [min, max]] of Object.entries(LIMITS)) {
     const value = resolved[name as keyof typeof LIMITS];
@@ -54,10 +67,30 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!(resolved.qps >= 0) || !(resolved.taskQps >= 0)) throw new RangeError('qps and taskQps must be ≥ 0');
   if (!Number.isInteger(resolved.maxReportRows) || resolved.maxReportRows < 1) throw new RangeError('maxReportRows must be ≥ 1');
   if (!(resolved.taskLatencyMs >= 0)) throw new RangeError('taskLatencyMs must be ≥ 0');
+  checkLimitOptions(resolved);
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) throw new RangeError('port must be 0..65535');
   if (resolved.fixedNow !== undefined && Number.isNaN(resolved.fixedNow.getTime())) throw new RangeError('now is not a valid date');
   for (const key of ['accessToken', 'appId', 'secret'] as const) {
     if (resolved[key].length === 0) throw new RangeError(`${key} must not be empty`);
   }
   return resolved;
+}
+
+/** The rate-limit, fault, task and clock options (kept apart: each names its own bound). */
+function checkLimitOptions(resolved: ResolvedOptions): void {
+  if (resolved.tier !== undefined && !TIERS.includes(resolved.tier)) throw new RangeError(`tier must be one of ${TIERS.join(', ')}, got ${resolved.tier}`);
+  for (const kind of resolved.faultKinds) {
+    if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind ${kind} (known: ${FAULT_KINDS.join(', ')})`);
+  }
+  for (const key of ['suspensionMs', 'slowFaultMs', 'taskMsPer1000Rows'] as const) {
+    if (!(resolved[key] >= 0 && Number.isFinite(resolved[key]))) throw new RangeError(`${key} must be a number ≥ 0`);
+  }
+  for (const key of ['maxFaultStreak', 'taskConcurrency'] as const) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new RangeError(`${key} must be an integer ≥ 0`);
+  }
+  for (const key of ['taskFailureRate', 'taskStallRate'] as const) {
+    if (!(resolved[key] >= 0 && resolved[key] <= 1)) throw new RangeError(`${key} must be within 0..1`);
+  }
+  if (resolved.taskFailureRate + resolved.taskStallRate > 1) throw new RangeError('taskFailureRate + taskStallRate must not exceed 1');
+  if (resolved.clockSpeed !== undefined && !(resolved.clockSpeed >= 0 && Number.isFinite(resolved.clockSpeed))) throw new RangeError('clockSpeed must be a number ≥ 0');
 }

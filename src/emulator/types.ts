@@ -1,5 +1,11 @@
 // The emulator's public option and result shapes (re-exported by index.ts) and the resolved option set.
 
+import type { FaultKind } from './limits/faults.ts';
+import type { Tier } from './limits/tiers.ts';
+
+export type { FaultKind } from './limits/faults.ts';
+export type { Tier } from './limits/tiers.ts';
+
 export interface EmulatorOptions {
   port: number;
   host?: string;
@@ -25,6 +31,26 @@ export interface EmulatorOptions {
   videosPerAdvertiser?: number;
   /** Index of one advertiser whose token lacks the creative-library scope (image/video/music calls → 40001). */
   creativeDeniedAdvertiser?: number;
+  /** TikTok's rate windows (QPS, QPM, QPD) of this tier; `sandbox`: 1/30/1000 per endpoint. */
+  tier?: Tier;
+  /** How long a QPM breach suspends the app (default 300,000: TikTok's 5 minutes). */
+  suspensionMs?: number;
+  /** Fault kinds drawn at `faultRate` (default: every kind that answers at once). */
+  faultKinds?: FaultKind[];
+  /** Faults in a row for one request fingerprint before one is let through (default 0: no cap). */
+  maxFaultStreak?: number;
+  /** How long a `slow` fault holds its answer (default 30,000 ms). */
+  slowFaultMs?: number;
+  /** Extra task processing per 1,000 expected rows (default 1 ms). */
+  taskMsPer1000Rows?: number;
+  /** Report tasks of one app running at once; more wait in QUEUING (default 0: no cap). */
+  taskConcurrency?: number;
+  /** Share of report tasks that end FAILED (default 0). */
+  taskFailureRate?: number;
+  /** Share of report tasks that stay PROCESSING for good (default 0). */
+  taskStallRate?: number;
+  /** Emulator ms per real ms (default 0 with `now`, else 1). */
+  clockSpeed?: number;
 }
 
 export interface EmulatorStats {
@@ -32,6 +58,11 @@ export interface EmulatorStats {
   byPath: Record<string, number>;
   throttled: number;
   faults: number;
+  /** Throttled answers by the window that refused them (`suspended`: during a suspension). */
+  throttledBy: Record<'qps' | 'qpm' | 'qpd' | 'suspended', number>;
+  /** Suspensions tripped by a QPM or QPD breach. */
+  suspensions: Record<'qpm' | 'qpd', number>;
+  faultsByKind: Partial<Record<FaultKind, number>>;
 }
 
 export interface Emulator {
@@ -64,4 +95,14 @@ export interface ResolvedOptions {
   videosPerAdvertiser: number;
   /** -1 when every advertiser grants the creative-library scope. */
   creativeDeniedAdvertiser: number;
+  tier: Tier | undefined;
+  suspensionMs: number;
+  faultKinds: FaultKind[];
+  maxFaultStreak: number;
+  slowFaultMs: number;
+  taskMsPer1000Rows: number;
+  taskConcurrency: number;
+  taskFailureRate: number;
+  taskStallRate: number;
+  clockSpeed: number | undefined;
 }

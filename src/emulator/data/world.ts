@@ -12,17 +12,20 @@ export class World {
   /** The instant the timeline was laid out against: create/modify/delete times all precede it. */
   readonly anchor: Date;
   readonly #trees = new Map<number, AdvertiserTree>();
+  readonly #now: () => Date;
 
-  constructor(options: ResolvedOptions) {
+  /** `now` reads the emulator's clock, which tests can move (see clock.ts). */
+  constructor(options: ResolvedOptions, now: () => Date = () => options.fixedNow ?? new Date()) {
     this.options = options;
+    this.#now = now;
     this.anchor = options.fixedNow ?? new Date();
     this.advertisers = generateAdvertisers(options.seed, options.advertisers, options.historyDays, this.anchor);
     this.advertiserById = new Map(this.advertisers.map((a) => [a.id, a]));
   }
 
-  /** The emulator's clock: fixed when `now` was given, else real time read at each call. */
+  /** The emulator's clock at this call. */
   now(): Date {
-    return this.options.fixedNow ?? new Date();
+    return this.#now();
   }
 
   /** The advertiser's local day and hour at `instant`. */

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FaultKind } from '../limits/faults.ts';
-import { envelope, sendEnvelope, sendHalf, sendText } from './respond.ts';
+import { sendEnvelope, sendText } from './respond.ts';
 
 const ENVELOPE_FAULTS: Partial<Record<FaultKind, [number, string]>> = {
   code40100: [40100, 'Too many requests. Please retry after some time.'],
@@ -9,28 +9,19 @@ const ENVELOPE_FAULTS: Partial<Record<FaultKind, [number, string]>> = {
   code60001: [60001, 'The service is under maintenance. Please try again later.'],
 };
 
-/** Answers a request the way the injected fault says: an error envelope, a bare 5xx, a cut connection. */
-export function sendFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse, request: string): void {
+const HTML_FAULTS: Partial<Record<FaultKind, [number, string]>> = {
+  http500: [500, '500 Internal Server Error'],
+  http503: [503, '503 Service Temporarily Unavailable'],
+  html502: [502, '502 Bad Gateway'],
+};
+
+/** Answers a request refused by an injected fault: an error envelope, or a gateway's bare HTML error page. */
+export function sendRefusal(kind: FaultKind, res: ServerResponse, request: string): void {
   const coded = ENVELOPE_FAULTS[kind];
   if (coded !== undefined) {
     sendEnvelope(res, 200, coded[0], coded[1], request, {});
     return;
   }
-  switch (kind) {
-    case 'http500':
-      sendText(res, 500, 'text/html', '<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>');
-      return;
-    case 'http503':
-      sendText(res, 503, 'text/html', '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>');
-      return;
-    case 'drop':
-      req.socket.destroy();
-      return;
-    case 'truncate':
-      // A write is never carried out when its answer is lost this way: the half body is a stand-in.
-      sendHalf(res, envelope(0, 'OK', request, { task_id: '' }), request);
-      return;
-    default:
-      return;
-  }
+  const [status, title] = HTML_FAULTS[kind] ?? [500, '500 Internal Server Error'];
+  sendText(res, status, 'text/html', `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
 }

@@ -36,7 +36,8 @@ export function sendHalf(res: ServerResponse, body: string, request: string): vo
 
 /**
  * Writes chunks as the socket accepts them, so a huge file never sits in memory. With `cut`, the
- * connection breaks after half of the first chunk (an unfinished chunked body the client can detect).
+ * connection breaks mid-file: after the first chunk and half of the second (half of the first when there is
+ * only one), so the client sees an unfinished chunked body it can detect.
  */
 export async function sendStream(res: ServerResponse, contentType: string, fileName: string, chunks: Iterable<string>, request: string, cut = false): Promise<void> {
   res.writeHead(200, {
@@ -45,19 +46,31 @@ export async function sendStream(res: ServerResponse, contentType: string, fileN
     'X-Tt-Logid': request,
   });
   try {
+    let held: string | undefined;
     for (const chunk of chunks) {
       if (res.destroyed) return;
       if (cut) {
-        res.write(chunk.slice(0, Math.ceil(chunk.length / 2)), () => res.destroy());
-        return;
+        // Hold the first chunk back: only a second one tells whether the file has more than one.
+        if (held === undefined) {
+          held = chunk;
+          continue;
+        }
+        if (!res.write(held)) await drained(res);
+        return breakOff(res, chunk);
       }
       if (!res.write(chunk)) await drained(res);
     }
+    if (cut) return breakOff(res, held ?? '');
     res.end();
   } catch (error) {
     // Headers are gone: the only honest signal left is a broken connection.
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** Writes the first half of `chunk`, then breaks the connection. */
+function breakOff(res: ServerResponse, chunk: string): void {
+  res.write(chunk.slice(0, Math.ceil(chunk.length / 2)), () => res.destroy());
 }
 
 function drained(res: ServerResponse): Promise<void> {

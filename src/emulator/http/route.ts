@@ -8,6 +8,8 @@ export interface RouteContext {
   now: Date;
   /** Host root of this emulator, for links it hands out. */
   baseUrl: string;
+  /** The calling app (from the access token): TikTok's limits and task quotas are per app. */
+  appId: string;
 }
 
 export type RouteResult =
@@ -20,7 +22,7 @@ export interface Route {
   method: 'GET' | 'POST';
   /** False only for the token exchange. */
   auth: boolean;
-  /** Report tasks have their own, much smaller per-app budget. */
+  /** Informational since TikTok's real windows: only report/task/create/ has limits of its own (tiers.ts). */
   family: 'normal' | 'task';
   handle(ctx: RouteContext): RouteResult;
 }

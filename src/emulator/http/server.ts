@@ -1,15 +1,18 @@
-// The request pipeline: route → fault injection → auth → per-app rate limit → handler → envelope.
-// Emulator-only paths (/_emulator/…) skip all of it and are not counted.
+// The request pipeline: route → fault injection → auth → per-app rate windows → handler → answer (or the
+// answer spoiled by the fault). Emulator-only paths (/_emulator/…) skip all of it and are not counted.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonLossless } from '../../json.ts';
+import { REFUSING_FAULTS } from '../limits/faults.ts';
 import { ROUTES } from '../routes/index.ts';
 import { handleAdmin } from '../routes/admin.ts';
 import type { EmulatorState } from '../state.ts';
 import { ApiError } from './api-error.ts';
-import { sendFault } from './fault-response.ts';
+import { deliver, hold, type Answer } from './deliver.ts';
+import { sendRefusal } from './fault-response.ts';
 import { Params } from './params.ts';
-import { envelope, rawEnvelope, requestId, sendEnvelope, sendHalf, sendStream, sendText } from './respond.ts';
+import type { Route } from './route.ts';
+import { envelope, rawEnvelope, requestId, sendEnvelope } from './respond.ts';
 
 const API_PATH = /^\/open_api\/v1\.([23])\/(.+?)\/?$/;
 const MAX_BODY = 16 * 1024 * 1024;
@@ -30,19 +33,19 @@ async function serve(state: EmulatorState, baseUrl: string, req: IncomingMessage
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const body = await readBody(req);
   if (url.pathname.startsWith('/_emulator/')) {
-    await handleAdmin(state, req.method ?? 'GET', url.pathname, res);
+    await handleAdmin(state, req.method ?? 'GET', url.pathname, body, res);
     return;
   }
   const { world } = state;
   state.stats.request(url.pathname);
-  const now = world.now();
+  const now = state.clock.now();
   const rid = requestId(world.options.seed, state.nextRequest(), now);
 
   const match = API_PATH.exec(url.pathname);
   // v1.2 named the report endpoints reports/…; the rest kept their paths.
-  const key = match === null ? undefined : match[1] === '2' ? match[2]!.replace(/^reports\//, 'report/') : match[2];
-  const route = key === undefined ? undefined : ROUTES[`${key}/`];
-  if (route === undefined) {
+  const key = match === null ? undefined : `${match[1] === '2' ? match[2]!.replace(/^reports\//, 'report/') : match[2]!}/`;
+  const route = key === undefined ? undefined : ROUTES[key];
+  if (key === undefined || route === undefined) {
     sendEnvelope(res, 404, 40400, `No API at ${url.pathname}. Paths live under /open_api/v1.3/ and end with a slash.`, rid, {});
     return;
   }
@@ -51,45 +54,57 @@ async function serve(state: EmulatorState, baseUrl: string, req: IncomingMessage
     return;
   }
 
-  const fault = state.faults.decide(fingerprint(req.method, key!, url.searchParams, body));
-  if (fault !== undefined) state.stats.fault();
-  // A cut-off body of a read shows the real answer's first half; other faults (and cut-off writes, which
-  // must not take effect) never reach the handler.
-  const cut = fault === 'truncate' && route.method === 'GET';
-  if (fault !== undefined && !cut) {
-    sendFault(fault, req, res, rid);
+  const fault = state.faults.decide(key, fingerprint(req.method, key, url.searchParams, body));
+  if (fault !== undefined) state.stats.fault(fault);
+  if (fault !== undefined && REFUSING_FAULTS.has(fault)) {
+    sendRefusal(fault, res, rid);
     return;
   }
+  // Every other fault spoils the answer of a request that is carried out, writes included.
+  const answer = await carryOut(state, route, key, req, url.searchParams, body, { now, baseUrl, rid });
+  if (fault === 'slow' && (await hold(res, world.options.slowFaultMs))) return;
+  await deliver(req, res, answer, rid, fault === 'slow' ? undefined : fault);
+}
 
+interface Call {
+  now: Date;
+  baseUrl: string;
+  rid: string;
+}
+
+async function carryOut(state: EmulatorState, route: Route, key: string, req: IncomingMessage, query: URLSearchParams, body: string, call: Call): Promise<Answer> {
   try {
-    const params = new Params(url.searchParams, parseBody(body));
-    if (route.auth) authenticate(state, req);
-    if (!state.bucket(world.options.appId, route.family).take()) {
-      state.stats.throttled();
-      throw new ApiError(40100, route.family === 'task'
-        ? 'Too many requests: the app exceeded its rate limit for asynchronous report tasks. Please retry later.'
-        : 'Too many requests: the app exceeded its QPS limit. Please retry later.');
+    const params = new Params(query, parseBody(body));
+    const appId = route.auth ? authenticate(state, req) : callerApp(state, params);
+    const throttle = state.limiter.admit(appId, key, call.now);
+    if (throttle !== undefined) {
+      state.stats.throttled(throttle.window, throttle.tripped);
+      throw new ApiError(40100, throttle.message);
     }
-    const result = route.handle({ state, params, now, baseUrl });
-    if (result.kind === 'json' || result.kind === 'raw') {
-      const body = result.kind === 'json' ? envelope(0, 'OK', rid, result.data) : rawEnvelope(rid, result.dataJson);
-      if (cut) sendHalf(res, body, rid);
-      else sendText(res, 200, 'application/json; charset=utf-8', body, { 'X-Tt-Logid': rid });
-    } else {
-      await sendStream(res, result.contentType, result.fileName, result.chunks, rid, cut);
-    }
+    const result = route.handle({ state, params, now: call.now, baseUrl: call.baseUrl, appId });
+    if (result.kind === 'stream') return result;
+    return { kind: 'body', status: 200, body: result.kind === 'json' ? envelope(0, 'OK', call.rid, result.data) : rawEnvelope(call.rid, result.dataJson) };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    if (cut) sendHalf(res, envelope(error.code, error.message, rid, {}), rid);
-    else sendEnvelope(res, error.httpStatus, error.code, error.message, rid, {});
+    return { kind: 'body', status: error.httpStatus, body: envelope(error.code, error.message, call.rid, {}) };
   }
 }
 
-function authenticate(state: EmulatorState, req: IncomingMessage): void {
+/** The app of the Access-Token header; a revoked or unknown token is refused as TikTok does (40105). */
+function authenticate(state: EmulatorState, req: IncomingMessage): string {
   const header = req.headers['access-token'];
-  const token = Array.isArray(header) ? header[0] : header;
-  if (token === undefined || token.trim() === '') throw new ApiError(40104, 'The access token is empty. Please pass it in the Access-Token header.');
-  if (token.trim() !== state.world.options.accessToken) throw new ApiError(40105, 'Access token is invalid or has been revoked.');
+  const token = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (token === undefined || token === '') throw new ApiError(40104, 'The access token is empty. Please pass it in the Access-Token header.');
+  const appId = state.tokens.appOf(token);
+  // TikTok's wording, as recorded in Airbyte's connector tests.
+  if (appId === undefined) throw new ApiError(40105, 'Access token is incorrect or has been revoked.');
+  return appId;
+}
+
+/** Calls without a token (the auth-code exchange) are charged to the app they name, if it exists. */
+function callerApp(state: EmulatorState, params: Params): string {
+  const named = params.string('app_id');
+  return named !== undefined && state.tokens.app(named) !== undefined ? named : state.tokens.defaultApp.appId;
 }
 
 /** Method, path, sorted query and body: the same logical request gets the same fault sequence. */

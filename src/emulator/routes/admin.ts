@@ -1,10 +1,12 @@
 // Emulator-only endpoints for tests and operators: counters, the generated advertisers with their local
-// "today", the auth codes, and the files of CSV_DOWNLOAD tasks. Never counted, faulted or throttled.
+// "today", the auth codes, the files of CSV_DOWNLOAD tasks, and the control routes of admin-control.ts.
+// Never counted, faulted or throttled.
 
 import type { ServerResponse } from 'node:http';
 import { formatDay } from '../data/calendar.ts';
 import { sendStream, sendText } from '../http/respond.ts';
 import type { EmulatorState } from '../state.ts';
+import { controlRoute } from './admin-control.ts';
 import { taskFile } from './report-task.ts';
 
 const FILE_PATH = /^\/_emulator\/report-files\/(\d+)\.csv$/;
@@ -13,8 +15,10 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   sendText(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-export async function handleAdmin(state: EmulatorState, method: string, path: string, res: ServerResponse): Promise<void> {
+export async function handleAdmin(state: EmulatorState, method: string, path: string, body: string, res: ServerResponse): Promise<void> {
   const { world } = state;
+  const control = controlRoute(state, method, path, body);
+  if (control !== undefined) return sendJson(res, control[0], control[1]);
   if (method === 'GET' && path === '/_emulator/stats') return sendJson(res, 200, state.stats.snapshot());
   if (method === 'POST' && path === '/_emulator/reset-stats') {
     state.stats.reset();

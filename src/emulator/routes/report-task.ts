@@ -19,7 +19,7 @@ export const reportTaskCreate: Route = {
   method: 'POST',
   auth: true,
   family: 'task',
-  handle({ state, params, now }) {
+  handle({ state, params, now, appId }) {
     if (params.has('advertiser_ids')) throw paramError('advertiser_ids: the emulator serves single-advertiser tasks; pass advertiser_id.');
     const advertiser = advertiserParam(state, params);
     const query = parseReportQuery(params, advertiser, { async: true });
@@ -33,17 +33,18 @@ export const reportTaskCreate: Route = {
     if (expected > MAX_TASK_ROWS) {
       throw paramError(`The report could hold up to ${expected} rows, above the emulator's limit of ${MAX_TASK_ROWS}. Please narrow the date range.`);
     }
-    if (!state.tasks.allow(state.world.options.appId, now.toISOString().slice(0, 10))) {
+    if (!state.tasks.allow(appId, now.toISOString().slice(0, 10))) {
       throw new ApiError(40100, 'The app has reached its daily limit of asynchronous report tasks.');
     }
     const task = state.tasks.create({
+      appId,
       advertiserId: advertiser.id,
       query,
       asOf: now,
       outputFormat: format as OutputFormat,
       fileName: fileName.trim() === '' ? `report_${advertiser.id}_${formatDay(rowScope(state.world, query, now).today)}` : fileName,
       translateTitles: params.boolean('enable_report_title_translation', true),
-    }, state.world.options.taskLatencyMs, expected);
+    }, expected);
     return json({ task_id: task.id });
   },
 };
@@ -75,7 +76,8 @@ export const reportTaskCheck: Route = {
   family: 'task',
   handle({ state, params }) {
     const task = taskParam(state, params);
-    return json({ status: state.tasks.status(task), message: '' });
+    const status = state.tasks.status(task);
+    return json({ status, message: status === 'FAILED' ? 'The report task failed. Please create a new task.' : '' });
   },
 };
 
@@ -89,7 +91,7 @@ export const reportTaskCancel: Route = {
     if (status !== 'QUEUING' && status !== 'PROCESSING') {
       throw paramError(`task_id: Only QUEUING or PROCESSING tasks can be canceled (this one is ${status}).`);
     }
-    task.canceled = true;
+    state.tasks.cancel(task);
     return json({ status: 'CANCELED' });
   },
 };

@@ -1,0 +1,49 @@
+// TikTok's documented request limits (API for Business v1.3, "Rate limits"): per developer app, three
+// windows at once, by the app's tier; report/task/create/ has its own, lower limits at every tier; the
+// sandbox limits each endpoint on its own.
+
+export type Tier = 'basic' | 'advanced' | 'premium' | 'ultimate' | 'sandbox';
+
+export const TIERS: readonly Tier[] = ['basic', 'advanced', 'premium', 'ultimate', 'sandbox'];
+
+/** Requests per second, minute and (UTC) day; 0 means no limit in that window. */
+export interface WindowLimits {
+  qps: number;
+  qpm: number;
+  qpd: number;
+}
+
+export const TIER_LIMITS: Readonly<Record<Exclude<Tier, 'sandbox'>, WindowLimits>> = {
+  basic: { qps: 10, qpm: 600, qpd: 864_000 },
+  advanced: { qps: 20, qpm: 1_200, qpd: 1_728_000 },
+  premium: { qps: 30, qpm: 1_800, qpd: 2_592_000 },
+  ultimate: { qps: 50, qpm: 3_000, qpd: 4_320_000 },
+};
+
+/** report/task/create/ at every tier, on top of the app's own windows. */
+export const TASK_CREATE_LIMITS: WindowLimits = { qps: 2, qpm: 60, qpd: 4_500 };
+
+/** The sandbox, per endpoint. */
+export const SANDBOX_LIMITS: WindowLimits = { qps: 1, qpm: 30, qpd: 1_000 };
+
+export const NO_LIMITS: WindowLimits = { qps: 0, qpm: 0, qpd: 0 };
+
+/** Which windows a call is charged to: the app-wide ones and, for some endpoints, the endpoint's own. */
+export interface LimitProfile {
+  /** App-wide windows, shared by every endpoint (none in the sandbox). */
+  app: WindowLimits;
+  /** Windows of one endpoint (route key such as `report/task/create/`), counted per app. */
+  endpoint(route: string): WindowLimits;
+}
+
+/**
+ * The limits in force. A tier gives TikTok's three windows; without one, `--qps` alone is a plain
+ * per-second ceiling (the emulator's older behaviour) and nothing at all is limited when it is 0.
+ */
+export function limitProfile(tier: Tier | undefined, qps: number, taskQps: number): LimitProfile {
+  if (tier === 'sandbox') return { app: NO_LIMITS, endpoint: () => SANDBOX_LIMITS };
+  const createLimits = tier === undefined ? { ...NO_LIMITS, qps: taskQps } : { ...TASK_CREATE_LIMITS, qps: taskQps };
+  // With a tier, an explicit --qps replaces only the tier's per-second figure.
+  const app = tier === undefined ? { ...NO_LIMITS, qps } : { ...TIER_LIMITS[tier], ...(qps > 0 ? { qps } : {}) };
+  return { app, endpoint: (route) => (route === 'report/task/create/' ? createLimits : NO_LIMITS) };
+}
