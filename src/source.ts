@@ -16,24 +16,34 @@ import type {
 } from './protocol/types.ts';
 import { type ReadContext, createClient, createContext, skippingInaccessible } from './streams/context.ts';
 import {
-  type EntityStream,
-  type ReportStream,
+  type AdvertiserStream,
   STREAMS,
   STREAMS_BY_NAME,
   type StreamDefinition,
   syncModesOf,
 } from './streams/definitions.ts';
 import { type Batch, readAdvertiserList, readEntities } from './streams/entity.ts';
+import { availableStreams } from './streams/available.ts';
 import { mergeConcurrently } from './streams/merge.ts';
 import { readReport } from './streams/report.ts';
+import { readAssets } from './streams/assets.ts';
+import { creativeSearches } from './streams/creative-search.ts';
+import { readPixelStream } from './streams/pixels.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
 export { specification } from './spec.ts';
 
-export function discover(): AirbyteCatalog {
-  return { streams: STREAMS.map(toAirbyteStream) };
+/** The catalog this config offers: built-in streams and its custom reports, without what its sandbox lacks. */
+export function discover(config?: SourceConfig): AirbyteCatalog {
+  return { streams: availableStreams(config).streams.map(toAirbyteStream) };
+}
+
+/** What `discover` prints: a LOG for each stream the config does not offer and why (as Airbyte does), then the catalog. */
+export function discoverMessages(config: SourceConfig): AirbyteMessage[] {
+  const notes = [...availableStreams(config).leftOut.values()].map((left) => logMessage('INFO', `Stream ${left.name} left out of the catalog: ${left.reason}.`));
+  return [...notes, { type: 'CATALOG', catalog: discover(config) }];
 }
 
 function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
@@ -66,12 +76,16 @@ export async function check(config: SourceConfig): Promise<AirbyteConnectionStat
 }
 
 /** The catalog Airbyte would configure: every stream, incremental where it can be. */
-export function defaultConfiguredCatalog(names?: readonly string[]): ConfiguredAirbyteCatalog {
-  const streams = names ?? STREAMS.map((s) => s.name);
+export function defaultConfiguredCatalog(names?: readonly string[], config?: SourceConfig): ConfiguredAirbyteCatalog {
+  const available = availableStreams(config);
+  const streams = names ?? available.streams.map((s) => s.name);
   return {
     streams: streams.map((name) => {
-      const stream = STREAMS_BY_NAME.get(name);
-      if (!stream) throw configError(`Unknown stream "${name}". Streams: ${STREAMS.map((s) => s.name).join(', ')}.`);
+      const stream = available.byName.get(name);
+      if (!stream) {
+        const left = available.leftOut.get(name);
+        throw configError(left ? `Stream "${name}" is not offered: ${left.reason}.` : `Unknown stream "${name}". Streams: ${[...available.byName.keys()].join(', ')}.`);
+      }
       const incremental = stream.cursorField !== undefined;
       return {
         stream: toAirbyteStream(stream),
@@ -94,11 +108,14 @@ export async function* read(
   state: SourceState,
   ctx: ReadContext = createContext(config),
 ): AsyncGenerator<AirbyteMessage> {
+  const available = availableStreams(config);
   for (const configured of catalog.streams) {
     const name = configured.stream.name;
-    const stream = STREAMS_BY_NAME.get(name);
+    const stream = available.byName.get(name);
     if (!stream) {
-      yield logMessage('WARN', `Stream "${name}" is in the catalog but this source does not have it: skipped.`);
+      // Skipped, never failed: a catalog made for production credentials still syncs the rest in the sandbox.
+      const left = available.leftOut.get(name);
+      yield logMessage('WARN', left ? `Stream "${name}" is in the catalog but skipped: ${left.reason}.` : `Stream "${name}" is in the catalog but this source does not have it: skipped.`);
       yield streamStatusMessage(name, 'INCOMPLETE');
       continue;
     }
@@ -154,23 +171,33 @@ async function* batchesOf(
   stream: StreamDefinition,
   cursors: PartitionCursors | undefined,
 ): AsyncGenerator<Batch> {
-  if (stream.kind !== 'entity' && stream.kind !== 'report') {
+  if (isAdvertiserList(stream)) {
     yield* readAdvertiserList(ctx, stream);
     return;
   }
-  const partitioned: EntityStream | ReportStream = stream;
+  const partitioned: Exclude<StreamDefinition, AdvertiserStream> = stream;
   const advertisers = await ctx.advertisers();
   const partition = (advertiser: AdvertiserInfo): AsyncGenerator<Batch> => {
     const cursor = cursors?.get(advertiser.advertiser_id);
-    return partitioned.kind === 'entity'
-      ? readEntities(ctx, partitioned, advertiser.advertiser_id, cursor)
-      : readReport(ctx, partitioned, advertiser, cursor);
+    switch (partitioned.kind) {
+      case 'entity':
+        return readEntities(ctx, partitioned, advertiser.advertiser_id, cursor);
+      case 'report':
+        return readReport(ctx, partitioned, advertiser, cursor);
+      case 'asset':
+        return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor, creativeSearches);
+      default:
+        return readPixelStream(ctx, partitioned, advertiser);
+    }
   };
   const producers = advertisers.map(
     (advertiser) => () => skippingInaccessible(ctx, `advertiser ${advertiser.advertiser_id}`, () => partition(advertiser)),
   );
   yield* mergeConcurrently(producers, ctx.config.maxConcurrency);
 }
+
+const isAdvertiserList = (stream: StreamDefinition): stream is AdvertiserStream =>
+  stream.kind === 'advertisers' || stream.kind === 'advertiser_ids';
 
 function summaryText(ctx: ReadContext): string {
   const s = ctx.summary;

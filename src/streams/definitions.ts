@@ -7,7 +7,16 @@ import {
   CAMPAIGN_FIELDS,
 } from './entity-fields.ts';
 import { type FieldTable, fieldSchema, objectSchema } from './fields.ts';
-import { COMMON_METRICS, LEVEL_METRICS, METRIC_TYPES, type MetricType, NOT_HOURLY } from './metrics.ts';
+import { ASSET_STREAMS } from './asset-streams.ts';
+import {
+  AUDIENCE_LEVEL_METRICS,
+  AUDIENCE_METRICS,
+  COMMON_METRICS,
+  LEVEL_METRICS,
+  METRIC_TYPES,
+  type MetricType,
+  NOT_HOURLY,
+} from './metrics.ts';
 
 // Every stream the source offers, as data. Two readers (entity.ts, report.ts) serve them all.
 
@@ -71,7 +80,31 @@ export interface ReportStream extends StreamBase {
   metrics: readonly string[];
 }
 
-export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream;
+/**
+ * Per-advertiser lists outside the ad hierarchy (audiences, creative assets, Spark Ads posts, pixels): paged by
+ * page_info, records passed through with advertiser_id added; images and videos incremental client-side.
+ */
+export interface AssetStream extends StreamBase {
+  kind: 'asset';
+  path: string;
+  /** The key of `data` that holds a page's records. */
+  recordsAt: string;
+  /** The largest page_size the endpoint accepts. */
+  pageSize: number;
+  /** Searches TikTok cuts off at this many items (images, videos): the reader splits them by filters. */
+  searchCap?: number;
+  /** A key field TikTok nests: copied to the top level (spark_ads_post_id = item_info.item_id). */
+  keyFrom?: { field: string; path: readonly string[] };
+  cursorField: 'modify_time' | undefined;
+}
+
+/** Pixel streams: each advertiser's own pixels (pixel/list/) drive the calls. */
+export interface PixelStream extends StreamBase {
+  kind: 'pixel_instant_page_events' | 'pixel_events_statistics';
+  cursorField: undefined;
+}
+
+export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream;
 
 const entity = (name: string, path: string, key: string, allStatuses: string, fields: FieldTable): EntityStream => ({
   kind: 'entity',
@@ -148,8 +181,13 @@ const TYPE_OF_METRIC: Record<MetricType, Parameters<typeof fieldSchema>[0]> = {
   id: 'id',
 };
 
-function reportSchema(idDimension: string, time: string | undefined, metrics: readonly string[]): JsonSchema {
-  const dimensionFields: FieldTable = time ? { [idDimension]: 'id', [time]: 'ts' } : { [idDimension]: 'id' };
+/** Breakdown values are text (country_code and platform included, as Airbyte types them); "-" becomes null. */
+function reportSchema(idDimension: string, time: string | undefined, metrics: readonly string[], breakdowns: readonly string[] = []): JsonSchema {
+  const dimensionFields: FieldTable = {
+    [idDimension]: 'id',
+    ...(time ? { [time]: 'ts' } : {}),
+    ...Object.fromEntries(breakdowns.map((b) => [b, 'str'])),
+  };
   const metricFields: Record<string, ReturnType<typeof fieldSchema>> = {};
   for (const metric of metrics) metricFields[metric] = fieldSchema(TYPE_OF_METRIC[METRIC_TYPES.get(metric) ?? 'string']);
   const top: FieldTable = { advertiser_id: 'id', ...dimensionFields };
@@ -161,7 +199,86 @@ function reportSchema(idDimension: string, time: string | undefined, metrics: re
 
 export const REPORT_STREAMS: ReportStream[] = LEVELS.flatMap((level) => GRANULARITIES.map((g) => reportStream(level, g)));
 
-export const STREAMS: readonly StreamDefinition[] = [...ENTITY_STREAMS, ...REPORT_STREAMS];
+/**
+ * Report streams that split a level's rows by a breakdown, named as Airbyte names them (note the singular
+ * `ad_group_audience_…` against `ad_groups_reports_by_country_…`). AUDIENCE has no hourly rows and no lifetime
+ * (its `lifetime` stream reads the last year without a time dimension); the by-language streams are this
+ * source's own (Airbyte has none).
+ */
+interface BreakdownSpec {
+  name: string;
+  level: (typeof LEVELS)[number];
+  reportType: 'BASIC' | 'AUDIENCE';
+  granularity: (typeof GRANULARITIES)[number];
+  breakdowns: readonly string[];
+  productionOnly: boolean;
+}
+
+function breakdownSpecs(): BreakdownSpec[] {
+  const granularity = (g: Granularity) => GRANULARITIES.find((x) => x.granularity === g) as (typeof GRANULARITIES)[number];
+  const specs: BreakdownSpec[] = [];
+  for (const level of LEVELS.filter((l) => l.level === 'ad' || l.level === 'adgroup').reverse()) {
+    for (const g of [granularity('day'), granularity('hour')]) {
+      specs.push({
+        name: `${level.stream}_reports_by_country_${g.suffix}`,
+        level, reportType: 'BASIC', granularity: g, breakdowns: ['country_code'], productionOnly: true,
+      });
+    }
+  }
+  const variants: { suffix: string; breakdowns: readonly string[]; levels: readonly Level[] }[] = [
+    { suffix: 'daily', breakdowns: ['gender', 'age'], levels: ['advertiser', 'campaign', 'adgroup', 'ad'] },
+    { suffix: 'by_country_daily', breakdowns: ['country_code'], levels: ['advertiser', 'campaign', 'adgroup', 'ad'] },
+    { suffix: 'by_platform_daily', breakdowns: ['platform'], levels: ['advertiser', 'campaign', 'adgroup', 'ad'] },
+    { suffix: 'by_province_daily', breakdowns: ['province_id'], levels: ['ad'] },
+    { suffix: 'by_language_daily', breakdowns: ['language'], levels: ['advertiser', 'campaign', 'adgroup', 'ad'] },
+  ];
+  for (const level of LEVELS) {
+    const prefix = level.level === 'adgroup' ? 'ad_group' : level.stream;
+    for (const variant of variants.filter((v) => v.levels.includes(level.level))) {
+      specs.push({
+        name: `${prefix}_audience_reports_${variant.suffix}`,
+        level, reportType: 'AUDIENCE', granularity: granularity('day'), breakdowns: variant.breakdowns,
+        // Airbyte offers advertiser-level audience reports to production configs only.
+        productionOnly: level.level === 'advertiser',
+      });
+    }
+  }
+  specs.push({
+    name: 'advertisers_audience_reports_lifetime',
+    level: LEVELS[0] as (typeof LEVELS)[number], reportType: 'AUDIENCE', granularity: granularity('lifetime'),
+    breakdowns: ['gender', 'age'], productionOnly: true,
+  });
+  return specs;
+}
+
+function breakdownStream(spec: BreakdownSpec): ReportStream {
+  const { level, granularity } = spec;
+  const idDimension = `${level.level}_id` as const;
+  const metrics =
+    spec.reportType === 'AUDIENCE'
+      ? [...AUDIENCE_LEVEL_METRICS[level.level], ...AUDIENCE_METRICS]
+      : [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter((m) => granularity.granularity !== 'hour' || !NOT_HOURLY.has(m));
+  return {
+    kind: 'report',
+    name: spec.name,
+    reportType: spec.reportType,
+    level: level.level,
+    granularity: granularity.granularity,
+    dataLevel: level.dataLevel,
+    idDimension,
+    timeDimension: granularity.time,
+    breakdowns: spec.breakdowns,
+    metrics,
+    schema: reportSchema(idDimension, granularity.time, metrics, spec.breakdowns),
+    primaryKey: [idDimension, ...(granularity.time ? [granularity.time] : []), ...spec.breakdowns],
+    cursorField: granularity.time,
+    productionOnly: spec.productionOnly,
+  };
+}
+
+export const BREAKDOWN_REPORT_STREAMS: ReportStream[] = breakdownSpecs().map(breakdownStream);
+
+export const STREAMS: readonly StreamDefinition[] = [...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS];
 
 export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
 
