@@ -10,7 +10,7 @@ import { errorTraceMessage } from './protocol/messages.ts';
 import { MessageWriter, writeAll } from './protocol/output.ts';
 import type { AirbyteMessage } from './protocol/types.ts';
 import { redact, registerSecret } from './secrets.ts';
-import { check, discover, read, specification } from './source.ts';
+import { check, discoverMessages, read, specification } from './source.ts';
 import { parseState } from './streams/state.ts';
 import { TikTokClient } from './tiktok/client.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
@@ -59,8 +59,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'discover': {
       const values = options(rest, ['config']);
-      loadConfig(required(values, 'config'));
-      await emit({ type: 'CATALOG', catalog: discover() });
+      // The catalog depends on the config: its custom reports, and the sandbox's smaller set of streams.
+      for (const message of discoverMessages(loadConfig(required(values, 'config')))) await out.write(message);
+      await out.end();
       return 0;
     }
     case 'read': {

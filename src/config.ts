@@ -5,6 +5,8 @@ import { configError } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
 import { registerSecret } from './secrets.ts';
 import { connectionSpecification } from './spec.ts';
+import { type CustomReportConfig, customReportStreams } from './streams/custom-reports.ts';
+import { type ReportStream, STREAMS_BY_NAME } from './streams/definitions.ts';
 
 export const PRODUCTION_HOST = 'https://business-api.tiktok.com';
 export const SANDBOX_HOST = 'https://sandbox-ads.tiktok.com';
@@ -33,6 +35,8 @@ export interface SourceConfig {
   maxConcurrency: number;
   requestTimeoutMs: number;
   maxRetries: number;
+  /** The config's custom_reports, checked and built into report streams. */
+  customReports: readonly ReportStream[];
 }
 
 type RawConfig = {
@@ -55,6 +59,7 @@ type RawConfig = {
   max_concurrency: number;
   request_timeout_seconds: number;
   max_retries: number;
+  custom_reports: CustomReportConfig[];
   access_token?: string;
   environment?: { advertiser_id?: string; app_id?: string; secret?: string };
 };
@@ -92,7 +97,7 @@ export function parseConfig(input: unknown): SourceConfig {
   }
   const raw = structuredClone(input) as Record<string, unknown>;
   collectSecrets(raw);
-  if (!validate(raw)) throw configError(`Invalid config: ${formatErrors(validate.errors ?? [])}.`);
+  if (!validate(raw)) throw configError(`Invalid config: ${formatErrors(validate.errors ?? [], raw)}.`);
   return normalise(raw);
 }
 
@@ -119,6 +124,7 @@ function normalise(raw: RawConfig): SourceConfig {
     maxConcurrency: raw.max_concurrency,
     requestTimeoutMs: raw.request_timeout_seconds * 1000,
     maxRetries: raw.max_retries,
+    customReports: customReportStreams(raw.custom_reports, new Set(STREAMS_BY_NAME.keys())),
   };
 }
 
@@ -171,12 +177,12 @@ function collectSecrets(raw: Record<string, unknown>): void {
 }
 const SECRET_KEYS = new Set(['access_token', 'secret', 'app_secret', 'refresh_token', 'auth_code']);
 
-function formatErrors(errors: ErrorObject[]): string {
+function formatErrors(errors: ErrorObject[], raw: Record<string, unknown>): string {
   const messages = new Set<string>();
   for (const error of errors) {
     // oneOf failures repeat what the discriminator already said.
     if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
-    const field = fieldName(error);
+    const field = labelled(fieldName(error), raw);
     switch (error.keyword) {
       case 'required':
         messages.add(`${joinField(field, String(error.params['missingProperty']))} is required`);
@@ -198,6 +204,12 @@ function formatErrors(errors: ErrorObject[]): string {
             : `${field} must be a valid ${String(error.params['format'])}`,
         );
         break;
+      case 'enum':
+        messages.add(`${field} must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+        break;
+      case 'additionalProperties':
+        messages.add(`${field || 'config'} has an unknown field "${String(error.params['additionalProperty'])}"`);
+        break;
       default:
         messages.add(`${field || 'config'} ${error.message ?? 'is invalid'}`);
     }
@@ -207,6 +219,15 @@ function formatErrors(errors: ErrorObject[]): string {
 
 function fieldName(error: ErrorObject): string {
   return error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+}
+/** `custom_reports.1.metrics` → `custom_reports[1] "my_report".metrics`: the report named as its author wrote it. */
+function labelled(field: string, raw: Record<string, unknown>): string {
+  const match = /^custom_reports\.(\d+)(\..*)?$/.exec(field);
+  if (!match) return field;
+  const reports = raw['custom_reports'];
+  const report: unknown = Array.isArray(reports) ? reports[Number(match[1])] : undefined;
+  const name = typeof report === 'object' && report !== null ? (report as Record<string, unknown>)['name'] : undefined;
+  return `custom_reports[${match[1]}]${typeof name === 'string' ? ` ${JSON.stringify(name)}` : ''}${match[2] ?? ''}`;
 }
 function joinField(parent: string, child: string): string {
   return parent ? `${parent}.${child}` : child;

@@ -105,7 +105,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let error: ConnectorError | undefined;
   let stopProgress = (): void => undefined;
   try {
-    catalog = configuredCatalogFor(discover(), options.streams, options.fullRefresh ?? false);
+    catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
     const sink = await openPostgresSink(options.target);
     try {
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());

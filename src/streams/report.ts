@@ -8,6 +8,7 @@ import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { RECONCILED_METRICS } from './metrics.ts';
+import { REPORT_TYPES } from './report-catalogue.ts';
 import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
 import { WindowPlanner } from './windows.ts';
@@ -127,6 +128,8 @@ function syncRequestsLeft(planner: WindowPlanner, stream: ReportStream): number 
 }
 
 function worthATask(ctx: ReadContext, planner: WindowPlanner, stream: ReportStream): boolean {
+  // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports.
+  if (!REPORT_TYPES[stream.reportType].async) return false;
   return ctx.config.asyncReports === 'auto' && syncRequestsLeft(planner, stream) >= ASYNC_MIN_REQUESTS;
 }
 
