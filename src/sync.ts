@@ -18,10 +18,12 @@ import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
 const USAGE = `Usage: source-tiktok-marketing sync --config FILE --destination postgres://user:password@host:5432/db
-                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh]
+                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh] [--no-views]
   Loads the streams (all, or those named) into Postgres, one table per stream in the schema.
   Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads
-  everything again from start_date and replaces the tables (and their state) when each stream completes.`;
+  everything again from start_date and replaces the tables (and their state) when each stream completes.
+  After the load, typed analytics views (<schema>.ads_daily, campaign_performance_daily, …) are created or
+  updated; --no-views leaves them out.`;
 
 export interface SyncOptions {
   config: SourceConfig;
@@ -185,6 +187,7 @@ interface SyncArguments {
   schema: string;
   streams: string[] | undefined;
   fullRefresh: boolean;
+  noViews: boolean;
 }
 
 function parseSyncArguments(argv: string[]): SyncArguments {
@@ -198,6 +201,7 @@ function parseSyncArguments(argv: string[]): SyncArguments {
         schema: { type: 'string' },
         streams: { type: 'string' },
         'full-refresh': { type: 'boolean' },
+        'no-views': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -214,6 +218,7 @@ function parseSyncArguments(argv: string[]): SyncArguments {
     schema: values.schema ?? DEFAULT_SCHEMA,
     streams,
     fullRefresh: values['full-refresh'] ?? false,
+    noViews: values['no-views'] ?? false,
   };
 }
 
@@ -222,6 +227,8 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
   try {
     const args = parseSyncArguments(argv);
     target = targetFromUrl(args.destination, args.schema);
+    // --no-views: no typed analytics views after the sync (README, "Analytics views").
+    if (args.noViews) target = { ...target, views: false };
     const config = loadConfig(args.configPath);
     const result = await runSync({ config, target, streams: args.streams, fullRefresh: args.fullRefresh });
     if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));

@@ -15,6 +15,8 @@ export interface PostgresTarget {
   display: string;
   user: string;
   database: string;
+  /** False: no analytics views after a sync (sync --no-views, destination config `analytics_views: false`). */
+  views?: boolean;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;

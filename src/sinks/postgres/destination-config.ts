@@ -49,6 +49,13 @@ export const destinationSpecification: JsonSchema = {
         client_key_password: { type: 'string', title: 'Client key password', airbyte_secret: true },
       },
     },
+    analytics_views: {
+      type: 'boolean',
+      title: 'Analytics views',
+      description: 'After each sync, create or update typed views beside the report tables (ads_daily, campaign_performance_daily, …).',
+      default: true,
+      order: 9,
+    },
   },
   anyOf: [{ required: ['url'] }, { required: ['host', 'database', 'username'] }],
 };
@@ -62,6 +69,12 @@ export function targetFromDestinationConfig(input: unknown): PostgresTarget {
     if (typeof input[key] === 'string') registerSecret(input[key]);
   }
   const schema = optionalString(input, 'schema') ?? DEFAULT_SCHEMA;
+  const views = input['analytics_views'] ?? true;
+  if (typeof views !== 'boolean') throw configError('Invalid destination config: analytics_views must be true or false.');
+  return { ...targetOf(input, schema), views };
+}
+
+function targetOf(input: Record<string, unknown>, schema: string): PostgresTarget {
   const url = optionalString(input, 'url');
   if (url !== undefined) return targetFromUrl(url, schema);
   const host = requiredString(input, 'host');

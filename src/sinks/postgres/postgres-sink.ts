@@ -23,6 +23,7 @@ import { columnsOf, serverVersion } from './introspect.ts';
 import { CopyLane } from './lane.ts';
 import { planTable, type TableLayout } from './layout.ts';
 import { applyStage } from './merge.ts';
+import { refreshPostgresViews, type ViewRefresh } from '../../analytics/postgres-views.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
 /** How long a second sync into the same schema waits for the first to finish before giving up. */
@@ -67,6 +68,9 @@ export class PostgresSink implements Sink {
   #sinceYield = 0;
   #closed = false;
   #nullsNotDistinct = true;
+  #streams: readonly SinkStream[] = [];
+  /** What the last `finish` did to the analytics views (undefined when they are turned off). */
+  views: ViewRefresh | undefined;
 
   constructor(target: PostgresTarget, client: pg.Client, options: PostgresSinkOptions = {}) {
     this.target = target;
@@ -81,6 +85,7 @@ export class PostgresSink implements Sink {
   async prepare(streams: readonly SinkStream[]): Promise<void> {
     await this.#guard('prepare the tables', async () => {
       const db = this.#main.db;
+      this.#streams = streams;
       await ensureSchema(db, this.schema, this.target.user);
       await ensureStateTable(db, this.schema);
       const existing = await columnsOf(db, this.schema);
@@ -189,6 +194,11 @@ export class PostgresSink implements Sink {
         table.indexDeferred = false;
       }
     });
+    // The typed analytics views (src/analytics/): after the tables took their final columns, and only after a
+    // clean end, so a view never reads a table this sync left half-evolved.
+    if (this.target.views !== false) {
+      this.views = await this.#guard('create the analytics views', () => refreshPostgresViews(this.#main.db, this.schema, this.#streams));
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,112 @@
+// Creating the views in Postgres after a sync. Each view carries a comment with a fingerprint of its SQL, so a
+// sync whose streams, columns and entity tables did not change touches nothing, and a view that did change is
+// replaced in one transaction with the rest: readers see the old views or the new ones, never none.
+// `CREATE OR REPLACE VIEW` can only append columns; a new metric lands in the middle, so a changed view is
+// dropped and created again (ours that depend on it first, and rebuilt after).
+
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { configError } from '../errors.ts';
+import type { SinkKysely } from '../sinks/postgres/database.ts';
+import { postgresName } from '../sinks/postgres/identifiers.ts';
+import { columnsOf } from '../sinks/postgres/introspect.ts';
+import type { SinkStream } from '../sinks/sink.ts';
+import { postgresReadyViewSql, postgresTypedViewSql } from './postgres-sql.ts';
+import { planViews } from './views.ts';
+
+/** Marks the views this connector made (and only those it may replace). */
+export const VIEW_COMMENT_PREFIX = 'source-tiktok-marketing analytics view';
+
+interface WantedView {
+  name: string;
+  select: string;
+  /** The typed view a ready view reads. */
+  source: string | undefined;
+  description: string;
+}
+
+export interface ViewRefresh {
+  created: string[];
+  unchanged: string[];
+}
+
+export async function refreshPostgresViews(db: SinkKysely, schema: string, streams: readonly SinkStream[]): Promise<ViewRefresh> {
+  const set = planViews(streams, await columnsOf(db, schema));
+  const byStream = new Map(streams.map((stream) => [stream.name, stream]));
+  const wanted: WantedView[] = [
+    ...set.typed.map((plan) => ({
+      name: postgresName(plan.view),
+      select: postgresTypedViewSql(schema, byStream.get(plan.stream)!, plan),
+      source: undefined,
+      description: `Typed view of ${plan.stream}: one column per dimension and metric, names, currency and time zone joined.`,
+    })),
+    ...set.ready.map((plan) => ({ name: postgresName(plan.view), select: postgresReadyViewSql(schema, plan), source: postgresName(plan.source), description: plan.description })),
+  ];
+  const existing = await viewsOf(db, schema);
+  const fingerprint = (view: WantedView) => `${VIEW_COMMENT_PREFIX} ${createHash('sha256').update(view.select).digest('hex').slice(0, 16)}: ${view.description}`;
+  const changed = new Set<string>();
+  for (const view of wanted) {
+    const comment = existing.get(view.name);
+    if (comment === fingerprint(view)) continue;
+    if (existing.has(view.name) && !comment?.startsWith(VIEW_COMMENT_PREFIX)) {
+      throw configError(
+        `Schema "${schema}" has a view "${view.name}" that this connector did not create; rename it, or turn the analytics views off (sync --no-views, or "analytics_views": false in the destination config).`,
+      );
+    }
+    changed.add(view.name);
+  }
+  // A ready view is rebuilt whenever the typed view it reads is.
+  for (const view of wanted) if (view.source !== undefined && changed.has(view.source)) changed.add(view.name);
+  if (changed.size === 0) return { created: [], unchanged: wanted.map((view) => view.name) };
+  await db.transaction().execute(async (trx) => {
+    for (const view of wanted) {
+      if (view.source !== undefined && changed.has(view.name)) await sql`drop view if exists ${sql.id(schema, view.name)}`.execute(trx);
+    }
+    for (const view of wanted) {
+      if (!changed.has(view.name)) continue;
+      if (view.source === undefined) await replaceTyped(trx, schema, view);
+      else await sql`create view ${sql.id(schema, view.name)} as ${sql.raw(view.select)}`.execute(trx);
+      await sql`comment on view ${sql.id(schema, view.name)} is ${sql.lit(fingerprint(view))}`.execute(trx);
+    }
+  });
+  return { created: wanted.filter((view) => changed.has(view.name)).map((view) => view.name), unchanged: wanted.filter((view) => !changed.has(view.name)).map((view) => view.name) };
+}
+
+/**
+ * Replaces a typed view in place when Postgres allows it (columns only appended: views a user built on it
+ * survive), else drops and creates it. A user's view that depends on it then stops the drop, said so.
+ */
+async function replaceTyped(db: SinkKysely, schema: string, view: WantedView): Promise<void> {
+  const target = sql.id(schema, view.name);
+  await sql`savepoint replace_view`.execute(db);
+  try {
+    await sql`create or replace view ${target} as ${sql.raw(view.select)}`.execute(db);
+    await sql`release savepoint replace_view`.execute(db);
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // 42P16: columns dropped, renamed or moved; 42804: a column's type changed.
+    if (code !== '42P16' && code !== '42804') throw error;
+    await sql`rollback to savepoint replace_view`.execute(db);
+  }
+  try {
+    await sql`drop view ${target}`.execute(db);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '2BP01') {
+      throw configError(
+        `View ${schema}.${view.name} must be rebuilt (its stream's columns changed) but other views depend on it: ${(error as { detail?: string }).detail ?? ''}. Drop them (and create them again after the sync), or turn the analytics views off.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  await sql`create view ${target} as ${sql.raw(view.select)}`.execute(db);
+}
+
+async function viewsOf(db: SinkKysely, schema: string): Promise<Map<string, string | null>> {
+  const { rows } = await sql<{ name: string; comment: string | null }>`
+    select c.relname as name, obj_description(c.oid, 'pg_class') as comment
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${schema} and c.relkind = 'v'`.execute(db);
+  return new Map(rows.map((row) => [row.name, row.comment]));
+}

@@ -1,0 +1,99 @@
+// The ready analysis views: what people ask first, answered from the typed views.
+// - `<level>_performance_daily` (advertiser, campaign, ad group, ad): spend, impressions, clicks, conversions
+//   and CTR, CPC, CPM, CPA per day and object, from the daily report whose key is exactly (id, day).
+// - `<typed view>_by_<breakdown>` for audience reports broken down by gender, age or platform: per day and
+//   object, spend and impressions per breakdown value as columns.
+// Ratios are recomputed from the sums (CTR = Σclicks / Σimpressions × 100, in percent as TikTok reports it),
+// never averaged, and NULL where the denominator is 0.
+
+import { PIVOTED_BREAKDOWNS, pivotColumn } from './breakdowns.ts';
+import { ENTITY_TABLES } from './entities.ts';
+import type { LogicalType, Measure, ReadyViewPlan, TypedViewPlan } from './model.ts';
+import type { ViewNames } from './naming.ts';
+
+const LEVELS: { id: string; name: string; context: string[] }[] = [
+  { id: 'advertiser_id', name: 'advertiser', context: [] },
+  { id: 'campaign_id', name: 'campaign', context: ['campaign_name'] },
+  { id: 'adgroup_id', name: 'ad_group', context: ['adgroup_name', 'campaign_id', 'campaign_name'] },
+  { id: 'ad_id', name: 'ad', context: ['ad_name', 'adgroup_id', 'adgroup_name', 'campaign_id', 'campaign_name'] },
+];
+
+const ADVERTISER_CONTEXT = ENTITY_TABLES[0]?.columns.map((column) => column.name) ?? [];
+
+export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames): ReadyViewPlan[] {
+  const ready: ReadyViewPlan[] = [];
+  for (const level of LEVELS) {
+    const source = typed.find((plan) => plan.time === 'stat_time_day' && sameSet(plan.key, [level.id, 'stat_time_day']) && has(plan, 'spend'));
+    if (source === undefined) continue;
+    ready.push({
+      view: names.claim(`${level.name}_performance_daily`),
+      source: source.view,
+      description: `Spend, impressions, clicks, conversions, CTR, CPC, CPM and CPA per day and ${level.name.replace('_', ' ')} (from ${source.view}).`,
+      groupBy: groupBy(source, level),
+      measures: performanceMeasures(source),
+    });
+  }
+  for (const plan of typed) {
+    const level = LEVELS.findLast((candidate) => plan.key.includes(candidate.id));
+    if (level === undefined) continue;
+    for (const breakdown of plan.breakdowns) {
+      const values = PIVOTED_BREAKDOWNS[breakdown];
+      if (values === undefined || !has(plan, breakdown) || !has(plan, 'spend')) continue;
+      ready.push({
+        view: names.claim(`${plan.view}_by_${breakdown}`),
+        source: plan.view,
+        description: `Spend and impressions by ${breakdown} as columns, per ${plan.time === undefined ? '' : 'day and '}${level.name.replace('_', ' ')} (from ${plan.view}).`,
+        groupBy: groupBy(plan, level),
+        measures: pivotMeasures(plan, breakdown, values),
+      });
+    }
+  }
+  return ready;
+}
+
+function groupBy(plan: TypedViewPlan, level: (typeof LEVELS)[number]): ReadyViewPlan['groupBy'] {
+  const out: ReadyViewPlan['groupBy'] = [];
+  if (plan.time === 'stat_time_day') out.push({ name: 'date_day', column: 'stat_time_day', type: 'date' });
+  else if (plan.time !== undefined) out.push({ name: plan.time, column: plan.time, type: 'timestamp' });
+  const wanted = ['advertiser_id', ...ADVERTISER_CONTEXT, ...(level.id === 'advertiser_id' ? [] : [level.id]), ...level.context];
+  for (const name of wanted) {
+    const column = plan.columns.find((c) => c.name === name);
+    if (column !== undefined && !out.some((c) => c.name === name)) out.push({ name, column: name, type: column.type });
+  }
+  return out;
+}
+
+function performanceMeasures(plan: TypedViewPlan): Measure[] {
+  const sum = (name: string, column: string, type: LogicalType): Measure => ({ kind: 'sum', name, column: has(plan, column) ? column : undefined, type });
+  return [
+    sum('spend', 'spend', 'numeric'),
+    sum('impressions', 'impressions', 'bigint'),
+    sum('clicks', 'clicks', 'bigint'),
+    sum('conversions', 'conversion', 'bigint'),
+    { kind: 'ratio', name: 'ctr', numerator: 'clicks', denominator: 'impressions', factor: 100 },
+    { kind: 'ratio', name: 'cpc', numerator: 'spend', denominator: 'clicks', factor: 1 },
+    { kind: 'ratio', name: 'cpm', numerator: 'spend', denominator: 'impressions', factor: 1000 },
+    { kind: 'ratio', name: 'cpa', numerator: 'spend', denominator: 'conversion', factor: 1 },
+  ];
+}
+
+function pivotMeasures(plan: TypedViewPlan, breakdown: string, values: readonly string[]): Measure[] {
+  const measures: Measure[] = [];
+  for (const [metric, type] of [['spend', 'numeric'], ['impressions', 'bigint']] as const) {
+    if (!has(plan, metric)) continue;
+    measures.push({ kind: 'sum', name: metric, column: metric, type });
+    for (const value of values) {
+      measures.push({ kind: 'sum', name: pivotColumn(metric, value), column: metric, type, filter: { column: breakdown, values: [value] } });
+    }
+    measures.push({ kind: 'sum', name: `${metric}_other`, column: metric, type, filter: { column: breakdown, others: [...values] } });
+  }
+  return measures;
+}
+
+function has(plan: TypedViewPlan, column: string): boolean {
+  return plan.columns.some((c) => c.name === column);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && b.every((item) => a.includes(item));
+}
