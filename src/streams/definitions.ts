@@ -16,6 +16,7 @@ import {
   METRIC_TYPES,
   type MetricType,
   NOT_HOURLY,
+  UNIQUE_USER_METRICS,
 } from './metrics.ts';
 
 // Every stream the source offers, as data. Two readers (entity.ts, report.ts) serve them all.
@@ -254,10 +255,13 @@ function breakdownSpecs(): BreakdownSpec[] {
 function breakdownStream(spec: BreakdownSpec): ReportStream {
   const { level, granularity } = spec;
   const idDimension = `${level.level}_id` as const;
-  const metrics =
+  // Airbyte's lists, for the schema. Unique-user metrics are not asked for under a breakdown: TikTok answers
+  // "-" for them in synchronous reports and refuses them in report tasks.
+  const listed =
     spec.reportType === 'AUDIENCE'
       ? [...AUDIENCE_LEVEL_METRICS[level.level], ...AUDIENCE_METRICS]
       : [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter((m) => granularity.granularity !== 'hour' || !NOT_HOURLY.has(m));
+  const metrics = listed.filter((m) => !UNIQUE_USER_METRICS.has(m));
   return {
     kind: 'report',
     name: spec.name,
@@ -269,7 +273,7 @@ function breakdownStream(spec: BreakdownSpec): ReportStream {
     timeDimension: granularity.time,
     breakdowns: spec.breakdowns,
     metrics,
-    schema: reportSchema(idDimension, granularity.time, metrics, spec.breakdowns),
+    schema: reportSchema(idDimension, granularity.time, listed, spec.breakdowns),
     primaryKey: [idDimension, ...(granularity.time ? [granularity.time] : []), ...spec.breakdowns],
     cursorField: granularity.time,
     productionOnly: spec.productionOnly,

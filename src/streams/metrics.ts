@@ -72,19 +72,20 @@ const C21 = [
 ] as const;
 
 /**
- * Unique-user metrics. Airbyte asks for them in audience reports (A24), but TikTok's per-dimension metric table
- * for audience breakdowns leaves them out and asynchronous audience reports reject them, so they are not sent
- * to AUDIENCE reports (a refused metric would fail the whole stream).
+ * Unique-user metrics. Airbyte asks for them under breakdowns (A24, by-country), but TikTok's per-dimension metric
+ * table for audience breakdowns leaves them out and asynchronous reports reject them with audience or country
+ * dimensions, so breakdown streams do not send them (a refused metric would fail the whole stream); their
+ * schemas still name them.
  */
 export const UNIQUE_USER_METRICS: ReadonlySet<string> = new Set(['reach', 'cost_per_1000_reached', 'frequency', 'average_video_play_per_user']);
 
-/** Airbyte's A24 (5.0.3+), the shared list of its audience streams, minus the unique-user metrics. */
+/** Airbyte's A24 (5.0.3+), the shared list of its audience streams. */
 export const AUDIENCE_METRICS: readonly string[] = [
   'spend', 'cpc', 'cpm', 'impressions', 'clicks', 'ctr', 'reach', 'cost_per_1000_reached', 'frequency',
   'video_play_actions', 'video_watched_2s', 'video_watched_6s', 'average_video_play', 'average_video_play_per_user',
   'video_views_p25', 'video_views_p50', 'video_views_p75', 'video_views_p100', 'profile_visits', 'likes', 'comments',
   'shares', 'follows', 'clicks_on_music_disc',
-].filter((m) => !UNIQUE_USER_METRICS.has(m));
+];
 
 /** The per-level lists Airbyte's audience streams send before A24. */
 export const AUDIENCE_LEVEL_METRICS = {
