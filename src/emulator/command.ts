@@ -29,6 +29,8 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--videos': ['videosPerAdvertiser', 'int'],
   '--creative-denied-advertiser': ['creativeDeniedAdvertiser', 'int'],
   '--tier': ['tier', 'string'],
+  '--qpm': ['qpm', 'int'],
+  '--qpd': ['qpd', 'int'],
   '--suspension-ms': ['suspensionMs', 'int'],
   '--fault-kinds': ['faultKinds', 'list'],
   '--max-fault-streak': ['maxFaultStreak', 'int'],
@@ -44,7 +46,7 @@ export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N
   [--access-token T] [--app-id A] [--secret X] [--qps Q] [--task-qps Q] [--fault-rate F] [--now ISO]
   [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]
   [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]
-  [--tier basic|advanced|premium|ultimate|sandbox] [--suspension-ms N] [--fault-kinds K,K…] [--max-fault-streak N]
+  [--tier basic|advanced|premium|ultimate|sandbox] [--qpm N] [--qpd N] [--suspension-ms N] [--fault-kinds K,K…] [--max-fault-streak N]
   [--slow-fault-ms N] [--task-ms-per-1000-rows N] [--task-concurrency N] [--task-failure-rate F]
   [--task-stall-rate F] [--clock-speed X]`;
 

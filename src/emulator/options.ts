@@ -40,6 +40,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     videosPerAdvertiser: options.videosPerAdvertiser ?? 15,
     creativeDeniedAdvertiser: options.creativeDeniedAdvertiser ?? -1,
     tier: options.tier,
+    qpm: options.qpm ?? 0,
+    qpd: options.qpd ?? 0,
     suspensionMs: options.suspensionMs ?? 300_000,
     faultKinds: options.faultKinds ?? [...DEFAULT_FAULT_KINDS],
     maxFaultStreak: options.maxFaultStreak ?? 0,
@@ -85,7 +87,7 @@ function checkLimitOptions(resolved: ResolvedOptions): void {
   for (const key of ['suspensionMs', 'slowFaultMs', 'taskMsPer1000Rows'] as const) {
     if (!(resolved[key] >= 0 && Number.isFinite(resolved[key]))) throw new RangeError(`${key} must be a number ≥ 0`);
   }
-  for (const key of ['maxFaultStreak', 'taskConcurrency'] as const) {
+  for (const key of ['maxFaultStreak', 'taskConcurrency', 'qpm', 'qpd'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] < 0) throw new RangeError(`${key} must be an integer ≥ 0`);
   }
   for (const key of ['taskFailureRate', 'taskStallRate'] as const) {

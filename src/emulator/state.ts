@@ -29,7 +29,8 @@ export class EmulatorState {
     // Without a tier, --qps keeps its older meaning: a token bucket per second and nothing else. A sandbox
     // app given a tier gets the sandbox's own limits.
     const tier = o.sandbox && o.tier !== undefined ? 'sandbox' : o.tier;
-    this.limiter = new RateLimiter(limitProfile(tier, o.qps, o.taskQps), o.suspensionMs, tier === undefined);
+    const overrides = { qps: o.qps, qpm: o.qpm, qpd: o.qpd };
+    this.limiter = new RateLimiter(limitProfile(tier, overrides, o.taskQps), o.suspensionMs, tier === undefined);
     this.tokens = new TokenRegistry(o.seed, o.appId, o.secret, o.accessToken);
     this.tasks = new TaskStore(o.seed, {
       latencyMs: o.taskLatencyMs,

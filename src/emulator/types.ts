@@ -33,6 +33,9 @@ export interface EmulatorOptions {
   creativeDeniedAdvertiser?: number;
   /** TikTok's rate windows (QPS, QPM, QPD) of this tier; `sandbox`: 1/30/1000 per endpoint. */
   tier?: Tier;
+  /** Per-app requests per minute / per UTC day, replacing the tier's figure (tests use small ones). */
+  qpm?: number;
+  qpd?: number;
   /** How long a QPM breach suspends the app (default 300,000: TikTok's 5 minutes). */
   suspensionMs?: number;
   /** Fault kinds drawn at `faultRate` (default: every kind that answers at once). */
@@ -96,6 +99,8 @@ export interface ResolvedOptions {
   /** -1 when every advertiser grants the creative-library scope. */
   creativeDeniedAdvertiser: number;
   tier: Tier | undefined;
+  qpm: number;
+  qpd: number;
   suspensionMs: number;
   faultKinds: FaultKind[];
   maxFaultStreak: number;

@@ -39,11 +39,16 @@ export interface LimitProfile {
 /**
  * The limits in force. A tier gives TikTok's three windows; without one, `--qps` alone is a plain
  * per-second ceiling (the emulator's older behaviour) and nothing at all is limited when it is 0.
+ * `overrides` (from --qps/--qpm/--qpd; 0 = not given) replace single app-wide figures.
  */
-export function limitProfile(tier: Tier | undefined, qps: number, taskQps: number): LimitProfile {
+export function limitProfile(tier: Tier | undefined, overrides: WindowLimits, taskQps: number): LimitProfile {
   if (tier === 'sandbox') return { app: NO_LIMITS, endpoint: () => SANDBOX_LIMITS };
   const createLimits = tier === undefined ? { ...NO_LIMITS, qps: taskQps } : { ...TASK_CREATE_LIMITS, qps: taskQps };
-  // With a tier, an explicit --qps replaces only the tier's per-second figure.
-  const app = tier === undefined ? { ...NO_LIMITS, qps } : { ...TIER_LIMITS[tier], ...(qps > 0 ? { qps } : {}) };
+  const base = tier === undefined ? NO_LIMITS : TIER_LIMITS[tier];
+  const app = {
+    qps: overrides.qps > 0 ? overrides.qps : base.qps,
+    qpm: overrides.qpm > 0 ? overrides.qpm : base.qpm,
+    qpd: overrides.qpd > 0 ? overrides.qpd : base.qpd,
+  };
   return { app, endpoint: (route) => (route === 'report/task/create/' ? createLimits : NO_LIMITS) };
 }

@@ -104,6 +104,11 @@ export class TaskStore {
     return task;
   }
 
+  /** Every task, in creation order. */
+  all(): ReportTask[] {
+    return [...this.#tasks.values()];
+  }
+
   get(id: string): ReportTask | undefined {
     return this.#tasks.get(id);
   }

@@ -45,6 +45,9 @@ export function controlRoute(state: EmulatorState, method: string, path: string,
       state.tasks.direct(outcome(b), count);
       return [200, { pending: state.tasks.pendingDirectives() }];
     }
+    if (method === 'GET' && path === '/_emulator/tasks') {
+      return [200, state.tasks.all().map((t) => ({ task_id: t.id, app_id: t.appId, advertiser_id: t.advertiserId, status: state.tasks.status(t), outcome: t.outcome }))];
+    }
     const task = TASK_PATH.exec(path);
     if (task !== null && (method === 'GET' || method === 'POST')) {
       const found = state.tasks.get(task[1]!);
