@@ -1,0 +1,347 @@
+// The BigQuery engine behind the Sink contract. Rows are written as NDJSON to a temporary file per stream and
+// sent by load jobs (never streaming inserts) into a staging table of this run; a commit loads what is left,
+// then ONE statement (merge.ts) applies the staging table to the stream table, and only after it has
+// finished is the state stored. Loads are few and large: a load job per `loadBytes` of rows (200 MiB) or per
+// commit, and commits at most one per `checkpointSeconds` per stream (STATEs in between are held by the
+// driver, see Sink.commitDue), so a 1 M-row backfill spends a handful of the 1,500 load jobs a table may
+// take per day. Staging tables are named per run (a run's loads never count against another's table) and
+// expire by themselves a day later if the process dies before dropping them.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BigQuery, Dataset, Job, JobLoadMetadata, Table, TableField } from '@google-cloud/bigquery';
+import { ConnectorError, systemError } from '../../errors.ts';
+import { parseJsonLossless } from '../../json.ts';
+import type { AirbyteRecordMessage } from '../../protocol/types.ts';
+import { redact } from '../../secrets.ts';
+import type { Sink, SinkStream, StoredState, StreamCommit } from '../sink.ts';
+import { clientFor } from './client.ts';
+import { addColumnsSql, createTableSql, tableRef } from './ddl.ts';
+import { bigQueryErrorOf, loadFailureOf } from './errors.ts';
+import { columnDefinitions, planTable, SEQUENCE_COLUMN, type ExistingTable, type TableLayout } from './layout.ts';
+import { applyModeOf, applySql } from './merge.ts';
+import { MAX_TABLE_LENGTH } from './names.ts';
+import { RowWriter } from './ndjson.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { Spool } from './spool.ts';
+import { createStateTableSql, deleteStateSql, readStateSql, stateTableRef, storeStateSql } from './state.ts';
+import type { BigQueryTarget } from './target.ts';
+import { standardType } from './types.ts';
+
+/** NDJSON bytes per load job: big enough that a backfill takes few jobs, well below BigQuery's per-file limits. */
+export const LOAD_BYTES = 200 * 1024 * 1024;
+/** Least time between two commits of one stream (its MERGE and state write). */
+export const CHECKPOINT_SECONDS = 60;
+/** A staging table left behind by a killed run expires after this. */
+const STAGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+export interface BigQuerySinkOptions {
+  retry?: RetryPolicy;
+  /** Progress notes (retries); stderr by default. */
+  log?: (line: string) => void;
+}
+
+/** What the sink did, for the summary and the benchmark. */
+export interface BigQueryStats {
+  loadJobs: number;
+  queryJobs: number;
+  retries: number;
+}
+
+interface StreamTable {
+  layout: TableLayout;
+  ref: string;
+  stage: Table;
+  stageRef: string;
+  writer: RowWriter;
+  spool: Spool;
+  /** Rows loaded into the staging table since it was last applied. */
+  stagedRows: number;
+  /** The next load replaces the staging table's rows (the first load after an apply). */
+  truncateNext: boolean;
+  lastCommitAt: number;
+}
+
+export class BigQuerySink implements Sink {
+  readonly target: BigQueryTarget;
+  readonly stats: BigQueryStats = { loadJobs: 0, queryJobs: 0, retries: 0 };
+  readonly #client: BigQuery;
+  readonly #dataset: Dataset;
+  readonly #tables = new Map<string, StreamTable>();
+  readonly #retry: RetryPolicy;
+  readonly #log: (line: string) => void;
+  readonly #run = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  readonly #dir: string;
+  readonly #loadBytes: number;
+  readonly #checkpointMs: number;
+  #location: string | undefined;
+  #datasetReady = false;
+  #jobs = 0;
+  #sequence = 1;
+  #closed = false;
+
+  constructor(target: BigQueryTarget, client: BigQuery, options: BigQuerySinkOptions = {}) {
+    this.target = target;
+    this.#client = client;
+    this.#dataset = client.dataset(target.dataset);
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#log = options.log ?? ((line) => process.stderr.write(redact(line)));
+    this.#location = target.location;
+    this.#loadBytes = target.tuning.loadBytes ?? LOAD_BYTES;
+    this.#checkpointMs = (target.tuning.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000;
+    this.#dir = mkdtempSync(join(tmpdir(), 'tiktok-bigquery-'));
+  }
+
+  async prepare(streams: readonly SinkStream[]): Promise<void> {
+    await this.#guard('prepare the tables', async () => {
+      await this.#ensureDataset();
+      await this.#query(createStateTableSql(this.#stateRef));
+      const layouts: TableLayout[] = [];
+      for (const stream of streams) layouts.push(planTable(stream, await this.#existing(stream)));
+      const seen = new Map<string, string>();
+      for (const layout of layouts) {
+        const other = seen.get(layout.table.toLowerCase());
+        if (other !== undefined) throw systemError(`Streams "${other}" and "${layout.stream.name}" would share table ${layout.table}.`);
+        seen.set(layout.table.toLowerCase(), layout.stream.name);
+      }
+      for (const layout of layouts) {
+        const ref = tableRef(this.target.projectId, this.target.dataset, layout.table);
+        if (layout.create) await this.#query(createTableSql(ref, layout));
+        const alter = addColumnsSql(ref, layout.missing);
+        if (alter !== undefined) await this.#query(alter);
+        const stageName = `_ab_stage_${this.#run}_${layout.table}`.slice(0, MAX_TABLE_LENGTH);
+        const stage = await this.#createStage(stageName, layout);
+        this.#tables.set(layout.stream.name, {
+          layout,
+          ref,
+          stage,
+          stageRef: tableRef(this.target.projectId, this.target.dataset, stageName),
+          writer: new RowWriter(layout),
+          spool: new Spool(this.#dir, layout.table),
+          stagedRows: 0,
+          truncateNext: true,
+          lastCommitAt: Date.now(),
+        });
+      }
+    });
+  }
+
+  async readState(): Promise<StoredState> {
+    return this.#guard('read the stored state', async () => {
+      await this.#ensureDataset();
+      await this.#query(createStateTableSql(this.#stateRef));
+      const rows = await this.#query(readStateSql(this.#stateRef));
+      const states: StoredState = new Map();
+      for (const row of rows) {
+        const name = row['stream_name'];
+        const text = row['state'];
+        if (typeof name !== 'string' || typeof text !== 'string') continue;
+        const state = parseJsonLossless(text);
+        if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+          throw systemError(`The stored state of stream "${name}" in ${this.#stateRef} is not a JSON object.`);
+        }
+        states.set(name, state as Record<string, unknown>);
+      }
+      return states;
+    });
+  }
+
+  stage(stream: string, record: AirbyteRecordMessage): Promise<void> | undefined {
+    const table = this.#tables.get(stream);
+    if (table === undefined) throw systemError(`Stream "${stream}" was not prepared before its records arrived.`);
+    const pending = table.spool.append(table.writer.write(record, this.#sequence++));
+    if (table.spool.bytes >= this.#loadBytes) return (pending ?? Promise.resolve()).then(() => this.#guard('load rows', () => this.#load(table)));
+    return pending;
+  }
+
+  commitDue(stream: string): boolean {
+    const table = this.#tables.get(stream);
+    return table === undefined || Date.now() - table.lastCommitAt >= this.#checkpointMs;
+  }
+
+  async commit(commits: readonly StreamCommit[]): Promise<void> {
+    await this.#guard('commit', async () => {
+      // Every stream's rows first, then the states: a state is stored only once all the rows it covers are in.
+      for (const commit of commits) {
+        const table = this.#tables.get(commit.stream);
+        if (table === undefined) continue;
+        await this.#load(table);
+        if (table.stagedRows > 0 || commit.replace) {
+          const empty = table.stagedRows === 0;
+          await this.#query(applySql(table.ref, table.stageRef, table.layout, applyModeOf(table.layout, commit.replace), empty));
+          table.stagedRows = 0;
+          table.truncateNext = true;
+        }
+        table.lastCommitAt = Date.now();
+      }
+      for (const commit of commits) {
+        if (commit.state === null) await this.#query(deleteStateSql(this.#stateRef), { stream_name: commit.stream });
+        else if (commit.state !== undefined) {
+          await this.#query(storeStateSql(this.#stateRef), { stream_name: commit.stream, state: JSON.stringify(commit.state) });
+        }
+      }
+    });
+  }
+
+  async finish(): Promise<void> {
+    // Nothing is deferred: every commit left its table complete.
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const table of this.#tables.values()) {
+      await table.spool.discard();
+      // Best effort: a staging table that cannot be dropped now expires by itself.
+      await table.stage.delete().catch(() => undefined);
+    }
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  /** Runs a statement of the caller's own (tests, the demo) and returns its rows, 64-bit integers as strings. */
+  async query(sql: string, params?: Record<string, string>): Promise<Record<string, unknown>[]> {
+    return this.#guard('run a query', () => this.#query(sql, params));
+  }
+
+  get #stateRef(): string {
+    return stateTableRef(this.target.projectId, this.target.dataset);
+  }
+
+  async #ensureDataset(): Promise<void> {
+    if (this.#datasetReady) return;
+    const [exists] = await withRetry(this.#retry, () => this.#dataset.exists(), this.#onRetry);
+    if (!exists) {
+      try {
+        await withRetry(this.#retry, () => this.#client.createDataset(this.target.dataset, this.#location === undefined ? {} : { location: this.#location }), this.#onRetry);
+      } catch (error) {
+        // Another sync may have created it meanwhile.
+        if ((error as { code?: unknown }).code !== 409) throw error;
+      }
+    }
+    const [metadata] = await withRetry(this.#retry, () => this.#dataset.getMetadata(), this.#onRetry);
+    const location = (metadata as { location?: unknown }).location;
+    if (typeof location === 'string' && location !== '') {
+      if (this.target.location !== undefined && location.toLowerCase() !== this.target.location.toLowerCase()) {
+        this.#log(`Dataset ${this.target.dataset} already exists in ${location}, not ${this.target.location}; loading there.\n`);
+      }
+      this.#location = location;
+    }
+    this.#datasetReady = true;
+  }
+
+  async #existing(stream: SinkStream): Promise<ExistingTable | undefined> {
+    const layout = planTable(stream, undefined);
+    try {
+      const [metadata] = await withRetry(this.#retry, () => this.#dataset.table(layout.table).getMetadata(), this.#onRetry);
+      const fields = ((metadata as { schema?: { fields?: { name?: string; type?: string }[] } }).schema?.fields ?? []);
+      const existing: ExistingTable = { fields: new Map() };
+      for (const field of fields) {
+        if (field.name !== undefined) existing.fields.set(field.name.toLowerCase(), { name: field.name, type: standardType(field.type ?? 'STRING') });
+      }
+      return existing;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #createStage(name: string, layout: TableLayout): Promise<Table> {
+    const fields = stageFields(layout);
+    const [table] = await withRetry(
+      this.#retry,
+      () => this.#dataset.createTable(name, { schema: { fields }, expirationTime: String(Date.now() + STAGE_LIFETIME_MS) }),
+      this.#onRetry,
+    );
+    return table;
+  }
+
+  /** Sends what the stream's spool holds as one load job into its staging table. */
+  async #load(table: StreamTable): Promise<void> {
+    const file = await table.spool.take();
+    if (file === undefined) return;
+    const fields = stageFields(table.layout);
+    const disposition = table.truncateNext ? 'WRITE_TRUNCATE' : 'WRITE_APPEND';
+    const base = this.#jobId('load');
+    try {
+      await withRetry(
+        this.#retry,
+        async (attempt) => {
+          this.stats.loadJobs++;
+          try {
+            const metadata: JobLoadMetadata = {
+              jobId: `${base}_${attempt}`,
+              ...(this.#location === undefined ? {} : { location: this.#location }),
+              sourceFormat: 'NEWLINE_DELIMITED_JSON',
+              writeDisposition: disposition,
+              createDisposition: 'CREATE_NEVER',
+              schema: { fields },
+              ignoreUnknownValues: false,
+              maxBadRecords: 0,
+            };
+            await table.stage.load(file.path, metadata);
+          } catch (error) {
+            throw loadFailureOf(error, `${base}_${attempt}`, table.stageRef);
+          }
+        },
+        this.#onRetry,
+      );
+    } finally {
+      await rm(file.path, { force: true });
+    }
+    table.stagedRows += file.rows;
+    table.truncateNext = false;
+  }
+
+  /** Runs one statement as a query job (jobs.insert), waits for it, and returns its rows. */
+  async #query(sql: string, params?: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const base = this.#jobId('query');
+    return withRetry(
+      this.#retry,
+      async (attempt) => {
+        this.stats.queryJobs++;
+        const [job]: [Job, unknown] = await this.#client.createQueryJob({
+          query: sql,
+          jobId: `${base}_${attempt}`,
+          ...(this.#location === undefined ? {} : { location: this.#location }),
+          ...(params === undefined ? {} : { params }),
+        });
+        await job.promise();
+        const [rows] = await job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: String } });
+        return rows as Record<string, unknown>[];
+      },
+      this.#onRetry,
+    );
+  }
+
+  #jobId(kind: string): string {
+    return `tiktok_${this.#run}_${kind}_${++this.#jobs}`;
+  }
+
+  readonly #onRetry = (error: unknown, attempt: number, waitMs: number): void => {
+    this.stats.retries++;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#log(`BigQuery: ${message.split('\n')[0]} — retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`);
+  };
+
+  async #guard<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ConnectorError) throw error;
+      throw bigQueryErrorOf(error, action, this.target);
+    }
+  }
+}
+
+/** The staging table's columns: the arrival number, then the table's own, all NULLABLE. */
+function stageFields(layout: TableLayout): TableField[] {
+  return [{ name: SEQUENCE_COLUMN, type: 'INT64' }, ...columnDefinitions(layout).map((column) => ({ name: column.name, type: column.type }))];
+}
+
+/** Opens a sink: builds the client for the target (nothing is sent before `prepare` or `readState`). */
+export function openBigQuerySink(target: BigQueryTarget, options: BigQuerySinkOptions = {}): BigQuerySink {
+  return new BigQuerySink(target, clientFor(target), options);
+}
