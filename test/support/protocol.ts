@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -13,7 +14,12 @@ export const PROTOCOL_PATH =
 
 export const protocolAvailable = existsSync(PROTOCOL_PATH);
 if (!protocolAvailable) {
-  console.warn(`\n*** Airbyte protocol schema not found at ${PROTOCOL_PATH}: protocol validation tests are SKIPPED. ***\n`);
+  // Validation must never switch itself off silently: in CI a missing schema fails every file that validates;
+  // elsewhere each such file reports a skipped test, which the test summary (and .ci/run) counts.
+  if (process.env['CI'] === 'true') {
+    throw new Error(`Airbyte protocol schema not found at ${PROTOCOL_PATH} (set AIRBYTE_PROTOCOL_YAML): protocol validation cannot be skipped in CI.`);
+  }
+  it.skip(`validates every message against the Airbyte protocol schema (not found at ${PROTOCOL_PATH})`, () => undefined);
 }
 
 let validators: Map<string, ValidateFunction> | undefined;
