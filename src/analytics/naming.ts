@@ -2,7 +2,7 @@
 // (`ads_reports_daily` → `ads_daily`, `campaigns_audience_reports_by_country_daily` →
 // `campaigns_audience_by_country_daily`); a stream without `_reports` in its name (a custom report), or one
 // whose short name is taken by a stream or a table, gets `<stream>_typed`. Ready views have fixed names
-// (`campaign_performance_daily`, …) or `<typed view>_by_<breakdown>`.
+// (`campaign_performance_daily`, `campaign_spend_by_gender_daily`, …); a taken one gets a short stable hash.
 
 import { createHash } from 'node:crypto';
 

@@ -1,8 +1,8 @@
 // The ready analysis views: what people ask first, answered from the typed views.
 // - `<level>_performance_daily` (advertiser, campaign, ad group, ad): spend, impressions, clicks, conversions
 //   and CTR, CPC, CPM, CPA per day and object, from the daily report whose key is exactly (id, day).
-// - `<typed view>_by_<breakdown>` for audience reports broken down by gender, age or platform: per day and
-//   object, spend and impressions per breakdown value as columns.
+// - `<level>_spend_by_<breakdown>_<daily|lifetime>` for audience reports broken down by gender, age or platform:
+//   per day (or lifetime) and object, spend and impressions per breakdown value as columns.
 // Ratios are recomputed from the sums (CTR = Σclicks / Σimpressions × 100, in percent as TikTok reports it),
 // never averaged, and NULL where the denominator is 0.
 
@@ -40,7 +40,7 @@ export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames
       const values = PIVOTED_BREAKDOWNS[breakdown];
       if (values === undefined || !has(plan, breakdown) || !has(plan, 'spend')) continue;
       ready.push({
-        view: names.claim(`${plan.view}_by_${breakdown}`),
+        view: names.claim(`${level.name}_spend_by_${breakdown}_${plan.time === undefined ? 'lifetime' : plan.time === 'stat_time_day' ? 'daily' : 'hourly'}`),
         source: plan.view,
         description: `Spend and impressions by ${breakdown} as columns, per ${plan.time === undefined ? '' : 'day and '}${level.name.replace('_', ' ')} (from ${plan.view}).`,
         groupBy: groupBy(plan, level),
