@@ -3,6 +3,7 @@
 // ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
 // the exit code says whether everything arrived (0) or not (1).
 
+import { createContext } from './streams/context.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, type SourceConfig } from './config.ts';
 import { asConnectorError, configError, type ConnectorError } from './errors.ts';
@@ -10,8 +11,8 @@ import type { AirbyteCatalog, AirbyteMessage, AirbyteStateMessage, ConfiguredAir
 import { redact } from './secrets.ts';
 import { discover, read } from './source.ts';
 import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './sinks/load-messages.ts';
-import { DEFAULT_SCHEMA, targetFromUrl, type PostgresTarget } from './sinks/postgres/connection.ts';
-import { openPostgresSink } from './sinks/postgres/postgres-sink.ts';
+import { containerOf, isBigQueryTarget, openSink, targetFromDestinationUrl, type SinkTarget } from './sinks/destination-target.ts';
+import { DEFAULT_SCHEMA } from './sinks/postgres/connection.ts';
 import { formatCount, formatSeconds, reportProgressEvery, textTable } from './sinks/progress.ts';
 import { dispositionFor, type StoredState, type WriteDisposition } from './sinks/sink.ts';
 import { parseState, type SourceState } from './streams/state.ts';
@@ -19,7 +20,8 @@ import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
 const USAGE = `Usage: source-tiktok-marketing sync --config FILE --destination postgres://user:password@host:5432/db
                                    [--schema tiktok_ads] [--streams a,b,…] [--full-refresh] [--no-views]
-  Loads the streams (all, or those named) into Postgres, one table per stream in the schema.
+       source-tiktok-marketing sync --config FILE --destination 'bigquery://PROJECT/DATASET[?location=EU&key_file=…]' …
+  Loads the streams (all, or those named) into Postgres (or BigQuery), one table per stream in the schema (dataset).
   Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads
   everything again from start_date and replaces the tables (and their state) when each stream completes.
   After the load, typed analytics views (<schema>.ads_daily, campaign_performance_daily, …) are created or
@@ -27,13 +29,15 @@ const USAGE = `Usage: source-tiktok-marketing sync --config FILE --destination p
 
 export interface SyncOptions {
   config: SourceConfig;
-  target: PostgresTarget;
+  target: SinkTarget;
   /** Stream names; undefined for all. */
   streams?: readonly string[] | undefined;
   fullRefresh?: boolean;
   /** Progress lines (stderr by default). */
   log?: (line: string) => void;
   progressIntervalMs?: number;
+  /** The source's clock (real time, or TIKTOK_SOURCE_NOW, by default). */
+  now?: () => Date;
 }
 
 export interface StreamSummary {
@@ -108,11 +112,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let stopProgress = (): void => undefined;
   try {
     catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
-    const sink = await openPostgresSink(options.target);
+    const sink = await openSink(options.target);
     try {
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
       stopProgress = reportProgressEvery(progress, options.progressIntervalMs ?? 5000, log, { startedAt });
-      const messages = read(options.config, catalog, state);
+      const messages = read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {}));
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {
@@ -165,7 +169,7 @@ function noteOf(message: AirbyteMessage): string | undefined {
   return undefined;
 }
 
-export function summaryText(result: SyncResult, target: PostgresTarget): string {
+export function summaryText(result: SyncResult, target: SinkTarget): string {
   const total = result.streams.reduce((sum, stream) => sum + stream.committed, 0);
   const rows = result.streams.map((stream) => [
     stream.name,
@@ -175,7 +179,7 @@ export function summaryText(result: SyncResult, target: PostgresTarget): string 
   ]);
   const rate = formatCount(Math.round(total / Math.max(result.seconds, 0.001)));
   return [
-    `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into schema "${target.schema}" at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
+    `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into ${containerOf(target)} at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
     '',
     textTable(['stream', 'mode', 'rows synced', 'status'], rows),
   ].join('\n');
@@ -210,7 +214,7 @@ function parseSyncArguments(argv: string[]): SyncArguments {
     throw configError(`${(error as Error).message}\n${USAGE}`);
   }
   if (!values.config) throw configError(`Missing --config FILE.\n${USAGE}`);
-  if (!values.destination) throw configError(`Missing --destination postgres://….\n${USAGE}`);
+  if (!values.destination) throw configError(`Missing --destination postgres://… (or bigquery://…).\n${USAGE}`);
   const streams = values.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
   return {
     configPath: values.config,
@@ -223,12 +227,12 @@ function parseSyncArguments(argv: string[]): SyncArguments {
 }
 
 export async function runSyncCommand(argv: string[]): Promise<number> {
-  let target: PostgresTarget | undefined;
+  let target: SinkTarget | undefined;
   try {
     const args = parseSyncArguments(argv);
-    target = targetFromUrl(args.destination, args.schema);
-    // --no-views: no typed analytics views after the sync (README, "Analytics views").
-    if (args.noViews) target = { ...target, views: false };
+    target = targetFromDestinationUrl(args.destination, args.schema);
+    // --no-views: no typed analytics views after the sync (README, "Analytics views"; Postgres only).
+    if (args.noViews && !isBigQueryTarget(target)) target = { ...target, views: false };
     const config = loadConfig(args.configPath);
     const result = await runSync({ config, target, streams: args.streams, fullRefresh: args.fullRefresh });
     if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
