@@ -220,3 +220,77 @@ describe('custom reports: bad definitions are config errors naming the report an
     }
   });
 });
+
+describe('include_deleted on report streams', () => {
+  const ENTITIES = { campaign: 'campaigns', adgroup: 'ad_groups', ad: 'ads' } as const;
+  let deleted: Record<keyof typeof ENTITIES, Set<string>>;
+  let lastDeletedAd: RecordData;
+  beforeAll(async () => {
+    const messages = await readWithConfig(configFor(api.url, { include_deleted: true }), Object.values(ENTITIES));
+    const ids = (level: keyof typeof ENTITIES) =>
+      recordsOf(messages, ENTITIES[level]).filter((r) => r['operation_status'] === 'DELETE');
+    deleted = { campaign: new Set(), adgroup: new Set(), ad: new Set() };
+    for (const level of Object.keys(ENTITIES) as (keyof typeof ENTITIES)[]) {
+      for (const row of ids(level)) deleted[level].add(String(row[`${level}_id`]));
+    }
+    // The ad deleted last (on its own), so a short window before its deletion still holds its delivery.
+    const own = ids('ad').filter((r) => r['secondary_status'] === 'AD_STATUS_DELETE' && typeof r['modify_time'] === 'string');
+    lastDeletedAd = own.sort((a, b) => String(a['modify_time']).localeCompare(String(b['modify_time']))).at(-1) ?? {};
+  });
+
+  const lifetimeStreams = ['campaigns_reports_lifetime', 'ad_groups_reports_lifetime', 'ads_reports_lifetime', 'ads_all_time'];
+  const adsAllTime = { ...LIFETIME, name: 'ads_all_time', data_level: 'AUCTION_AD', dimensions: ['ad_id'], metrics: ['spend', 'impressions'] };
+  const advertisersAllTime = { ...LIFETIME, name: 'advertisers_all_time', data_level: 'AUCTION_ADVERTISER', dimensions: ['advertiser_id'], metrics: ['spend'] };
+  const levelOf = (stream: string): keyof typeof ENTITIES => (stream.startsWith('campaigns') ? 'campaign' : stream.startsWith('ad_groups') ? 'adgroup' : 'ad');
+
+  it('lifetime reports at every level (built-in and custom): deleted objects only with include_deleted', async () => {
+    expect(deleted.campaign.size * deleted.adgroup.size * deleted.ad.size).toBeGreaterThan(0);
+    const read = (includeDeleted: boolean) =>
+      readWithConfig(configFor(api.url, { include_deleted: includeDeleted, custom_reports: [adsAllTime, advertisersAllTime] }), [...lifetimeStreams, 'advertisers_all_time']);
+    const [live, all] = await Promise.all([read(false), read(true)]);
+    for (const stream of lifetimeStreams) {
+      const level = levelOf(stream);
+      const liveIds = recordsOf(live, stream).map((r) => String(r[`${level}_id`]));
+      const allIds = recordsOf(all, stream).map((r) => String(r[`${level}_id`]));
+      expect(liveIds.length, stream).toBeGreaterThan(0);
+      expect(liveIds.filter((id) => deleted[level].has(id)), stream).toEqual([]);
+      expect(allIds.filter((id) => deleted[level].has(id)).length, stream).toBeGreaterThan(0);
+    }
+    // The advertiser level carries no status filter: the same totals either way, and with deleted objects the
+    // ads add up to them (as TikTok's levels do only with STATUS_ALL).
+    const spendBy = (messages: AirbyteMessage[], stream: string) => {
+      const sums = new Map<string, number>();
+      for (const r of recordsOf(messages, stream)) sums.set(String(r['advertiser_id']), (sums.get(String(r['advertiser_id'])) ?? 0) + Number(metricsOf(r)['spend'] ?? 0));
+      return sums;
+    };
+    const advertisers = spendBy(all, 'advertisers_all_time');
+    expect(spendBy(live, 'advertisers_all_time')).toEqual(advertisers);
+    for (const [id, spend] of spendBy(all, 'ads_all_time')) expect(spend).toBeCloseTo(advertisers.get(id) ?? NaN, 1);
+    for (const [id, spend] of spendBy(live, 'ads_all_time')) expect(spend).toBeLessThan((advertisers.get(id) ?? 0) - 0.005);
+  });
+
+  it('daily BASIC and AUDIENCE reports (built-in and custom) around a deletion: the deleted ad only with include_deleted', async () => {
+    const day = String(lastDeletedAd['modify_time']).slice(0, 10);
+    const adId = String(lastDeletedAd['ad_id']);
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const genderAge = { ...GENDER_AGE, name: 'ads_by_gender_age', data_level: 'AUCTION_AD', dimensions: ['ad_id', 'stat_time_day', 'gender', 'age'], metrics: ['spend'] };
+    const streams = ['ads_reports_daily', 'ads_by_gender_age', ...(STREAMS_BY_NAME.has('ads_audience_reports_daily') ? ['ads_audience_reports_daily'] : [])];
+    const read = (includeDeleted: boolean) =>
+      readWithConfig(
+        configFor(api.url, {
+          credentials: { ...(configFor(api.url)['credentials'] as object), advertiser_id: String(lastDeletedAd['advertiser_id']) },
+          start_date: addDays(day, -6),
+          end_date: addDays(day, 1),
+          include_deleted: includeDeleted,
+          custom_reports: [genderAge],
+        }),
+        streams,
+      );
+    const [live, all] = await Promise.all([read(false), read(true)]);
+    for (const stream of streams) {
+      expect(recordsOf(live, stream).length, stream).toBeGreaterThan(0);
+      expect(recordsOf(live, stream).filter((r) => deleted.ad.has(String(r['ad_id']))), stream).toEqual([]);
+      expect(recordsOf(all, stream).filter((r) => String(r['ad_id']) === adId).length, stream).toBeGreaterThan(0);
+    }
+  });
+});
