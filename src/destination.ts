@@ -14,8 +14,8 @@ import type { AirbyteMessage } from './protocol/types.ts';
 import { redact } from './secrets.ts';
 import { loadMessages, newLoadProgress } from './sinks/load-messages.ts';
 import { linesOf, messagesOf } from './sinks/message-lines.ts';
-import { destinationSpecification, targetFromDestinationConfig } from './sinks/postgres/destination-config.ts';
-import { openPostgresSink } from './sinks/postgres/postgres-sink.ts';
+import { destinationSpecification } from './sinks/postgres/destination-config.ts';
+import { containerOf, openSink, targetFromConfig } from './sinks/destination-target.ts';
 import { formatCount } from './sinks/progress.ts';
 
 const USAGE = `Usage: source-tiktok-marketing destination <command>
@@ -79,15 +79,15 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
 
 async function check(configPath: string): Promise<AirbyteMessage> {
   try {
-    const target = targetFromDestinationConfig(readJsonFile(configPath, 'config'));
-    const sink = await openPostgresSink(target);
+    const target = targetFromConfig(readJsonFile(configPath, 'config'));
+    const sink = await openSink(target);
     try {
       // Creates the schema and the state table if missing: proves the rights a sync needs.
       await sink.readState();
     } finally {
       await sink.close();
     }
-    return { type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED', message: `Connected to ${target.display}, schema "${target.schema}".` } };
+    return { type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED', message: `Connected to ${target.display}, ${containerOf(target)}.` } };
   } catch (error) {
     // Airbyte reads check's verdict from the message, so a refused connection is an answer, not a crash.
     return { type: 'CONNECTION_STATUS', connectionStatus: { status: 'FAILED', message: redact(asConnectorError(error).message) } };
@@ -95,11 +95,11 @@ async function check(configPath: string): Promise<AirbyteMessage> {
 }
 
 async function write(configPath: string, catalogPath: string, io: DestinationIo, emit: (message: AirbyteMessage) => Promise<void>): Promise<void> {
-  const target = targetFromDestinationConfig(readJsonFile(configPath, 'config'));
+  const target = targetFromConfig(readJsonFile(configPath, 'config'));
   const catalog = parseCatalog(readJsonFile(catalogPath, 'catalog'));
   const progress = newLoadProgress();
   const started = performance.now();
-  const sink = await openPostgresSink(target);
+  const sink = await openSink(target);
   try {
     for await (const message of loadMessages(sink, catalog, messagesOf(linesOf(io.stdin)), { progress })) {
       // The source's own LOG and TRACE messages already reached the orchestrator; only our acknowledgements go back.
@@ -110,7 +110,7 @@ async function write(configPath: string, catalogPath: string, io: DestinationIo,
   }
   const seconds = (performance.now() - started) / 1000;
   const parts = [...progress.streams].map(([name, counts]) => `${name}=${formatCount(counts.committed)}`);
-  const summary = `Loaded into ${target.display} schema "${target.schema}" in ${seconds.toFixed(1)} s: ${parts.join(', ') || 'no streams'}.`;
+  const summary = `Loaded into ${target.display} ${containerOf(target)} in ${seconds.toFixed(1)} s: ${parts.join(', ') || 'no streams'}.`;
   io.stderr.write(redact(`${summary}\n`));
   await emit(logMessage('INFO', summary));
   const failedStreams = [...progress.failedStreams];

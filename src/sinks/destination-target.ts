@@ -2,8 +2,10 @@
 // The only place that knows both engines; `sync` and `destination` ask here.
 
 import { openBigQuerySink } from './bigquery/bigquery-sink.ts';
+import { isBigQueryConfig, targetFromBigQueryConfig } from './bigquery/destination-config.ts';
 import { targetFromBigQueryUrl, type BigQueryTarget } from './bigquery/target.ts';
 import { DEFAULT_SCHEMA, targetFromUrl, type PostgresTarget } from './postgres/connection.ts';
+import { targetFromDestinationConfig } from './postgres/destination-config.ts';
 import { openPostgresSink } from './postgres/postgres-sink.ts';
 import type { Sink } from './sink.ts';
 
@@ -25,4 +27,9 @@ export async function openSink(target: SinkTarget): Promise<Sink> {
 /** Where the tables go, in words: `schema "tiktok_ads"` or `dataset "tiktok_ads"`. */
 export function containerOf(target: SinkTarget): string {
   return isBigQueryTarget(target) ? `dataset "${target.dataset}"` : `schema "${target.schema}"`;
+}
+
+/** A target from a destination config: Airbyte destination-bigquery's fields (project_id, …) or destination-postgres'. */
+export function targetFromConfig(input: unknown): SinkTarget {
+  return isBigQueryConfig(input) ? targetFromBigQueryConfig(input) : targetFromDestinationConfig(input);
 }

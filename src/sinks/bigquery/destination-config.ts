@@ -1,0 +1,70 @@
+// The destination config for BigQuery, shaped like Airbyte's destination-bigquery (project_id, dataset_id,
+// dataset_location, credentials_json), plus api_endpoint and access_token for a local endpoint. A config with
+// a project_id is a BigQuery one (destination-target.ts).
+
+import { configError } from '../../errors.ts';
+import type { JsonSchema } from '../../protocol/types.ts';
+import { registerSecret } from '../../secrets.ts';
+import { buildTarget, DEFAULT_DATASET, type BigQueryTarget } from './target.ts';
+
+export const bigQueryDestinationSpecification: JsonSchema = {
+  title: 'BigQuery',
+  type: 'object',
+  required: ['project_id'],
+  properties: {
+    project_id: { type: 'string', title: 'Project ID', order: 0 },
+    dataset_id: { type: 'string', title: 'Default dataset ID', default: DEFAULT_DATASET, order: 1 },
+    dataset_location: { type: 'string', title: 'Dataset location', description: 'Where the dataset is created if missing (US, EU, europe-west1, …).', order: 2 },
+    credentials_json: {
+      type: 'string',
+      title: 'Service account key JSON',
+      description: 'The key as downloaded from the Google Cloud console. Without it: GOOGLE_APPLICATION_CREDENTIALS, then application-default credentials.',
+      airbyte_secret: true,
+      order: 3,
+    },
+    api_endpoint: { type: 'string', title: 'API endpoint', description: 'A BigQuery-compatible REST root other than Google\'s, e.g. http://127.0.0.1:9050.', order: 4 },
+    access_token: { type: 'string', title: 'Access token', description: 'A bearer token used as is (for a local endpoint).', airbyte_secret: true, order: 5 },
+    checkpoint_seconds: { type: 'number', title: 'Seconds between commits of a stream', default: 60, minimum: 0, order: 6 },
+  },
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function isBigQueryConfig(input: unknown): boolean {
+  return isObject(input) && input['project_id'] !== undefined;
+}
+
+export function targetFromBigQueryConfig(input: unknown, env: NodeJS.ProcessEnv = process.env): BigQueryTarget {
+  if (!isObject(input)) throw configError('The destination config must be a JSON object.');
+  for (const key of ['credentials_json', 'access_token']) {
+    if (typeof input[key] === 'string') registerSecret(input[key]);
+  }
+  const checkpoint = input['checkpoint_seconds'];
+  if (checkpoint !== undefined && (typeof checkpoint !== 'number' || checkpoint < 0)) {
+    throw configError('Invalid destination config: checkpoint_seconds must be a number of seconds (0 or more).');
+  }
+  return buildTarget({
+    projectId: requiredString(input, 'project_id'),
+    dataset: optionalString(input, 'dataset_id') ?? DEFAULT_DATASET,
+    location: optionalString(input, 'dataset_location'),
+    apiEndpoint: optionalString(input, 'api_endpoint'),
+    token: optionalString(input, 'access_token'),
+    keyFile: undefined,
+    credentialsJson: optionalString(input, 'credentials_json'),
+    tuning: checkpoint === undefined ? {} : { checkpointSeconds: checkpoint },
+    env,
+  });
+}
+
+function optionalString(input: Record<string, unknown>, key: string): string | undefined {
+  const value = input[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw configError(`Invalid destination config: ${key} must be a string.`);
+  return value;
+}
+
+function requiredString(input: Record<string, unknown>, key: string): string {
+  const value = optionalString(input, key);
+  if (value === undefined) throw configError(`Invalid destination config: ${key} is required.`);
+  return value;
+}
