@@ -49,7 +49,7 @@ describe('envelope and auth', () => {
     expect([missing.status, missing.json.code]).toEqual([200, 40104]);
     const wrong = await call('campaign/get/', { advertiser_id: advertisers[0]!.advertiser_id }, { token: 'nope' });
     expect([wrong.status, wrong.json.code]).toEqual([200, 40105]);
-    expect(wrong.json.message).toMatch(/invalid or has been revoked/);
+    expect(wrong.json.message).toBe('Access token is incorrect or has been revoked.');
   });
 
   it('40002 for an advertiser the token cannot access, naming it', async () => {
