@@ -3,7 +3,6 @@
 // ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
 // the exit code says whether everything arrived (0) or not (1).
 
-import { createContext } from './streams/context.ts';
 import { parseArgs } from 'node:util';
 import { loadConfig, type SourceConfig } from './config.ts';
 import { asConnectorError, configError, type ConnectorError } from './errors.ts';
@@ -15,6 +14,7 @@ import { containerOf, isBigQueryTarget, openSink, targetFromDestinationUrl, type
 import { DEFAULT_SCHEMA } from './sinks/postgres/connection.ts';
 import { formatCount, formatSeconds, reportProgressEvery, textTable } from './sinks/progress.ts';
 import { dispositionFor, type StoredState, type WriteDisposition } from './sinks/sink.ts';
+import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 

@@ -60,7 +60,7 @@ describe('sync into Postgres', () => {
     const db = await schema('sync');
     const target = targetFromUrl(db.url, db.schema);
     const log: string[] = [];
-    const first = await runSync({ config: config(), target, streams: STREAMS, log: (line) => log.push(line) });
+    const first = await runSync({ config: config(), now: () => NOW, target, streams: STREAMS, log: (line) => log.push(line) });
     expect(first.error?.message).toBeUndefined();
     expect(first.ok).toBe(true);
     const loaded = await counts(db);
@@ -97,11 +97,15 @@ describe('sync into Postgres', () => {
     expect(stored.map((row) => row.stream_name)).toEqual(['ads', 'ads_reports_daily', 'advertisers', 'advertisers_reports_daily', 'campaigns']);
 
     const before = await digests(db);
-    const second = await runSync({ config: config(), target, streams: STREAMS, log: () => undefined });
+    const second = await runSync({ config: config(), now: () => NOW, target, streams: STREAMS, log: () => undefined });
     expect(second.ok).toBe(true);
     // Incremental: the reports re-read only their lookback window, and merging adds no duplicates.
     const reports = second.streams.find((s) => s.name === 'ads_reports_daily')!;
+    expect(reports.received).toBeGreaterThan(0);
     expect(reports.received).toBeLessThan(first.streams.find((s) => s.name === 'ads_reports_daily')!.received);
+    // The source and the emulator share one clock: the last days read are the emulator's last days.
+    const [latest] = await db.query<{ day: string }>(`select max(stat_time_day)::date::text as day from ${db.schema}.advertisers_reports_daily`);
+    expect(latest?.day! >= '2026-09-30').toBe(true);
     expect(await counts(db)).toEqual(loaded);
     expect(await digests(db)).toEqual(before);
   });
@@ -109,10 +113,10 @@ describe('sync into Postgres', () => {
   it('--full-refresh replaces the tables and their state', async () => {
     const db = await schema('full');
     const target = targetFromUrl(db.url, db.schema);
-    await runSync({ config: config(), target, streams: ['campaigns'], log: () => undefined });
+    await runSync({ config: config(), now: () => NOW, target, streams: ['campaigns'], log: () => undefined });
     await db.query(`insert into ${db.schema}.campaigns (_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta, campaign_id) values (gen_random_uuid(), now(), '{}', 1)`);
     await db.query(`update ${db.schema}._sync_state set state = '{"stale": true}'`);
-    const result = await runSync({ config: config(), target, streams: ['campaigns'], fullRefresh: true, log: () => undefined });
+    const result = await runSync({ config: config(), now: () => NOW, target, streams: ['campaigns'], fullRefresh: true, log: () => undefined });
     expect(result.ok).toBe(true);
     expect(result.streams[0]?.disposition).toBe('overwrite');
     expect(await db.query(`select count(*)::int as n from ${db.schema}.campaigns where campaign_id = 1`)).toEqual([{ n: 0 }]);
@@ -149,15 +153,17 @@ describe('sync into Postgres', () => {
     const clean = await syncProcess(['--destination', reference.url, '--schema', reference.schema, '--streams', STREAMS.join(',')]);
     expect(clean.code, clean.stderr).toBe(0);
     const crashed = await schema('crash');
-    let killed = 0;
-    for (const afterStates of [1, 3, 6]) {
+    // Kill points by the streams whose state is stored (5 streams: each point can fire); a slow API (5 requests
+    // a second) keeps every run long enough to be killed where it was meant to be.
+    const killedAt: number[] = [];
+    for (const afterStates of [1, 3, 4]) {
       const run = await syncProcess(['--destination', crashed.url, '--schema', crashed.schema, '--streams', STREAMS.join(',')], async () => {
         const rows = await crashed.query<{ n: number }>(`select count(*)::int as n from ${crashed.schema}._sync_state`).catch(() => [{ n: 0 }]);
         return rows[0]!.n >= afterStates;
-      });
-      if (run.signal === 'SIGKILL') killed++;
+      }, { requests_per_second: 5 });
+      if (run.signal === 'SIGKILL') killedAt.push(afterStates);
     }
-    expect(killed).toBeGreaterThanOrEqual(1);
+    expect(killedAt).toEqual([1, 3, 4]);
     const finish = await syncProcess(['--destination', crashed.url, '--schema', crashed.schema, '--streams', STREAMS.join(',')]);
     expect(finish.code, finish.stderr).toBe(0);
     expect(await digests(crashed)).toEqual(await digests(reference));
@@ -165,13 +171,16 @@ describe('sync into Postgres', () => {
 });
 
 /** `sync` in a child process (as a user runs it); with `killWhen`, SIGKILLed as soon as it holds. */
-async function syncProcess(args: string[], killWhen?: () => Promise<boolean>) {
+async function syncProcess(args: string[], killWhen?: () => Promise<boolean>, extraConfig: Record<string, unknown> = {}) {
   const configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(configPath, JSON.stringify(configFor(api.url, { start_date: START })));
+  writeFileSync(configPath, JSON.stringify(configFor(api.url, { start_date: START, ...extraConfig })));
   const module = pathToFileURL(join(REPO_ROOT, 'src', 'sync.ts')).href;
   const argv = JSON.stringify(['--config', configPath, ...args]);
   const script = `import(${JSON.stringify(module)}).then((m) => m.runSyncCommand(${argv})).then((code) => { process.exitCode = code; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TIKTOK_SOURCE_NOW: NOW.toISOString() },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

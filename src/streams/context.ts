@@ -4,6 +4,7 @@ import { type AdvertiserInfo, advertiserInfo, hasTimeZone } from '../tiktok/adve
 import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { authorisedAdvertisers } from '../tiktok/oauth.ts';
+import { sandboxAdvertiser } from './sandbox.ts';
 
 /** What a read learns as it goes, for the LOGs and the final summary. */
 export interface ReadSummary {
@@ -24,6 +25,8 @@ export interface ReadContext {
   advertisers(): Promise<AdvertiserInfo[]>;
   /** The grant list (advertiser_ids stream). */
   grantedAdvertisers(): Promise<{ advertiser_id: string; advertiser_name: string }[]>;
+  /** The read's clock: "today" in each advertiser's zone derives from it. */
+  now(): Date;
   /** Warnings for the user, turned into LOG messages in the output. */
   warn(message: string): void;
   drainWarnings(): string[];
@@ -44,7 +47,23 @@ export function createClient(config: SourceConfig, overrides: Partial<Constructo
   });
 }
 
-export function createContext(config: SourceConfig, client: TikTokClient = createClient(config)): ReadContext {
+/**
+ * The clock a read uses: real time, unless TIKTOK_SOURCE_NOW (an ISO instant) pins it, so a read can be
+ * repeated "as of" a moment (tests and demos against an emulator whose clock is fixed do this).
+ */
+export function readClock(env: NodeJS.ProcessEnv = process.env): () => Date {
+  const pinned = env['TIKTOK_SOURCE_NOW'];
+  if (pinned === undefined || pinned === '') return () => new Date();
+  const at = new Date(pinned);
+  if (Number.isNaN(at.getTime())) throw configError(`TIKTOK_SOURCE_NOW is not an ISO date-time: ${pinned}.`);
+  return () => new Date(at);
+}
+
+export function createContext(
+  config: SourceConfig,
+  client: TikTokClient = createClient(config),
+  options: { now?: () => Date } = {},
+): ReadContext {
   let granted: Promise<{ advertiser_id: string; advertiser_name: string }[]> | undefined;
   let infos: Promise<AdvertiserInfo[]> | undefined;
   const warnings: string[] = [];
@@ -64,6 +83,8 @@ export function createContext(config: SourceConfig, client: TikTokClient = creat
 
   const advertisers = () => {
     infos ??= (async () => {
+      // The sandbox has no advertiser/info/: its one advertiser is described from the config (see sandbox.ts).
+      if (config.credentials.kind === 'sandbox') return [sandboxAdvertiser(config.credentials.advertiserId)];
       const ids = (await grantedAdvertisers()).map((a) => a.advertiser_id);
       if (ids.length === 0) throw configError('The access token reaches no advertiser: authorise at least one advertiser for this app.');
       const { found, inaccessible } = await advertiserInfo(client, ids);
@@ -101,6 +122,7 @@ export function createContext(config: SourceConfig, client: TikTokClient = creat
     summary,
     advertisers,
     grantedAdvertisers,
+    now: options.now ?? readClock(),
     warn: (message) => warnings.push(message),
     drainWarnings: () => warnings.splice(0),
   };
