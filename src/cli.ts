@@ -26,7 +26,8 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
-  demo                                             emulator + embedded Postgres + sync, then show the rows`;
+  demo                                             emulator + embedded Postgres + sync, then show the rows
+  dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams`;
 
 const out = new MessageWriter();
 
@@ -106,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
     case 'destination': {
       const { runDestinationCommand } = await import('./destination.ts');
       return runDestinationCommand(rest);
+    }
+    case 'dbt': {
+      const { runDbtCommand } = await import('./analytics/dbt/command.ts');
+      return runDbtCommand(rest);
     }
     case 'demo': {
       const { runDemo } = await import('./demo.ts');
