@@ -24,6 +24,7 @@ import {
 } from './streams/definitions.ts';
 import { type Batch, readAdvertiserList, readEntities } from './streams/entity.ts';
 import { availableStreams } from './streams/available.ts';
+import { probeSandbox } from './streams/sandbox.ts';
 import { mergeConcurrently } from './streams/merge.ts';
 import { readReport } from './streams/report.ts';
 import { readAssets } from './streams/assets.ts';
@@ -63,6 +64,10 @@ export async function check(config: SourceConfig): Promise<AirbyteConnectionStat
   const client = createClient(config, { maxRetries: Math.min(config.maxRetries, 2), retryBaseMs: 250, maxRetryTimeMs: 30_000 });
   const ctx = createContext(config, client);
   try {
+    if (config.credentials.kind === 'sandbox') {
+      await probeSandbox(client, config.credentials.advertiserId);
+      return { status: 'SUCCEEDED', message: `Connected to TikTok's sandbox: advertiser ${config.credentials.advertiserId} is reachable.` };
+    }
     const advertisers = await ctx.advertisers();
     const names = advertisers.slice(0, 5).map((a) => `${String(a['name'] ?? '')} (${a.advertiser_id})`);
     return {

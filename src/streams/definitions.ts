@@ -126,6 +126,8 @@ const ENTITY_STREAMS: StreamDefinition[] = [
     schema: objectSchema(ADVERTISER_FIELDS),
     primaryKey: ['advertiser_id'],
     cursorField: undefined,
+    // advertiser/info/ is not served by the sandbox (airbytehq/airbyte #46211); Airbyte offers it and fails.
+    productionOnly: true,
   },
   {
     kind: 'advertiser_ids',
