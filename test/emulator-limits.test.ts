@@ -201,3 +201,23 @@ describe('apps and tokens', () => {
     });
   });
 });
+
+describe('flags', () => {
+  it('parses the limit, fault, task and clock flags and refuses bad values', async () => {
+    const { parseEmulatorArgs } = await import('../src/emulator/command.ts');
+    const { resolveOptions } = await import('../src/emulator/options.ts');
+    const parsed = parseEmulatorArgs([
+      '--tier', 'premium', '--qpm=90', '--qpd', '5000', '--suspension-ms', '1500', '--fault-kinds', 'drop, slow,streamCut', '--max-fault-streak', '3',
+      '--slow-fault-ms', '250', '--task-ms-per-1000-rows', '2.5', '--task-concurrency', '4', '--task-failure-rate', '0.1', '--task-stall-rate', '0.05', '--clock-speed', '60',
+    ]);
+    expect(parsed).toMatchObject({
+      tier: 'premium', qpm: 90, qpd: 5000, suspensionMs: 1500, faultKinds: ['drop', 'slow', 'streamCut'], maxFaultStreak: 3, slowFaultMs: 250,
+      taskMsPer1000Rows: 2.5, taskConcurrency: 4, taskFailureRate: 0.1, taskStallRate: 0.05, clockSpeed: 60,
+    });
+    expect(resolveOptions(parsed)).toMatchObject({ tier: 'premium', taskQps: 2, maxFaultStreak: 3 });
+    expect(resolveOptions(parseEmulatorArgs([]))).toMatchObject({ tier: undefined, qps: 0, taskQps: 0, maxFaultStreak: 0, suspensionMs: 300_000 });
+    expect(() => resolveOptions(parseEmulatorArgs(['--tier', 'gold']))).toThrow(/tier must be one of/);
+    expect(() => resolveOptions(parseEmulatorArgs(['--fault-kinds', 'drop,meteor']))).toThrow(/unknown fault kind meteor/);
+    expect(() => resolveOptions(parseEmulatorArgs(['--task-failure-rate', '0.7', '--task-stall-rate', '0.5']))).toThrow(/must not exceed 1/);
+  });
+});
