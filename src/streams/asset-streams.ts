@@ -53,8 +53,9 @@ export const ASSET_STREAMS: readonly (AssetStream | PixelStream)[] = [
     kind: 'pixel_instant_page_events',
     name: 'pixel_instant_page_events',
     schema: PIXEL_INSTANT_PAGE_EVENTS_SCHEMA,
-    // Airbyte's records repeat identically across advertisers and goals; these say whose they are, so they have a key.
-    primaryKey: ['advertiser_id', 'objective_type', 'optimization_goal'],
+    // Airbyte's records repeat identically across advertisers and goals; these say whose they are, so they have a
+    // key. TikTok answers one record per business type of a pair, hence business_type in it too.
+    primaryKey: ['advertiser_id', 'objective_type', 'optimization_goal', 'business_type'],
     cursorField: undefined,
     productionOnly: true,
   },
