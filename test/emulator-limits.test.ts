@@ -113,6 +113,15 @@ describe("TikTok's windows by tier", () => {
     });
   });
 
+  it('calls refused by QPS still count in the minute: hammering above QPS trips the QPM suspension', async () => {
+    await withEmulator({ tier: 'basic', qps: 5, qpm: 20, suspensionMs: 60_000 }, async (emu, adv) => {
+      const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => call(emu, campaigns(adv, i + 1))));
+      expect(count(codes(answers), 0)).toBe(5);
+      expect(emu.stats().throttledBy).toEqual({ qps: 15, qpm: 1, qpd: 0, suspended: 4 });
+      expect(emu.stats().suspensions.qpm).toBe(1);
+    });
+  });
+
   it('a QPD breach holds until 00:00 UTC of the emulator clock', async () => {
     await withEmulator({ tier: 'basic', qpd: 5 }, async (emu, adv) => {
       for (let i = 0; i < 5; i++) expect((await call(emu, campaigns(adv, i + 1))).code).toBe(0);

@@ -1,7 +1,13 @@
 // TikTok's rate windows per app (and per app and endpoint where an endpoint has its own): over the QPS
 // window a call is refused; over the QPM window the whole scope is suspended for `suspensionMs`; over the
 // QPD window until the next 00:00 UTC of the emulator's clock. Every refusal is 40100 in the body of an
-// HTTP 200 answer, nothing in the headers. Only admitted calls count against the windows.
+// HTTP 200 answer, nothing in the headers.
+//
+// What counts: the minute and the day count every call that reaches them, refused by QPS or not; the second
+// counts only admitted calls. Were QPS refusals not counted, a QPM breach could never happen (60 seconds of
+// at most QPS calls each fit a minute exactly); counted, a client hammering at twice the QPS gets itself
+// suspended within half a minute, which is what TikTok's advice ("pace under all three windows") warns of.
+// Calls during a suspension count nowhere.
 
 import { SlidingWindow } from './sliding-window.ts';
 import type { LimitProfile, WindowLimits } from './tiers.ts';
@@ -37,7 +43,10 @@ class ScopeWindows {
     this.#minute = new SlidingWindow(limits.qpm, 60_000);
   }
 
-  /** The first window this call would overflow, checked from the longest to the shortest. */
+  /**
+   * The first window this call overflows, checked from the longest to the shortest. A call that passes the
+   * day and the minute is counted there at once, even if the second then refuses it.
+   */
   overflow(realMs: number, utcDay: number): RateWindow | undefined {
     if (this.#day !== utcDay) {
       this.#day = utcDay;
@@ -45,6 +54,8 @@ class ScopeWindows {
     }
     if (this.#limits.qpd > 0 && this.#dayCount >= this.#limits.qpd) return 'qpd';
     if (this.#minute.full(realMs)) return 'qpm';
+    this.#dayCount++;
+    this.#minute.record(realMs);
     if (this.#second instanceof TokenBucket) return this.#second.take() ? undefined : 'qps';
     return this.#second.full(realMs) ? 'qps' : undefined;
   }
@@ -58,9 +69,8 @@ class ScopeWindows {
     this.#minute = new SlidingWindow(this.#limits.qpm, 60_000);
   }
 
-  record(realMs: number): void {
-    this.#dayCount++;
-    this.#minute.record(realMs);
+  /** Counts an admitted call in the second (the day and the minute counted it already). */
+  admitted(realMs: number): void {
     if (this.#second instanceof SlidingWindow) this.#second.record(realMs);
   }
 }
@@ -106,7 +116,7 @@ export class RateLimiter {
       // TikTok's wording for the app's window, as recorded in Airbyte's connector tests.
       if (over === 'qps') return { window: 'qps', message: who === 'The app' ? 'App reaches the QPS limit.' : `${who} reached their QPS limit.` };
     }
-    for (const [, scope] of scopes) scope.record(realMs);
+    for (const [, scope] of scopes) scope.admitted(realMs);
     return undefined;
   }
 
