@@ -25,20 +25,20 @@ const USER = 'postgres';
 const PASSWORD = 'tiktok-demo';
 const CREDENTIALS = { accessToken: 'demo-access-token-0001', appId: '7000000000000000001', secret: 'demo-app-secret-0001' };
 
+// The closing queries read the typed analytics views the sink creates after the sync (src/analytics/): typed
+// columns, names joined, ratios recomputed from sums, so no JSON casts or joins are written by hand.
 const SAMPLES: { title: string; sql: (schema: string) => string }[] = [
   {
-    title: 'Spend per day, all advertisers (last 7 days)',
-    sql: (s) => `select stat_time_day::date::text as day,
-        round(sum((metrics->>'spend')::numeric), 2) as spend,
-        sum((metrics->>'impressions')::numeric)::bigint as impressions,
-        sum((metrics->>'clicks')::numeric)::bigint as clicks
-      from ${s}.advertisers_reports_daily group by 1 order by 1 desc limit 7`,
+    title: 'Spend per day, all advertisers (last 7 days; advertiser_performance_daily)',
+    sql: (s) => `select date_day::text as day, currency, round(sum(spend), 2) as spend, sum(impressions) as impressions,
+        sum(clicks) as clicks, round(sum(clicks) * 100.0 / nullif(sum(impressions), 0), 2) as ctr
+      from ${s}.advertiser_performance_daily group by 1, 2 order by 1 desc, 2 limit 7`,
   },
   {
-    title: 'Top 5 ads by spend, with their campaign (reports joined to entities on exact bigint ids)',
-    sql: (s) => `select a.ad_name, a.campaign_name, round(sum((r.metrics->>'spend')::numeric), 2) as spend
-      from ${s}.ads_reports_daily r join ${s}.ads a on a.ad_id = r.ad_id
-      group by 1, 2 order by 3 desc nulls last limit 5`,
+    title: 'Top 5 ads by spend, with their campaign (ad_performance_daily: names joined, CPM from sums)',
+    sql: (s) => `select ad_name, campaign_name, currency, round(sum(spend), 2) as spend,
+        round(sum(spend) * 1000 / nullif(sum(impressions), 0), 2) as cpm
+      from ${s}.ad_performance_daily group by 1, 2, 3 order by 4 desc nulls last limit 5`,
   },
 ];
 
@@ -103,7 +103,7 @@ async function demo(): Promise<void> {
     await showTables(url, target.schema, say);
     say('To look around:');
     say(`  ${server ? `PGPASSWORD=${PASSWORD} psql -h 127.0.0.1 -p ${new URL(url).port} -U ${USER} postgres` : `psql "$PG_URL"`}`);
-    say(`  then \\dt ${target.schema}.*  or  select * from ${target.schema}.campaigns limit 5;`);
+    say(`  then \\dt ${target.schema}.*  or  select * from ${target.schema}.ads_daily limit 5;`);
     say('Run npm start again: the second run is incremental (it re-reads only the attribution window).');
     if (server && !process.stdin.isTTY) say('(The embedded PostgreSQL stops with the demo; run it in a terminal to keep it up for psql.)');
     if (server && process.stdin.isTTY) {
@@ -138,6 +138,8 @@ async function showTables(url: string, schema: string, say: (text: string) => vo
     }
     say('Rows now in the tables:');
     say(textTable(['table', 'rows'], rows));
+    const views = await client.query<{ name: string }>(`select table_name as name from information_schema.views where table_schema = $1 order by 1`, [schema]);
+    say(`Analytics views: ${views.rows.map((row) => `${schema}.${row.name}`).join(', ') || '(none)'}\n`);
     for (const sample of SAMPLES) {
       say(`${sample.title}:`);
       try {
