@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.ts';
 import { ConnectorError } from '../src/errors.ts';
+import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { classify } from '../src/tiktok/errors.ts';
 import { runCli, records, traces } from './support/cli.ts';
@@ -76,7 +77,7 @@ describe('40002: parameter error or no access', () => {
     expect(error?.error?.failure_type).toBe('system_error');
     expect(error?.error?.message).toContain('"metrics"');
     expect(error?.error?.message).toContain('Invalid metric');
-    const statuses = result.messages.flatMap((m) => (m.type === 'TRACE' && m.trace.stream_status ? [m.trace.stream_status.status] : []));
+    const statuses = streamStatuses(result.messages);
     expect(statuses).toContain('INCOMPLETE');
     expect(statuses).not.toContain('COMPLETE');
   });
@@ -92,7 +93,7 @@ describe('40002: parameter error or no access', () => {
     const logs = messages.flatMap((m) => (m.type === 'LOG' ? [m.log.message] : []));
     expect(logs.some((l) => l.includes(`Advertiser ${refused} is not accessible`))).toBe(true);
     expect(logs.at(-1)).toMatch(new RegExp(`skipped 1 \\[advertiser ${refused} `));
-    const statuses = messages.flatMap((m) => (m.type === 'TRACE' && m.trace.stream_status ? [m.trace.stream_status.status] : []));
+    const statuses = streamStatuses(messages);
     expect(statuses.at(-1)).toBe('COMPLETE');
   });
 });
@@ -153,6 +154,10 @@ describe('advertiser/info/ batches', () => {
     expect(warnings.filter((w) => w.includes('no time zone'))).toEqual([expect.stringContaining(zoneless)]);
   });
 });
+
+function streamStatuses(messages: AirbyteMessage[]): string[] {
+  return messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' ? [m.trace.stream_status.status] : []));
+}
 
 function singleAdvertiser(id: string): Record<string, unknown> {
   return { credentials: { auth_type: 'oauth2.0', app_id: APP_ID, secret: SECRET, access_token: TOKEN, advertiser_id: id } };

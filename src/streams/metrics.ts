@@ -54,8 +54,17 @@ export const LEVEL_METRICS = {
   ad: ['campaign_name', 'campaign_id', 'adgroup_name', 'adgroup_id', 'ad_name', 'ad_text', ...APP_AND_PLACEMENT],
 } as const satisfies Record<string, readonly string[]>;
 
-/** TikTok does not compute unique-user metrics by the hour. */
-export const NOT_HOURLY: ReadonlySet<string> = new Set(['reach', 'cost_per_1000_reached', 'frequency']);
+/**
+ * Metrics TikTok serves by the day only: cash_spend and voucher_spend (Airbyte's first connector asked for them at
+ * advertiser level by DAY only; asked for in lifetime reports they failed with 40002, airbytehq/airbyte#11375).
+ * Unique-user metrics (reach, frequency) are served by the hour: Airbyte's hourly streams have sent them since 2021.
+ */
+const DAILY_ONLY: ReadonlySet<string> = new Set(['cash_spend', 'voucher_spend']);
+
+/** Whether TikTok serves the metric at this granularity. */
+export function metricServedAt(metric: string, granularity: 'hour' | 'day' | 'lifetime'): boolean {
+  return granularity === 'day' || !DAILY_ONLY.has(metric);
+}
 
 /** Metrics that add up across rows: what reconciliation with TikTok's totals compares. */
 export const RECONCILED_METRICS: readonly string[] = ['spend', 'impressions', 'clicks', 'conversion'];
