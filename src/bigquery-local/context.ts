@@ -1,0 +1,38 @@
+// What every REST handler works with.
+
+import type { Analyzer } from './analyzer.ts';
+import type { Engine } from './engine.ts';
+import type { Faults } from './faults.ts';
+import type { Jobs } from './jobs.ts';
+import type { Store } from './store.ts';
+
+export interface EndpointContext {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly analyzer: Analyzer;
+  readonly jobs: Jobs;
+  readonly faults: Faults;
+  /** Location of datasets created without one (BigQuery's default is US). */
+  readonly defaultLocation: string;
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON body ({} when empty). */
+  readonly body: unknown;
+  /** Raw body (uploads). */
+  readonly raw: Buffer;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+export type Handler = (context: EndpointContext, request: ApiRequest) => Promise<ApiResponse>;
+
+export const ok = (body: unknown): ApiResponse => ({ status: 200, body });
+export const noContent: ApiResponse = { status: 204 };

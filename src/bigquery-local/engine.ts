@@ -1,0 +1,77 @@
+// The embedded DuckDB: one in-memory database per BigQuery project (ATTACHed, so `project.dataset.table` is DuckDB's
+// `catalog.schema.table`), one connection, and every job run one at a time — BigQuery serialises mutating DML per
+// table, DuckDB would answer concurrent writers with "Conflict on update".
+
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDB } from './deps.ts';
+import { quoteIdent } from './types.ts';
+
+/** BigQuery functions DuckDB lacks, as macros, so the sink's SQL runs unchanged. */
+const MACROS = [
+  'generate_uuid() AS uuid()::VARCHAR',
+  'to_json_string(x) AS to_json(x)::VARCHAR',
+  'parse_json(s) AS CAST(s AS JSON)',
+  'json_value(j, p) AS json_extract_string(j, p)',
+  'json_extract_scalar(j, p) AS json_extract_string(j, p)',
+  'json_query(j, p) AS json_extract(j, p)',
+  'safe_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b END',
+  'unix_micros(ts) AS epoch_us(ts)',
+  'unix_millis(ts) AS epoch_ms(ts)',
+  'unix_seconds(ts) AS CAST(epoch(ts) AS BIGINT)',
+  'timestamp_micros(n) AS make_timestamptz(n)',
+  'timestamp_millis(n) AS make_timestamptz(n * 1000)',
+  'timestamp_seconds(n) AS make_timestamptz(n * 1000000)',
+  'format_timestamp(f, ts) AS strftime(ts, f)',
+  'format_date(f, d) AS strftime(d, f)',
+  'parse_date(f, s) AS CAST(strptime(s, f) AS DATE)',
+  'parse_timestamp(f, s) AS CAST(strptime(s, f) AS TIMESTAMPTZ)',
+];
+
+export type Connection = DuckDBConnection;
+
+export class Engine {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly projects = new Set<string>();
+
+  private readonly instance: DuckDBInstance;
+  private readonly connection: DuckDBConnection;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.instance = instance;
+    this.connection = connection;
+  }
+
+  static async open(): Promise<Engine> {
+    const duck = await loadDuckDB();
+    const instance = await duck.DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    for (const macro of MACROS) await connection.run(`CREATE TEMP MACRO ${macro}`);
+    return new Engine(instance, connection);
+  }
+
+  /** Runs `work` alone on the connection (jobs, DDL, reads: one at a time). */
+  exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => work(this.connection));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Makes the project's catalog exist and be the default, so `dataset.table` resolves in it. */
+  async useProject(connection: DuckDBConnection, projectId: string, datasetId?: string): Promise<void> {
+    if (!this.projects.has(projectId)) {
+      await connection.run(`ATTACH ':memory:' AS ${quoteIdent(projectId)}`);
+      this.projects.add(projectId);
+    }
+    await connection.run(`USE ${quoteIdent(projectId)}${datasetId ? `.${quoteIdent(datasetId)}` : ''}`);
+  }
+
+  hasProject(projectId: string): boolean {
+    return this.projects.has(projectId);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

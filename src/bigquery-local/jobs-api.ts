@@ -1,0 +1,130 @@
+// jobs.insert (query and load), the multipart upload, jobs.get/list/cancel, jobs.query and jobs.getQueryResults.
+
+import { randomUUID } from 'node:crypto';
+import type { ApiRequest, EndpointContext, Handler } from './context.ts';
+import { ok } from './context.ts';
+import { BigQueryError, asBigQueryError, invalid } from './errors.ts';
+import { type JobRecord, jobResource, parsePage, queryResults } from './jobs.ts';
+import { type LoadConfig, runLoad } from './load.ts';
+import { parseMultipart } from './multipart.ts';
+import { type QueryRequest, runQuery } from './query.ts';
+import { formatOptions } from './values.ts';
+
+interface JobBody {
+  jobReference?: { projectId?: string; jobId?: string; location?: string };
+  configuration?: { query?: Record<string, unknown>; load?: LoadConfig; dryRun?: boolean; labels?: unknown };
+}
+
+function locationFor(context: EndpointContext, projectId: string, given: string | undefined, datasetId: string | undefined): string {
+  if (given) return given;
+  if (datasetId) {
+    const dataset = context.store.findDataset(projectId, datasetId);
+    if (dataset) return dataset.location;
+  }
+  return context.defaultLocation;
+}
+
+function newJob(context: EndpointContext, request: ApiRequest, body: JobBody, jobType: 'QUERY' | 'LOAD', datasetId: string | undefined): JobRecord {
+  const projectId = request.params['p']!;
+  const now = Date.now();
+  const job: JobRecord = {
+    projectId,
+    jobId: body.jobReference?.jobId ?? `job_${randomUUID().replaceAll('-', '_')}`,
+    location: locationFor(context, projectId, body.jobReference?.location, datasetId),
+    jobType,
+    configuration: { ...(body.configuration ?? {}) },
+    creationTime: now,
+    startTime: now,
+    endTime: now,
+  };
+  context.jobs.add(job);
+  return job;
+}
+
+/** Runs the job; its failure is the job's errorResult, never an HTTP error. */
+async function run(context: EndpointContext, job: JobRecord, work: () => Promise<void>): Promise<void> {
+  try {
+    const fault = context.faults.takeJobFault(job.jobType);
+    if (fault) throw fault;
+    await work();
+  } catch (error) {
+    job.error = asBigQueryError(error);
+  }
+  job.endTime = Date.now();
+}
+
+function queryRequest(context: EndpointContext, projectId: string, location: string, config: Record<string, unknown>): QueryRequest {
+  if (typeof config['query'] !== 'string') throw invalid('Required parameter is missing: query');
+  return {
+    projectId,
+    location,
+    query: config['query'],
+    ...(config['useLegacySql'] !== undefined ? { useLegacySql: config['useLegacySql'] === true } : {}),
+    ...(config['defaultDataset'] ? { defaultDataset: config['defaultDataset'] as QueryRequest['defaultDataset'] & object } : {}),
+    ...(Array.isArray(config['queryParameters']) ? { queryParameters: config['queryParameters'] as QueryRequest['queryParameters'] & object } : {}),
+  };
+}
+
+export const insertJob: Handler = async (context, request) => {
+  const body = request.body as JobBody;
+  const configuration = body.configuration ?? {};
+  if (configuration.dryRun) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
+  if (configuration.query) {
+    const config = configuration.query;
+    const defaultDataset = (config['defaultDataset'] as { datasetId?: string } | undefined)?.datasetId;
+    const job = newJob(context, request, body, 'QUERY', defaultDataset);
+    await run(context, job, async () => {
+      job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, config));
+    });
+    return ok(jobResource(job));
+  }
+  if (configuration.load) {
+    // A load needs its data: without an upload there is nothing to read (sourceUris point at Cloud Storage).
+    throw invalid('Load jobs need their data: use the multipart upload (sourceUris are not supported locally)');
+  }
+  throw invalid('Job configuration needs query or load (copy and extract are not supported locally)');
+};
+
+export const uploadJob: Handler = async (context, request) => {
+  const uploadType = request.query.get('uploadType');
+  if (uploadType !== 'multipart') throw invalid(`uploadType ${uploadType ?? '(none)'} is not supported locally: the client sends multipart`);
+  const { metadata, data } = parseMultipart(String(request.headers['content-type'] ?? ''), request.raw);
+  const body = metadata as JobBody;
+  const load = body.configuration?.load;
+  if (!load?.destinationTable) throw invalid('A load job needs configuration.load.destinationTable');
+  const job = newJob(context, request, body, 'LOAD', load.destinationTable.datasetId);
+  await run(context, job, async () => {
+    job.load = await runLoad(context.engine, context.store, job.projectId, job.location, load, data);
+  });
+  return ok(jobResource(job));
+};
+
+export const getJob: Handler = async (context, request) => ok(jobResource(context.jobs.get(request.params['p']!, request.params['j']!)));
+
+export const cancelJob: Handler = async (context, request) => {
+  const job = context.jobs.get(request.params['p']!, request.params['j']!);
+  return ok({ kind: 'bigquery#jobCancelResponse', job: jobResource(job) });
+};
+
+export const listJobs: Handler = async (context, request) =>
+  ok({ kind: 'bigquery#jobList', jobs: context.jobs.list(request.params['p']!).map(jobResource) });
+
+export const jobsQuery: Handler = async (context, request) => {
+  const body = request.body as Record<string, unknown>;
+  if (body['dryRun'] === true) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
+  const defaultDataset = (body['defaultDataset'] as { datasetId?: string } | undefined)?.datasetId;
+  const job = newJob(context, request, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', defaultDataset);
+  await run(context, job, async () => {
+    job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, body));
+  });
+  const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
+  const maxResults = typeof body['maxResults'] === 'number' ? { maxResults: body['maxResults'] } : {};
+  return ok(queryResults(job, 'bigquery#queryResponse', maxResults, formatOptions(options.useInt64Timestamp, options.timestampOutputFormat)));
+};
+
+export const getQueryResults: Handler = async (context, request) => {
+  const job = context.jobs.get(request.params['p']!, request.params['j']!);
+  if (job.jobType !== 'QUERY') throw invalid(`Job ${job.projectId}:${job.location}.${job.jobId} is not a query job`);
+  const format = formatOptions(request.query.get('formatOptions.useInt64Timestamp'), request.query.get('formatOptions.timestampOutputFormat'));
+  return ok(queryResults(job, 'bigquery#getQueryResultsResponse', parsePage(request.query), format));
+};

@@ -1,0 +1,139 @@
+// HTTP: the REST paths under /bigquery/v2 and also bare /projects/… (BIGQUERY_EMULATOR_HOST drops the prefix),
+// uploads under /upload/bigquery/v2, and /_admin/faults. Errors leave in BigQuery's JSON shape.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest, ApiResponse, EndpointContext, Handler } from './context.ts';
+import { noContent, ok } from './context.ts';
+import { BigQueryError, asBigQueryError } from './errors.ts';
+import { parseFaultRule } from './faults.ts';
+import { cancelJob, getJob, getQueryResults, insertJob, jobsQuery, listJobs, uploadJob } from './jobs-api.ts';
+import { readBody } from './multipart.ts';
+import {
+  deleteDataset, deleteTable, getDataset, getTable, insertDataset, insertTable, listDatasets, listTableData, listTables,
+  patchDataset, patchTable,
+} from './tables-api.ts';
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+  readonly handler: Handler;
+  readonly upload?: boolean;
+}
+
+function route(method: string, path: string, handler: Handler, upload = false): Route {
+  const names: string[] = [];
+  const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  })}$`);
+  return { method, pattern, names, handler, upload };
+}
+
+const P = '/projects/:p';
+const ROUTES: readonly Route[] = [
+  route('GET', `${P}/datasets`, listDatasets),
+  route('POST', `${P}/datasets`, insertDataset),
+  route('GET', `${P}/datasets/:d`, getDataset),
+  route('PATCH', `${P}/datasets/:d`, patchDataset),
+  route('PUT', `${P}/datasets/:d`, patchDataset),
+  route('DELETE', `${P}/datasets/:d`, deleteDataset),
+  route('GET', `${P}/datasets/:d/tables`, listTables),
+  route('POST', `${P}/datasets/:d/tables`, insertTable),
+  route('GET', `${P}/datasets/:d/tables/:t`, getTable),
+  route('PATCH', `${P}/datasets/:d/tables/:t`, patchTable),
+  route('PUT', `${P}/datasets/:d/tables/:t`, patchTable),
+  route('DELETE', `${P}/datasets/:d/tables/:t`, deleteTable),
+  route('GET', `${P}/datasets/:d/tables/:t/data`, listTableData),
+  route('POST', `${P}/jobs`, insertJob),
+  route('GET', `${P}/jobs`, listJobs),
+  route('GET', `${P}/jobs/:j`, getJob),
+  route('POST', `${P}/jobs/:j/cancel`, cancelJob),
+  route('POST', `${P}/queries`, jobsQuery),
+  route('GET', `${P}/queries/:j`, getQueryResults),
+];
+
+const UPLOAD = route('POST', `${P}/jobs`, uploadJob, true);
+
+export function createHandler(context: EndpointContext): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    handle(context, request).then(
+      (result) => send(response, result),
+      (error: unknown) => {
+        const failure = asBigQueryError(error);
+        send(response, { status: failure.httpStatus, body: failure.body() });
+      },
+    );
+  };
+}
+
+function send(response: ServerResponse, result: ApiResponse): void {
+  if (result.body === undefined) {
+    response.writeHead(result.status).end();
+    return;
+  }
+  const text = JSON.stringify(result.body);
+  response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+async function handle(context: EndpointContext, request: IncomingMessage): Promise<ApiResponse> {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const method = (request.method ?? 'GET').toUpperCase();
+  // The whole body is read first: answering (even an error) before an upload is consumed breaks the client's pipe.
+  const raw = await readBody(request);
+  let path = url.pathname;
+  if (path === '/_admin/faults') return admin(context, method, raw);
+  let upload = false;
+  if (path.startsWith('/upload/bigquery/v2/')) {
+    path = path.slice('/upload/bigquery/v2'.length);
+    upload = true;
+  } else if (path.startsWith('/bigquery/v2/')) path = path.slice('/bigquery/v2'.length);
+  const candidates = upload ? [UPLOAD] : ROUTES;
+  for (const candidate of candidates) {
+    const match = candidate.pattern.exec(path);
+    if (!match || candidate.method !== method) continue;
+    const params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    const body = upload ? {} : parseJson(raw);
+    const fault = context.faults.takeRequestFault(method, url.pathname, jobTypeOf(upload, path, method, body));
+    if (fault) throw fault;
+    const apiRequest: ApiRequest = { method, params, query: url.searchParams, headers: request.headers, body, raw };
+    return candidate.handler(context, apiRequest);
+  }
+  throw new BigQueryError('notFound', `Not found: ${method} ${url.pathname} (not part of the local BigQuery)`);
+}
+
+function jobTypeOf(upload: boolean, path: string, method: string, body: unknown): string | undefined {
+  if (method !== 'POST') return undefined;
+  if (upload) return 'LOAD';
+  if (path.endsWith('/queries')) return 'QUERY';
+  if (!path.endsWith('/jobs')) return undefined;
+  const configuration = (body as { configuration?: Record<string, unknown> }).configuration ?? {};
+  return configuration['query'] ? 'QUERY' : configuration['load'] ? 'LOAD' : undefined;
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new BigQueryError('invalid', 'Invalid JSON payload received.');
+  }
+}
+
+async function admin(context: EndpointContext, method: string, raw: Buffer): Promise<ApiResponse> {
+  switch (method) {
+    case 'GET':
+      return ok({ faults: context.faults.pending() });
+    case 'POST': {
+      const rule = parseFaultRule(parseJson(raw));
+      context.faults.add(rule);
+      return ok({ faults: context.faults.pending() });
+    }
+    case 'DELETE':
+      context.faults.clear();
+      return noContent;
+    default:
+      throw new BigQueryError('notFound', `Not found: ${method} /_admin/faults`);
+  }
+}

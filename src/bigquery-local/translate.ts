@@ -1,0 +1,261 @@
+// GoogleSQL → DuckDB, token by token, changing only what DuckDB spells differently (the list is in
+// docs/bigquery-local.md): backticked and double-quoted spellings, type names in type positions, typed literals,
+// `@param`, a few functions, `MERGE`/`INSERT`/`DELETE` without INTO/FROM, `INSERT ROW`, `* EXCEPT`. Statement-level
+// clauses DuckDB lacks (PARTITION BY, CLUSTER BY, OPTIONS) are cut out by ddl.ts before this runs.
+
+import { type Token, closingParen, isPunct, isWord, nextSignificant, previousSignificant, render, tokenize } from './tokens.ts';
+import { quoteIdent } from './types.ts';
+
+export interface TranslateOptions {
+  /** DuckDB type of each named query parameter: `@p` becomes `CAST($p AS T)`. */
+  readonly parameterTypes?: ReadonlyMap<string, string>;
+}
+
+const SIMPLE_TYPES: Readonly<Record<string, string>> = {
+  INT64: 'BIGINT', INTEGER: 'BIGINT', INT: 'BIGINT', SMALLINT: 'BIGINT', TINYINT: 'BIGINT', BYTEINT: 'BIGINT', BIGINT: 'BIGINT',
+  FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', BOOLEAN: 'BOOLEAN', STRING: 'VARCHAR', BYTES: 'BLOB', DATE: 'DATE', TIME: 'TIME',
+  DATETIME: 'TIMESTAMP', TIMESTAMP: 'TIMESTAMPTZ', JSON: 'JSON', GEOGRAPHY: 'VARCHAR', INTERVAL: 'INTERVAL',
+  NUMERIC: 'DECIMAL(38,9)', DECIMAL: 'DECIMAL(38,9)', BIGNUMERIC: 'DECIMAL(38,9)', BIGDECIMAL: 'DECIMAL(38,9)',
+};
+
+/** BigQuery functions DuckDB has under another name or argument order; the rest are macros (engine.ts). */
+const CURRENT: Readonly<Record<string, string>> = {
+  CURRENT_TIMESTAMP: 'CURRENT_TIMESTAMP',
+  CURRENT_DATE: 'CURRENT_DATE',
+  CURRENT_DATETIME: 'CAST(CURRENT_TIMESTAMP AS TIMESTAMP)',
+  CURRENT_TIME: 'CAST(CURRENT_TIMESTAMP AS TIME)',
+};
+
+const TRUNC: Readonly<Record<string, string>> = { TIMESTAMP_TRUNC: '', DATETIME_TRUNC: '', DATE_TRUNC: 'DATE', TIME_TRUNC: '' };
+
+/** A table or column path written as BigQuery allows (`a.b.c`, `` `a.b.c` ``, `` `a`.`b` ``), split into parts. */
+export function nameParts(tokens: readonly Token[], start: number): { parts: string[]; end: number } {
+  const parts: string[] = [];
+  let i = start;
+  for (;;) {
+    const token = tokens[i];
+    if (token?.kind === 'quoted') parts.push(...token.value!.split('.'));
+    else if (token?.kind === 'word') parts.push(token.text);
+    else break;
+    // Hyphenated project ids may be written unquoted (my-project.dataset.table).
+    while (isPunct(tokens[i + 1], '-') && (tokens[i + 2]?.kind === 'word' || tokens[i + 2]?.kind === 'number')) {
+      parts[parts.length - 1] += `-${tokens[i + 2]!.text}`;
+      i += 2;
+    }
+    if (!isPunct(tokens[i + 1], '.')) return { parts, end: i + 1 };
+    i += 2;
+  }
+  return { parts, end: i };
+}
+
+export function translate(sql: string, options: TranslateOptions = {}): string {
+  return render(translateTokens(tokenize(sql), options));
+}
+
+export function translateTokens(input: readonly Token[], options: TranslateOptions = {}): Token[] {
+  const tokens = input.map((t) => ({ ...t }));
+  const out: Token[] = [];
+  const typeStarts = typePositions(tokens);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const upper = token.kind === 'word' ? token.text.toUpperCase() : '';
+    const next = nextSignificant(tokens, i + 1);
+    if (typeStarts.has(i) || (upper in SIMPLE_TYPES && tokens[next]?.kind === 'string' && !isPunct(tokens[previousSignificant(tokens, i)], '.'))) {
+      const type = translateType(tokens, i);
+      if (tokens[nextSignificant(tokens, type.end)]?.kind === 'string' && !typeStarts.has(i)) {
+        // Typed literal: TIMESTAMP '…' → CAST('…' AS TIMESTAMPTZ).
+        const literal = nextSignificant(tokens, type.end);
+        out.push({ kind: 'word', text: `CAST(${stringLiteral(tokens[literal]!)} AS ${type.text})` });
+        i = literal;
+      } else {
+        out.push({ kind: 'word', text: type.text });
+        i = type.end - 1;
+      }
+      continue;
+    }
+    switch (token.kind) {
+      case 'quoted':
+        out.push({ kind: 'word', text: token.value!.split('.').map(quoteIdent).join('.') });
+        continue;
+      case 'string':
+        out.push({ kind: 'string', text: stringLiteral(token) });
+        continue;
+      case 'param': {
+        const name = token.text.slice(1);
+        const type = options.parameterTypes?.get(name);
+        out.push({ kind: 'word', text: type === undefined ? `$${name}` : `CAST($${name} AS ${type})` });
+        continue;
+      }
+      case 'word':
+        break;
+      default:
+        out.push(token);
+        continue;
+    }
+    if (upper in CURRENT && isPunct(tokens[next], '(') && isPunct(tokens[nextSignificant(tokens, next + 1)], ')')) {
+      out.push({ kind: 'word', text: CURRENT[upper]! });
+      i = nextSignificant(tokens, next + 1);
+      continue;
+    }
+    if (upper in TRUNC && isPunct(tokens[next], '(')) {
+      const close = closingParen(tokens, next);
+      const args = splitArgs(tokens, next + 1, close);
+      if (args.length === 2) {
+        const value = render(translateTokens(args[0]!, options));
+        const part = render(args[1]!).trim().toLowerCase();
+        const call = `date_trunc('${part}', ${value})`;
+        out.push({ kind: 'word', text: TRUNC[upper] ? `CAST(${call} AS ${TRUNC[upper]})` : call });
+        i = close;
+        continue;
+      }
+    }
+    if (upper === 'SAFE_CAST') {
+      out.push({ kind: 'word', text: 'TRY_CAST' });
+      continue;
+    }
+    if (upper === 'EXCEPT' && isPunct(tokens[previousSignificant(tokens, i)], '*')) {
+      out.push({ kind: 'word', text: 'EXCLUDE' });
+      continue;
+    }
+    if (upper === 'ROW' && isWord(tokens[previousSignificant(tokens, i)], 'INSERT')) {
+      // MERGE … WHEN NOT MATCHED THEN INSERT ROW: DuckDB's bare INSERT is the same positional insert.
+      out.pop();
+      continue;
+    }
+    if (isStatementStart(tokens, i)) {
+      if (upper === 'MERGE' && !isWord(tokens[next], 'INTO')) {
+        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'INTO' });
+        continue;
+      }
+      if (upper === 'INSERT' && !isWord(tokens[next], 'INTO')) {
+        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'INTO' });
+        continue;
+      }
+      if (upper === 'DELETE' && !isWord(tokens[next], 'FROM')) {
+        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'FROM' });
+        continue;
+      }
+    }
+    out.push(token);
+  }
+  return out;
+}
+
+function isStatementStart(tokens: readonly Token[], i: number): boolean {
+  const previous = previousSignificant(tokens, i);
+  return previous < 0 || isPunct(tokens[previous], ';');
+}
+
+function stringLiteral(token: Token): string {
+  const literal = `'${token.value!.replaceAll("'", "''")}'`;
+  return /^[rR]?[bB]/.test(token.text) ? `${literal}::BLOB` : literal;
+}
+
+/** Arguments of a call between `(` at start-1 and `)` at end, split at top-level commas. */
+function splitArgs(tokens: readonly Token[], start: number, end: number): Token[][] {
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const token = tokens[i]!;
+    if (isPunct(token, '(') || isPunct(token, '[')) depth++;
+    if (isPunct(token, ')') || isPunct(token, ']')) depth--;
+    if (depth === 0 && isPunct(token, ',')) args.push([]);
+    else args[args.length - 1]!.push(token);
+  }
+  return args;
+}
+
+/**
+ * Token indexes where a type is written: after AS inside CAST/SAFE_CAST, and after the column name in CREATE TABLE
+ * column lists and ADD COLUMN. Only there are INT64, TIMESTAMP, STRING… types rather than names or functions.
+ */
+function typePositions(tokens: Token[]): Set<number> {
+  const starts = new Set<number>();
+  const stack: { word: string; open: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (isPunct(token, '(')) {
+      const before = tokens[previousSignificant(tokens, i)];
+      stack.push({ word: before?.kind === 'word' ? before.text.toUpperCase() : '', open: i });
+    } else if (isPunct(token, ')')) stack.pop();
+    else if (isWord(token, 'AS') && stack.length > 0 && ['CAST', 'SAFE_CAST'].includes(stack[stack.length - 1]!.word)) {
+      starts.add(nextSignificant(tokens, i + 1));
+    } else if (isWord(token, 'COLUMN')) {
+      // ADD COLUMN [IF NOT EXISTS] name TYPE; ALTER COLUMN name SET DATA TYPE T is handled by the TYPE below.
+      let j = nextSignificant(tokens, i + 1);
+      if (isWord(tokens[j], 'IF')) j = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, j + 1) + 1) + 1);
+      if (isWord(tokens[previousSignificant(tokens, i)], 'ADD')) starts.add(nextSignificant(tokens, nameParts(tokens, j).end));
+    } else if (isWord(token, 'TYPE') && isWord(tokens[previousSignificant(tokens, i)], 'DATA')) {
+      starts.add(nextSignificant(tokens, i + 1));
+    } else if (isWord(token, 'TABLE') && isWord(tokens[previousSignificant(tokens, i)], 'CREATE', 'REPLACE', 'TEMP', 'TEMPORARY')) {
+      let j = nextSignificant(tokens, i + 1);
+      if (isWord(tokens[j], 'IF')) j = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, j + 1) + 1) + 1);
+      const open = nextSignificant(tokens, nameParts(tokens, j).end);
+      if (!isPunct(tokens[open], '(')) continue;
+      const close = closingParen(tokens, open);
+      let element = open + 1;
+      let depth = 0;
+      for (let k = open + 1; k <= close; k++) {
+        if (isPunct(tokens[k], '(') || isPunct(tokens[k], '<')) depth++;
+        if (isPunct(tokens[k], ')') || isPunct(tokens[k], '>')) depth--;
+        if (isPunct(tokens[k], '>>')) depth -= 2;
+        if ((depth === 0 && isPunct(tokens[k], ',')) || k === close) {
+          const nameAt = nextSignificant(tokens, element);
+          if (!isWord(tokens[nameAt], 'PRIMARY', 'FOREIGN', 'CONSTRAINT')) starts.add(nextSignificant(tokens, nameAt + 1));
+          element = k + 1;
+        }
+      }
+    }
+  }
+  return starts;
+}
+
+/** Translates the type written from token `start`: a name with optional parameters, ARRAY<T> or STRUCT<…>. */
+function translateType(tokens: Token[], start: number): { text: string; end: number } {
+  const word = tokens[start]!.kind === 'word' ? tokens[start]!.text.toUpperCase() : '';
+  let i = nextSignificant(tokens, start + 1);
+  if (word === 'ARRAY' && isPunct(tokens[i], '<')) {
+    const element = translateType(tokens, nextSignificant(tokens, i + 1));
+    return { text: `${element.text}[]`, end: closeAngle(tokens, element.end) };
+  }
+  if (word === 'STRUCT' && isPunct(tokens[i], '<')) {
+    const fields: string[] = [];
+    i = nextSignificant(tokens, i + 1);
+    while (i < tokens.length && !isPunct(tokens[i], '>') && !isPunct(tokens[i], '>>')) {
+      const afterName = nextSignificant(tokens, i + 1);
+      const named = !isPunct(tokens[afterName], ',') && !isPunct(tokens[afterName], '>') && !isPunct(tokens[afterName], '>>') && !isPunct(tokens[afterName], '<');
+      const name = named ? (tokens[i]!.value ?? tokens[i]!.text) : `f${fields.length}`;
+      const type = translateType(tokens, named ? afterName : i);
+      fields.push(`${quoteIdent(name)} ${type.text}`);
+      i = nextSignificant(tokens, type.end);
+      if (isPunct(tokens[i], ',')) i = nextSignificant(tokens, i + 1);
+    }
+    return { text: `STRUCT(${fields.join(', ')})`, end: closeAngle(tokens, i) };
+  }
+  const mapped = SIMPLE_TYPES[word];
+  if (mapped === undefined) return { text: tokens[start]!.text, end: start + 1 };
+  if (isPunct(tokens[i], '(')) {
+    // Parameterised types: NUMERIC(P,S) keeps its precision; STRING(L)/BYTES(L) lose their length (DuckDB ignores it).
+    const close = closingParen(tokens, i);
+    const params = render(tokens.slice(i + 1, close)).replace(/\s+/g, '');
+    const numeric = mapped.startsWith('DECIMAL') ? `DECIMAL(${clampDecimal(params)})` : mapped;
+    return { text: numeric, end: close + 1 };
+  }
+  return { text: mapped, end: start + 1 };
+}
+
+function clampDecimal(params: string): string {
+  const [p = '38', s = '0'] = params.split(',');
+  return `${Math.min(Number(p), 38)},${Math.min(Number(s), Math.min(Number(p), 38))}`;
+}
+
+/** Consumes the `>` closing a type (a `>>` token closes two levels: the outer one is left as a `>`). */
+function closeAngle(tokens: Token[], i: number): number {
+  const at = nextSignificant(tokens, i);
+  const token = tokens[at];
+  if (isPunct(token, '>>')) {
+    tokens[at] = { kind: 'punct', text: '>' };
+    return at;
+  }
+  return isPunct(token, '>') ? at + 1 : at;
+}
