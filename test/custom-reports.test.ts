@@ -128,6 +128,25 @@ describe('custom reports: end to end against the emulator', () => {
     }
   });
 
+  it('a PLAYABLE_MATERIAL report is per playable of each advertiser, keyed with its advertiser', async () => {
+    const playables = { name: 'playables', report_type: 'PLAYABLE_MATERIAL', data_level: 'AUCTION_ADVERTISER', dimensions: ['playable_id'], metrics: ['spend', 'impressions', 'clicks'] };
+    const advertisersAllTime = { ...LIFETIME, name: 'advertisers_all_time', data_level: 'AUCTION_ADVERTISER', dimensions: ['advertiser_id'], metrics: ['spend'] };
+    const raw = config([playables, advertisersAllTime]);
+    const stream = discover(parseConfig(raw)).streams.find((s) => s.name === 'playables');
+    expect(stream?.source_defined_primary_key).toEqual([['advertiser_id'], ['playable_id']]);
+    const messages = await readWithConfig(raw, ['playables', 'advertisers_all_time']);
+    expect(errorsOf(messages)).toEqual([]);
+    const rows = recordsOf(messages, 'playables');
+    expect(rows.length).toBeGreaterThan(0);
+    const totals = new Map(recordsOf(messages, 'advertisers_all_time').map((r) => [String(r['advertiser_id']), Number(metricsOf(r)['spend'])]));
+    for (const row of rows) {
+      expect(String(row['playable_id'])).toMatch(/^\d+$/);
+      // The owner is the advertiser read, not the playable (whose id is the report's id dimension).
+      expect(totals.has(String(row['advertiser_id']))).toBe(true);
+      expect(Number(metricsOf(row)['spend'])).toBeLessThanOrEqual(totals.get(String(row['advertiser_id'])) ?? 0);
+    }
+  });
+
   it('lookback_days overrides attribution_window for the re-read of an incremental sync', async () => {
     const report = { ...ADS_DAILY, name: 'ads_lookback', lookback_days: 1 };
     const raw = config([report], { attribution_window: 5 });
@@ -162,6 +181,12 @@ const BAD: { why: string; report: Record<string, unknown>; field: string; reason
   { why: 'hourly AUDIENCE', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_hour', 'gender', 'age'] }, field: 'dimensions', reason: /AUDIENCE reports have no "stat_time_hour"/ },
   { why: 'lifetime AUDIENCE', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'gender', 'age'] }, field: 'dimensions', reason: /AUDIENCE reports have no lifetime form/ },
   { why: 'lifetime CATALOG', report: { ...LIFETIME, report_type: 'CATALOG', metrics: ['spend'] }, field: 'dimensions', reason: /CATALOG reports have no lifetime form/ },
+  { why: 'hourly PLAYABLE_MATERIAL', report: { ...LIFETIME, report_type: 'PLAYABLE_MATERIAL', data_level: 'AUCTION_ADVERTISER', dimensions: ['playable_id', 'stat_time_hour'], metrics: ['spend'] }, field: 'dimensions', reason: /PLAYABLE_MATERIAL reports have no "stat_time_hour"/ },
+  { why: 'PLAYABLE_MATERIAL at an auction level', report: { ...LIFETIME, report_type: 'PLAYABLE_MATERIAL', data_level: 'AUCTION_AD', dimensions: ['playable_id'], metrics: ['spend'] }, field: 'data_level', reason: /must be AUCTION_ADVERTISER/ },
+  { why: 'lifetime by country', report: { ...LIFETIME, dimensions: ['campaign_id', 'country_code'] }, field: 'dimensions', reason: /lifetime BASIC reports cannot break down by "country_code"/ },
+  { why: 'cash_spend over the lifetime', report: { ...LIFETIME, data_level: 'AUCTION_ADVERTISER', dimensions: ['advertiser_id'], metrics: ['spend', 'cash_spend'] }, field: 'metrics', reason: /"cash_spend" is refused by TikTok in lifetime reports/ },
+  { why: 'two breakdowns that do not go together', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_day', 'gender', 'platform'] }, field: 'dimensions', reason: /cannot be combined with another breakdown/ },
+  { why: 'AUDIENCE without a breakdown', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_day'] }, field: 'dimensions', reason: /AUDIENCE reports need a breakdown/ },
   { why: 'reach in AUDIENCE', report: { ...GENDER_AGE, metrics: ['spend', 'reach'] }, field: 'metrics', reason: /"reach" is a unique-visitor metric/ },
   { why: 'name of a built-in stream', report: { ...ADS_DAILY, name: 'ads_reports_daily' }, field: 'name', reason: /name of a built-in stream/ },
   { why: 'unsafe name', report: { ...ADS_DAILY, name: 'Ads Daily; drop' }, field: 'name', reason: /lower-case identifier/ },

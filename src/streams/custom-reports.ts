@@ -9,6 +9,7 @@ import {
   FILTER_TYPES,
   ID_DIMENSIONS,
   MAX_DIMENSIONS,
+  NOT_LIFETIME,
   REPORT_TYPES,
   TIME_DIMENSIONS,
   type TimeDimension,
@@ -75,6 +76,10 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
     problem('dimensions', `has ${dimensions.length} dimensions; TikTok allows at most ${MAX_DIMENSIONS} (id and time dimensions included)`);
   }
 
+  // PLAYABLE_MATERIAL reports are per playable of the advertiser: no auction level applies.
+  if (type === 'PLAYABLE_MATERIAL' && report.data_level !== 'AUCTION_ADVERTISER') {
+    problem('data_level', 'must be AUCTION_ADVERTISER for PLAYABLE_MATERIAL reports (they are per playable of the advertiser)');
+  }
   const allowedIds = rules.idDimensions(level);
   const ids = dimensions.filter((d) => ID_DIMENSIONS.has(d));
   const wrongIds = ids.filter((d) => !allowedIds.includes(d));
@@ -90,7 +95,7 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   if (times.length > 1) problem('dimensions', `names both ${quoteList(times)}; at most one time dimension`);
   const time = times[0];
   if (time && !rules.timeDimensions.includes(time)) {
-    problem('dimensions', `${type} reports have no "${time}" (TikTok refuses it)${rules.timeDimensions.length ? `; use ${quoteList(rules.timeDimensions)}` : ''}`);
+    problem('dimensions', `${type} reports have no "${time}" (TikTok refuses it)${rules.timeDimensions.length ? `; use ${quoteList(rules.timeDimensions)}` : '; they have no time dimension'}`);
   }
   if (!time && !rules.lifetime) {
     problem('dimensions', `${type} reports have no lifetime form: add ${quoteList(rules.timeDimensions)}`);
@@ -108,8 +113,10 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
     if (breakdowns.length > 1 && alone.length > 0) {
       problem('dimensions', `${quoteList(alone)} cannot be combined with another breakdown in ${type} reports${rules.combinable.size ? ` (only ${quoteList([...rules.combinable])} go together)` : ''}`);
     }
-    if (!time && type === 'BASIC' && breakdowns.length > 0) {
-      problem('dimensions', `lifetime BASIC reports cannot break down by ${quoteList(breakdowns)}: add "stat_time_day"`);
+    // TikTok's query_lifetime forbids breakdowns (country_code included). A PLAYABLE_MATERIAL report by country
+    // would need a date-range query without time dimension, which no stream shape here reads incrementally.
+    if (!time && breakdowns.length > 0) {
+      problem('dimensions', `lifetime ${type} reports cannot break down by ${quoteList(breakdowns)}${rules.timeDimensions.length ? ': add "stat_time_day"' : ''}`);
     }
   }
 
@@ -125,6 +132,8 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   }
   const repeated = metrics.filter((m, i) => metrics.indexOf(m) !== i);
   if (repeated.length > 0) problem('metrics', `names ${quoteList(repeated)} twice`);
+  const notLifetime = time ? [] : metrics.filter((m) => NOT_LIFETIME.has(m));
+  if (notLifetime.length > 0) problem('metrics', `${quoteList(notLifetime)} ${isAre(notLifetime)} refused by TikTok in lifetime reports: add "stat_time_day"`);
   if (uv.length > 0 && time === 'stat_time_hour') problem('metrics', `${quoteList(uv)} ${isAre(uv)} not computed by the hour`);
 
   const filtering = parseFiltering(report.filtering, problem);

@@ -107,8 +107,10 @@ export const REPORT_TYPES: Readonly<Record<ReportType, ReportTypeRules>> = {
     async: true,
   },
   PLAYABLE_MATERIAL: {
+    // Per playable, over the whole life or a date range: TikTok's groupings are playable_id and playable_id +
+    // country_code, with no time dimension.
     idDimensions: () => ['playable_id'],
-    timeDimensions: ['stat_time_day'],
+    timeDimensions: [],
     lifetime: true,
     breakdowns: ['country_code'],
     needsBreakdown: false,
@@ -117,16 +119,21 @@ export const REPORT_TYPES: Readonly<Record<ReportType, ReportTypeRules>> = {
     async: false,
   },
   CATALOG: {
+    // TikTok's CATALOG dimension table is not public (tiktok-streams.md §5): only what is known to work, one
+    // catalogue breakdown at a time, by day.
     idDimensions: LEVEL_ID,
     timeDimensions: ['stat_time_day'],
     lifetime: false,
-    breakdowns: ['catalog_id', 'product_set_id', 'product_id', 'sku_id'],
+    breakdowns: ['catalog_id', 'product_id'],
     needsBreakdown: false,
-    combinable: new Set(['catalog_id', 'product_set_id', 'product_id', 'sku_id']),
-    metrics: () => new Set([...DELIVERY, 'purchase', 'cost_per_purchase', 'purchase_rate', 'total_purchase_value']),
+    combinable: new Set(),
+    metrics: (level) => new Set([...DELIVERY, 'result', 'cost_per_result', 'result_rate', ...AUDIENCE_ATTRIBUTES[level]]),
     async: true,
   },
 };
+
+/** Advertiser-level money split TikTok refuses in lifetime queries (airbytehq/airbyte #11375). */
+export const NOT_LIFETIME: ReadonlySet<string> = new Set(['cash_spend', 'voucher_spend']);
 
 /** Every id dimension any report type names: a dimension here is never a breakdown. */
 export const ID_DIMENSIONS: ReadonlySet<string> = new Set(['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'playable_id']);
