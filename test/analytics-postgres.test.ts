@@ -216,6 +216,34 @@ describe('views follow the schema', () => {
     }
   });
 
+  it("never replaces a view it did not make, and names a user's view that blocks a rebuild", async () => {
+    const s = db.schema;
+    await db.query(`create view ${s}.my_ad_spend as select ad_id, sum(spend) as spend from ${s}.ads_daily group by 1`);
+    const catalog = withExtraMetric(configuredCatalogFor(discover(config()), ['ads_reports_daily'], false), 'ads_reports_daily', 'engaged_view');
+    const sink = await openPostgresSink(targetFromUrl(db.url, s));
+    try {
+      await expect(drain(loadMessages(sink, catalog, streamOf([])))).rejects.toThrow(/View .*\.ads_daily must be rebuilt .* other views depend on it: .*my_ad_spend/);
+    } finally {
+      await sink.close();
+      await db.query(`drop view ${s}.my_ad_spend`);
+    }
+    // The failed rebuild left the old view whole.
+    expect(await db.query(`select count(*)::int as n from ${s}.ads_daily`)).toEqual(await db.query(`select count(*)::int as n from ${s}.ads_reports_daily`));
+
+    const own = await freshSchema('own');
+    others.push(own);
+    await own.query(`create schema ${own.schema}`);
+    await own.query(`create view ${own.schema}.campaigns_daily as select 1 as mine`);
+    const other = await openPostgresSink(targetFromUrl(own.url, own.schema));
+    try {
+      const reports = configuredCatalogFor(discover(config()), ['campaigns_reports_daily'], false);
+      await expect(drain(loadMessages(other, reports, streamOf([])))).rejects.toThrow(/has a view "campaigns_daily" that this connector did not create/);
+    } finally {
+      await other.close();
+    }
+    expect(await own.query(`select * from ${own.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
+  });
+
   it('without entity tables the views keep their name columns, NULL; --no-views makes none', async () => {
     const bare = await freshSchema('bare');
     others.push(bare);
