@@ -24,6 +24,7 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
+  bigquery-local [--port N --project P --dataset D …]   run the local BigQuery (dev install: DuckDB + ZetaSQL)
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
   demo                                             emulator + embedded Postgres + sync, then show the rows
@@ -99,6 +100,10 @@ async function main(argv: string[]): Promise<number> {
       const { runEmulatorCommand } = await import('./emulator/command.ts');
       await runEmulatorCommand(rest);
       return 0;
+    }
+    case 'bigquery-local': {
+      const { runBigQueryLocalCommand } = await import('./bigquery-local/command.ts');
+      return runBigQueryLocalCommand(rest);
     }
     case 'sync': {
       const { runSyncCommand } = await import('./sync.ts');

@@ -50,9 +50,9 @@ async function freePort(): Promise<number> {
 
 async function launch(): Promise<Shared> {
   const started = performance.now();
-  const zeta = await loadZetaSQL();
   const binary = await zetaSQLServerBinary();
   const port = await freePort();
+  // The server boots while the client's protos load (each takes a good part of a second).
   const child = spawn(binary, ['localhost', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let exited: string | undefined;
   let stderr = '';
@@ -69,6 +69,13 @@ async function launch(): Promise<Shared> {
   process.once('exit', kill);
   child.once('exit', () => process.off('exit', kill));
   child.unref();
+  let zeta: ZetaSQLModule;
+  try {
+    zeta = await loadZetaSQL();
+  } catch (error) {
+    kill();
+    throw error;
+  }
   zeta.ZetaSQLClient.init(port);
   const client = zeta.ZetaSQLClient.getInstance();
   // Polled every 20 ms (the package's own testConnection waits 500 ms between tries: half a second per start).
