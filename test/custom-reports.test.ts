@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
@@ -197,6 +198,16 @@ const BAD: { why: string; report: Record<string, unknown>; field: string; reason
 ];
 
 describe('custom reports: bad definitions are config errors naming the report and the field', () => {
+  it("the README's example is a valid config with the stream it promises", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /## Custom reports[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const parsed = parseConfig(JSON.parse(example ?? '{}') as Record<string, unknown>);
+    const stream = parsed.customReports[0];
+    expect(stream).toMatchObject({ name: 'ads_by_gender_age_daily', reportType: 'AUDIENCE', lookbackDays: 7, breakdowns: ['gender', 'age'] });
+    expect(stream?.filtering).toEqual([{ field_name: 'campaign_ids', filter_type: 'IN', filter_value: '["1800000000000001"]' }]);
+  });
+
   for (const bad of BAD) {
     it(bad.why, () => {
       const label = `custom_reports[0] ${JSON.stringify(bad.report['name'])}.${bad.field}`;
