@@ -112,7 +112,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let stopProgress = (): void => undefined;
   try {
     catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
-    const sink = await openSink(options.target);
+    const sink = await openSink(options.target, log);
     try {
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
       stopProgress = reportProgressEvery(progress, options.progressIntervalMs ?? 5000, log, { startedAt });

@@ -20,8 +20,9 @@ export function targetFromDestinationUrl(url: string, schema: string = DEFAULT_S
   return /^bigquery:/i.test(url.trim()) ? targetFromBigQueryUrl(url.trim(), schema) : targetFromUrl(url, schema);
 }
 
-export async function openSink(target: SinkTarget): Promise<Sink> {
-  return isBigQueryTarget(target) ? openBigQuerySink(target) : openPostgresSink(target);
+/** Opens the target's sink; `log` hears the engine's notes (BigQuery: retries, jobs spent), stderr by default. */
+export async function openSink(target: SinkTarget, log?: (line: string) => void): Promise<Sink> {
+  return isBigQueryTarget(target) ? openBigQuerySink(target, log === undefined ? {} : { log }) : openPostgresSink(target);
 }
 
 /** Where the tables go, in words: `schema "tiktok_ads"` or `dataset "tiktok_ads"`. */

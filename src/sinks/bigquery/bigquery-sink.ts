@@ -193,6 +193,11 @@ export class BigQuerySink implements Sink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Load jobs are rationed per table and per project: say how many this run spent.
+    if (this.stats.loadJobs + this.stats.queryJobs > 0) {
+      const retries = this.stats.retries > 0 ? `, ${this.stats.retries} retried` : '';
+      this.#log(`BigQuery: ${this.stats.loadJobs} load jobs, ${this.stats.queryJobs} query jobs${retries}.\n`);
+    }
     for (const table of this.#tables.values()) {
       await table.spool.discard();
       // Best effort: a staging table that cannot be dropped now expires by itself.
@@ -323,7 +328,7 @@ export class BigQuerySink implements Sink {
   readonly #onRetry = (error: unknown, attempt: number, waitMs: number): void => {
     this.stats.retries++;
     const message = error instanceof Error ? error.message : String(error);
-    this.#log(`BigQuery: ${message.split('\n')[0]} — retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`);
+    this.#log(`BigQuery: ${message.replace(/\n\s*/g, ' ')} — retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s\n`);
   };
 
   async #guard<T>(action: string, run: () => Promise<T>): Promise<T> {
