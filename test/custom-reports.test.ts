@@ -3,14 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import type { AirbyteMessage, RecordData } from '../src/protocol/types.ts';
+import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { discover } from '../src/source.ts';
 import { addDays } from '../src/streams/dates.ts';
+import { runSync } from '../src/sync.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
 import { records, runCli, traces } from './support/cli.ts';
 import { configFor } from './support/credentials.ts';
 import { readWithConfig } from './support/custom-read.ts';
 import { emulator } from './support/emulator.ts';
 import { scratch } from './support/files.ts';
+import { freshSchema } from './support/postgres.ts';
 import { lastStates, recordsOf } from './support/read.ts';
 
 const NOW = new Date();
@@ -327,6 +330,35 @@ describe('include_deleted on report streams', () => {
       expect(recordsOf(live, stream).length, stream).toBeGreaterThan(0);
       expect(recordsOf(live, stream).filter((r) => deleted.ad.has(String(r['ad_id']))), stream).toEqual([]);
       expect(recordsOf(all, stream).filter((r) => String(r['ad_id']) === adId).length, stream).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('custom reports in Postgres', () => {
+  it('sync loads a custom AUDIENCE report into its own table, keyed and typed from its definition', async () => {
+    const db = await freshSchema('custom');
+    try {
+      const raw = config([GENDER_AGE]);
+      const result = await runSync({ config: parseConfig(raw), target: targetFromUrl(db.url, db.schema), streams: ['campaigns_by_gender_age'], log: () => undefined });
+      expect(result.error?.message).toBeUndefined();
+      const expected = recordsOf(await readWithConfig(raw, ['campaigns_by_gender_age']), 'campaigns_by_gender_age');
+      const [loaded] = await db.query<{ n: number; keys: number; spend: string }>(
+        `select count(*)::int as n, count(distinct (campaign_id, stat_time_day, gender, age))::int as keys,
+                sum((metrics->>'spend')::numeric)::text as spend from ${db.schema}.campaigns_by_gender_age`,
+      );
+      expect(loaded?.n).toBe(expected.length);
+      expect(loaded?.keys).toBe(expected.length);
+      expect(Number(loaded?.spend)).toBeCloseTo(expected.reduce((sum, r) => sum + Number(metricsOf(r)['spend'] ?? 0), 0), 1);
+      const types = await db.query<{ column_name: string; data_type: string }>(
+        `select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = 'campaigns_by_gender_age'`,
+        [db.schema],
+      );
+      const typeOf = new Map(types.map((t) => [t.column_name, t.data_type]));
+      expect(typeOf.get('gender')).toBe('text');
+      expect(typeOf.get('campaign_id')).toBe('bigint');
+      expect(typeOf.get('stat_time_day')).toBe('timestamp without time zone');
+    } finally {
+      await db.drop();
     }
   });
 });
