@@ -1,6 +1,6 @@
 /**
  * A token bucket on the real monotonic clock: `rate` tokens per second, holding at most `burst`. Rate 0
- * means unlimited. TikTok limits per app, so the emulator keeps one bucket per app and endpoint family.
+ * means unlimited. The older `--qps` ceiling (no tier): one bucket per app, and one for report/task/create/.
  */
 export class TokenBucket {
   readonly #rate: number;
