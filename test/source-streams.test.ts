@@ -9,6 +9,7 @@ import { addDays } from '../src/streams/dates.ts';
 import { parseState } from '../src/streams/state.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
+import { startProxy } from './support/proxy.ts';
 import { assertProtocol, protocolAvailable } from './support/protocol.ts';
 
 // The non-report streams and the new report streams, read end to end against the emulator.
@@ -252,6 +253,34 @@ describe('permissions and caps', () => {
       const statuses = messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' ? [m.trace.stream_status.status] : []));
       expect(statuses.at(-1)).toBe('COMPLETE');
     } finally {
+      await api.close();
+    }
+  });
+
+  it('a pixel TikTok refuses (40001) is found by halving its call and skipped by name; the other pixels are read', async () => {
+    const api = await emulator({ advertisers: 1, now: NOW });
+    const foreign = '7999999999999999999';
+    // pixel/list/ names a pixel the advertiser may not read (shared, then revoked): pixel/event/stats/ refuses it.
+    const proxy = await startProxy(api.url, {
+      rewrite: (request, envelope) => {
+        if (request.path !== 'pixel/list/' || request.query.get('page') !== '1') return envelope;
+        const data = envelope.data as { pixels: Record<string, unknown>[] };
+        return { ...envelope, data: { ...data, pixels: [...data.pixels.slice(0, 3), { pixel_id: foreign }, ...data.pixels.slice(3)] } };
+      },
+    });
+    try {
+      const [id] = await advertiserIds(api);
+      const owned = (await raw<{ page_info: { total_number: number } }>(api, 'pixel/list/', { advertiser_id: id ?? '', page_size: 1 })).page_info.total_number;
+      const { lines, messages } = await readLines(configFor(proxy.url), ['pixel_events_statistics']);
+      const rows = plainRecords(lines, 'pixel_events_statistics');
+      expect(rows).toHaveLength(owned);
+      expect(rows.map((r) => String(r['pixel_id']))).not.toContain(foreign);
+      const warnings = logs(messages, 'WARN');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`Pixel ${foreign} of advertiser ${id}`);
+      expect(logs(messages, 'INFO').find((m) => m.startsWith('Read summary'))).toContain('skipped 1');
+    } finally {
+      await proxy.close();
       await api.close();
     }
   });
