@@ -46,16 +46,29 @@ export const bigQueryDialect: Dialect = {
 
 const tableRef = (project: string, dataset: string, table: string) => quote(`${project}.${dataset}.${table}`);
 
+/** One view as BigQuery will hold it: its SELECT, the typed view it reads (ready views) and its DDL. */
+export interface BigQueryView {
+  view: string;
+  select: string;
+  /** The typed view a ready view reads, as written in its SELECT. */
+  reads: { view: string; reference: string } | undefined;
+  statement: string;
+}
+
 /**
  * The statements that create or replace every view for these streams in `project.dataset`: typed views first,
  * then the ready views that read them. `tables` (table → columns) says which entity tables the dataset holds;
  * without it, the entity streams among `streams` are taken as loaded.
  */
 export function bigQueryViewStatements(streams: readonly SinkStream[], project: string, dataset: string, tables?: WarehouseTables): string[] {
+  return bigQueryViews(streams, project, dataset, tables).map((view) => view.statement);
+}
+
+export function bigQueryViews(streams: readonly SinkStream[], project: string, dataset: string, tables?: WarehouseTables): BigQueryView[] {
   const known = tables ?? entityTablesOf(streams);
   const set: ViewSet = planViews(streams, known);
   const byStream = new Map(streams.map((stream) => [stream.name, stream]));
-  const statements: string[] = [];
+  const views: BigQueryView[] = [];
   for (const plan of set.typed) {
     const layout = planTable(byStream.get(plan.stream)!, undefined);
     const columns = new Map(layout.columns.map((column) => [column.property, column.name]));
@@ -67,13 +80,15 @@ export function bigQueryViewStatements(streams: readonly SinkStream[], project: 
       entity: (table) => tableRef(project, dataset, bigQueryName(table, MAX_TABLE_LENGTH)),
     };
     const description = `Typed view of ${plan.stream} (source-tiktok-marketing): one column per dimension and metric, names, currency and time zone joined.`;
-    statements.push(createView(project, dataset, plan.view, description, typedViewSelect(plan, raw, bigQueryDialect)));
+    const select = typedViewSelect(plan, raw, bigQueryDialect);
+    views.push({ view: plan.view, select, reads: undefined, statement: createView(project, dataset, plan.view, description, select) });
   }
   for (const plan of set.ready) {
-    const select = readyViewSelect(plan, tableRef(project, dataset, bigQueryName(plan.source, MAX_TABLE_LENGTH)), bigQueryDialect);
-    statements.push(createView(project, dataset, plan.view, plan.description, select));
+    const reference = tableRef(project, dataset, bigQueryName(plan.source, MAX_TABLE_LENGTH));
+    const select = readyViewSelect(plan, reference, bigQueryDialect);
+    views.push({ view: plan.view, select, reads: { view: plan.source, reference }, statement: createView(project, dataset, plan.view, plan.description, select) });
   }
-  return statements;
+  return views;
 }
 
 function createView(project: string, dataset: string, view: string, description: string, select: string): string {
