@@ -70,17 +70,22 @@ describe('TikTok client', () => {
 
   it('retries faults and throttles until it gets through, and slows the shared budget on 40100', async () => {
     const faulty = await emulator({ advertisers: 2, seed: 9, faultRate: 0.3, qps: 40 });
+    let rateAfterThrottle = Number.POSITIVE_INFINITY;
     try {
       const c = new TikTokClient({
         baseUrl: faulty.url, accessToken: TOKEN, appId: `${APP_ID}-faulty`, requestsPerSecond: 200, taskRequestsPerSecond: 50,
         maxConcurrency: 8, timeoutMs: 5_000, maxRetries: 8, retryBaseMs: 5,
+        // The budget right after a 40100: it must have been cut (halved from 200), not merely be below 200 at the end.
+        onRetry: (error) => {
+          if (error.kind === 'throttle') rateAfterThrottle = Math.min(rateAfterThrottle, c.currentRate);
+        },
       });
       const results = await Promise.all(Array.from({ length: 40 }, () => authorisedAdvertisers(c, APP_ID, SECRET)));
       for (const list of results) expect(list).toHaveLength(2);
       expect(c.stats.retries).toBeGreaterThan(0);
       expect(faulty.stats().faults).toBeGreaterThan(0);
       expect(c.stats.throttles).toBeGreaterThan(0);
-      expect(c.currentRate).toBeLessThan(200);
+      expect(rateAfterThrottle).toBeLessThanOrEqual(100);
     } finally {
       await faulty.close();
     }

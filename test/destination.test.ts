@@ -74,29 +74,37 @@ describe('destination', () => {
   });
 
   it('write echoes each STATE only once the rows it covers are queryable', async () => {
-    const run = start(['write', '--config', file('config.json', { url: db.url, schema: db.schema }), '--catalog', file('catalog.json', catalog)]);
+    // A second stream's STATE is the event that proves the ads records before it were taken in (messages are
+    // handled in order), while the ads rows, still without their own STATE, must stay invisible.
+    const withMarker = catalogOf(
+      configuredStream('ads', { ad_id: { type: 'integer' }, name: { type: 'string' } }, { key: [['ad_id']] }),
+      configuredStream('marker', { id: { type: 'integer' } }, { key: [['id']] }),
+    );
+    const run = start(['write', '--config', file('config.json', { url: db.url, schema: db.schema }), '--catalog', file('catalog.json', withMarker)]);
     const send = (message: AirbyteMessage) => run.stdin.write(`${JSON.stringify(message)}\n`);
     const count = async () =>
       (await db.query<{ n: number }>(`select count(*)::int as n from ${db.schema}.ads`).catch(() => [{ n: -1 }]))[0]!.n;
+    const echoed = (name: string) => run.lines.filter((m) => m.type === 'STATE' && m.state.stream?.stream_descriptor.name === name);
     const observed: string[] = [];
     for (let part = 0; part < 3; part++) {
       for (let i = 0; i < 500; i++) send(record('ads', { ad_id: part * 500 + i, name: `ad ${i}` }));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      observed.push(`part ${part} sent, no state yet: ${await count()} rows, ${run.lines.length} states`);
+      send(state('marker', { part }));
+      await run.until(() => echoed('marker').length > part);
+      observed.push(`part ${part} taken in, no state yet: ${await count()} rows, ${echoed('ads').length} states`);
       send(state('ads', { part }));
-      await run.until(() => run.lines.length > part);
-      observed.push(`state ${JSON.stringify(run.lines[part])} echoed: ${await count()} rows`);
+      await run.until(() => echoed('ads').length > part);
+      observed.push(`state ${JSON.stringify(echoed('ads')[part])} echoed: ${await count()} rows`);
     }
     run.stdin.end();
     expect(await run.done, run.errors()).toBe(0);
     const stateLine = (part: number, records: number) =>
       JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'ads' }, stream_state: { part } }, destinationStats: { recordCount: records } } });
     expect(observed).toEqual([
-      'part 0 sent, no state yet: 0 rows, 0 states',
+      'part 0 taken in, no state yet: 0 rows, 0 states',
       `state ${stateLine(0, 500)} echoed: 500 rows`,
-      'part 1 sent, no state yet: 500 rows, 1 states',
+      'part 1 taken in, no state yet: 500 rows, 1 states',
       `state ${stateLine(1, 500)} echoed: 1000 rows`,
-      'part 2 sent, no state yet: 1000 rows, 2 states',
+      'part 2 taken in, no state yet: 1000 rows, 2 states',
       `state ${stateLine(2, 500)} echoed: 1500 rows`,
     ]);
     expect(run.lines.at(-1)).toMatchObject({ type: 'LOG', log: { level: 'INFO' } });

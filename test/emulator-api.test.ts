@@ -70,9 +70,9 @@ describe('envelope and auth', () => {
   it('unknown path → 404 JSON, wrong method → error, v1.2 prefix accepted', async () => {
     const unknown = await call('no/such/thing/');
     expect(unknown.status).toBe(404);
-    expect(unknown.json.code).not.toBe(0);
+    expect(unknown.json.code).toBe(40400);
     const method = await call('campaign/get/', { advertiser_id: advertisers[0]!.advertiser_id }, { method: 'POST', body: '{}' });
-    expect(method.json.code).not.toBe(0);
+    expect([method.status, method.json.code]).toEqual([405, 40500]);
     const v12 = await fetch(`${emu.url}/open_api/v1.2/advertiser/info/?advertiser_ids=${encodeURIComponent(JSON.stringify([advertisers[1]!.advertiser_id]))}`, { headers: { 'Access-Token': BASE.accessToken } });
     expect(((await v12.json()) as Envelope).code).toBe(0);
   });
@@ -106,11 +106,11 @@ describe('oauth', () => {
 
   it('refuses a wrong secret and an unknown code', async () => {
     const wrongSecret = await call('oauth2/access_token/', {}, { method: 'POST', token: null, body: JSON.stringify({ app_id: BASE.appId, secret: 'x', auth_code: `auth-code-${BASE.seed}-4` }) });
-    expect(wrongSecret.json.code).not.toBe(0);
+    expect(wrongSecret.json.code).toBe(40001);
     const unknown = await call('oauth2/access_token/', {}, { method: 'POST', token: null, body: JSON.stringify({ app_id: BASE.appId, secret: BASE.secret, auth_code: 'made-up' }) });
     expect(unknown.json.code).toBe(40002);
     const listWrong = await call('oauth2/advertiser/get/', { app_id: BASE.appId, secret: 'x' });
-    expect(listWrong.json.code).not.toBe(0);
+    expect(listWrong.json.code).toBe(40001);
   });
 });
 

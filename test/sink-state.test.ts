@@ -124,7 +124,10 @@ describe.each([
     const second = openSink();
     let secondOpened = false;
     void second.then(() => (secondOpened = true));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The event to wait for: the second sink's session is queued on the schema's advisory lock.
+    const waiting = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`))[0]!.n;
+    while ((await waiting()) === 0) await new Promise((resolve) => setImmediate(resolve));
     expect(secondOpened).toBe(false);
     await first.close();
     await (await second).close();
