@@ -1,7 +1,9 @@
 // The analytics views in Postgres, after a real sync from the emulator: typed views sum to the raw JSON and to
 // TikTok's own totals, names are joined, ids stay exact, '-' becomes NULL, and a new metric updates the view.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
@@ -9,10 +11,12 @@ import { loadMessages } from '../src/sinks/load-messages.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
 import { discover } from '../src/source.ts';
-import { configuredCatalogFor, runSync } from '../src/sync.ts';
+import { targetFromDestinationConfig } from '../src/sinks/postgres/destination-config.ts';
+import { configuredCatalogFor, runSync, runSyncCommand } from '../src/sync.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
-import { drain, freshSchema, streamOf, type TestSchema } from './support/postgres.ts';
+import { repoScratch } from './support/files.ts';
+import { drain, freshSchema, REPO_ROOT, streamOf, type TestSchema } from './support/postgres.ts';
 
 const NOW = new Date('2026-10-01T12:00:00Z');
 const START = '2026-09-22';
@@ -260,9 +264,25 @@ describe('views follow the schema', () => {
 
     const off = await freshSchema('noviews');
     others.push(off);
-    const target = { ...targetFromUrl(off.url, off.schema), views: false };
-    expect((await runSync({ config: config(), target, streams: ['campaigns_reports_daily'], log: () => undefined })).ok).toBe(true);
+    const dir = repoScratch(REPO_ROOT, 'views-');
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify(configFor(api.url, { start_date: START })));
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const quietErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await runSyncCommand(['--config', configPath, '--destination', off.url, '--schema', off.schema, '--streams', 'campaigns_reports_daily', '--no-views']);
+      expect(code).toBe(0);
+    } finally {
+      quiet.mockRestore();
+      quietErr.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await off.query(`select count(*)::int as n from ${off.schema}.campaigns_reports_daily`)).not.toEqual([{ n: 0 }]);
     expect(await off.query(`select table_name from information_schema.views where table_schema = $1`, [off.schema])).toEqual([]);
+    // The destination's switch: analytics_views in its config.
+    expect(targetFromDestinationConfig({ url: off.url, analytics_views: false }).views).toBe(false);
+    expect(targetFromDestinationConfig({ url: off.url }).views).toBe(true);
+    expect(() => targetFromDestinationConfig({ url: off.url, analytics_views: 'no' })).toThrow(/analytics_views must be true or false/);
   });
 });
 
