@@ -9,12 +9,14 @@ import { parse } from 'yaml';
 import { writeDbtProject } from '../src/analytics/dbt/command.ts';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
+import { targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { runSync } from '../src/sync.ts';
 import { configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
 import { repoScratch } from './support/files.ts';
 import { freshSchema, REPO_ROOT, type TestSchema } from './support/postgres.ts';
+import { localBigQuery } from './support/bigquery.ts';
 
 const STREAMS = ['campaigns', 'ads_reports_daily', 'campaigns_audience_reports_daily'];
 const DBT = spawnSync('which', ['dbt'], { encoding: 'utf8' }).stdout.trim();
@@ -128,4 +130,36 @@ describe('dbt project', () => {
     const run = spawnSync(DBT, ['parse', '--profiles-dir', '.'], { cwd: out, encoding: 'utf8', env: { ...process.env, TIKTOK_ADS_PG_PASSWORD: '' } });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
+});
+
+describe('dbt project for BigQuery', () => {
+  it('names the project and dataset, tests composite keys with CONCAT, and its SQL runs on BigQuery (ZetaSQL-checked)', async () => {
+    const local = await localBigQuery();
+    const dir = repoScratch(REPO_ROOT, 'dbt-bq-');
+    try {
+      const url = `bigquery://${local.projectId}/dbt_views?api_endpoint=${encodeURIComponent(local.url)}&token=tok-bq-dbt`;
+      const streams = ['campaigns', 'ads_reports_daily'];
+      const result = await runSync({ config: parseConfig(configFor(api.url, { start_date: '2026-09-28' })), target: targetFromDestinationUrl(url), streams, log: () => undefined });
+      expect(result.ok).toBe(true);
+      await writeDbtProject({ destination: url, out: dir });
+      const sources = parse(readFileSync(join(dir, 'models', 'staging', 'sources.yml'), 'utf8')) as Sources;
+      const [source] = sources.sources;
+      expect(source).toMatchObject({ name: 'tiktok_ads', database: local.projectId, schema: 'dbt_views' });
+      expect(source!.tables.map((t) => t.name).sort()).toEqual(streams.sort());
+      const reports = source!.tables.find((t) => t.name === 'ads_reports_daily')!;
+      const unique = reports.data_tests?.[0]?.unique.column_name;
+      expect(unique).toBe("CONCAT(CAST(`ad_id` AS STRING), '|', CAST(`stat_time_day` AS STRING))");
+      const table = `\`${local.projectId}.dbt_views.ads_reports_daily\``;
+      const query = async (sql: string) => (await (await local.client().createQueryJob({ query: sql }))[0].getQueryResults())[0] as Record<string, unknown>[];
+      expect(await query(`SELECT ${unique} AS k FROM ${table} WHERE ${unique} IS NOT NULL GROUP BY k HAVING COUNT(*) > 1`)).toEqual([]);
+      for (const stream of streams) {
+        const model = readFileSync(join(dir, 'models', 'staging', `stg_tiktok_ads__${stream}.sql`), 'utf8').replace(`{{ source('tiktok_ads', '${stream}') }}`, `\`${local.projectId}.dbt_views.${stream}\``);
+        const [count] = await query(`SELECT COUNT(*) AS n FROM (${model})`);
+        expect(Number(count!['n']), stream).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await local.close();
+    }
+  }, 120_000);
 });
