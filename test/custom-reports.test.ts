@@ -318,7 +318,7 @@ describe('include_deleted on report streams', () => {
       readWithConfig(
         configFor(api.url, {
           credentials: { ...(configFor(api.url)['credentials'] as object), advertiser_id: String(lastDeletedAd['advertiser_id']) },
-          start_date: addDays(day, -6),
+          start_date: addDays(day, -3),
           end_date: addDays(day, 1),
           include_deleted: includeDeleted,
           custom_reports: [genderAge],
