@@ -118,6 +118,21 @@ describe('custom reports: end to end against the emulator', () => {
     }
   });
 
+  it('a BASIC hourly report equals campaigns_reports_hourly, without the metrics TikTok has no hourly form of', async () => {
+    const hourly = { name: 'campaigns_hourly', data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_hour'], metrics: ['spend', 'impressions', 'clicks'] };
+    const messages = await readWithConfig(config([hourly], { start_date: END }), ['campaigns_hourly', 'campaigns_reports_hourly']);
+    expect(errorsOf(messages)).toEqual([]);
+    const custom = recordsOf(messages, 'campaigns_hourly');
+    const builtIn = new Map(recordsOf(messages, 'campaigns_reports_hourly').map((r) => [keyOf(r, ['campaign_id', 'stat_time_hour']), r]));
+    expect(custom.length).toBeGreaterThan(24);
+    expect(custom.length).toBe(builtIn.size);
+    for (const row of custom) {
+      const twin = metricsOf(builtIn.get(keyOf(row, ['campaign_id', 'stat_time_hour'])) ?? {});
+      for (const metric of hourly.metrics) expect(metricsOf(row)[metric], metric).toEqual(twin[metric]);
+    }
+    expect(() => parseConfig(config([{ ...hourly, metrics: ['spend', 'reach'] }]))).toThrow(/"campaigns_hourly"\.metrics: "reach" is not computed by the hour/);
+  });
+
   it('a report without a time dimension is a lifetime report equal to campaigns_reports_lifetime', async () => {
     const messages = await readWithConfig(config([LIFETIME]), ['campaigns_all_time', 'campaigns_reports_lifetime']);
     expect(errorsOf(messages)).toEqual([]);
