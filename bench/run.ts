@@ -26,6 +26,10 @@ try {
     const { sinkThroughput } = await import('./sink.ts');
     for (const f of await sinkThroughput(big, yesterday)) print(f);
   }
+  if (!only || only === 'bigquery') {
+    const { bigQueryThroughput } = await import('./bigquery.ts');
+    for (const f of await bigQueryThroughput(big, yesterday)) print(f);
+  }
 } finally {
   big.stop();
 }
