@@ -220,6 +220,26 @@ describe('views follow the schema', () => {
     }
   });
 
+  it('a custom report gets its typed view and pivots with no edit anywhere', async () => {
+    const custom = await freshSchema('custom');
+    others.push(custom);
+    const report = { name: 'ads_by_gender_age_daily', report_type: 'AUDIENCE', data_level: 'AUCTION_AD', dimensions: ['ad_id', 'stat_time_day', 'gender', 'age'], metrics: ['spend', 'impressions', 'clicks'] };
+    const customConfig = parseConfig(configFor(api.url, { start_date: START, custom_reports: [report] }));
+    const result = await runSync({ config: customConfig, target: targetFromUrl(custom.url, custom.schema), streams: [report.name], log: () => undefined });
+    expect(result.error?.message).toBeUndefined();
+    const views = await custom.query<{ name: string }>(`select table_name as name from information_schema.views where table_schema = $1 order by 1`, [custom.schema]);
+    expect(views.map((v) => v.name)).toEqual(['ad_spend_by_age_daily', 'ad_spend_by_gender_daily', 'ads_by_gender_age_daily_typed']);
+    const [sums] = await custom.query<{ spend: string; pivot: string; raw: string; n: number }>(
+      `select (select sum(spend)::text from ${custom.schema}.ads_by_gender_age_daily_typed) as spend,
+              (select sum(spend)::text from ${custom.schema}.ad_spend_by_gender_daily) as pivot,
+              (select sum((metrics->>'spend')::numeric)::text from ${custom.schema}.${report.name}) as raw,
+              (select count(*)::int from ${custom.schema}.ads_by_gender_age_daily_typed where gender is not null and age is not null) as n`,
+    );
+    expect(sums!.n).toBeGreaterThan(0);
+    expect(sums!.spend).toBe(sums!.raw);
+    expect(sums!.pivot).toBe(sums!.raw);
+  });
+
   it("never replaces a view it did not make, and names a user's view that blocks a rebuild", async () => {
     const s = db.schema;
     await db.query(`create view ${s}.my_ad_spend as select ad_id, sum(spend) as spend from ${s}.ads_daily group by 1`);
