@@ -153,6 +153,11 @@ export class Analyzer {
           parameterMode: 'PARAMETER_NAMED',
           queryParameters: parameters.map((parameter) => ({ name: parameter.name, type: parameter.type as never })),
           defaultTimezone: 'UTC',
+          // Ingestion-time partitioning names these in PARTITION BY.
+          ddlPseudoColumns: [
+            { name: '_PARTITIONTIME', type: { typeKind: 'TYPE_TIMESTAMP' } },
+            { name: '_PARTITIONDATE', type: { typeKind: 'TYPE_DATE' } },
+          ] as never,
         },
       });
     } catch (error) {

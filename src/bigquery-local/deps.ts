@@ -18,20 +18,21 @@ function isMissing(error: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
-async function load<T>(name: string, importer: () => Promise<T>): Promise<T> {
+/** Imports a dev dependency by name; its absence is a MissingDevDependencyError with one line to act on. */
+export async function importDevDependency<T>(name: string): Promise<T> {
   try {
-    return await importer();
+    return (await import(name)) as T;
   } catch (error) {
     if (isMissing(error)) throw new MissingDevDependencyError(`${HINT} (${name} is not installed)`);
     throw error;
   }
 }
 
-export const loadDuckDB = (): Promise<DuckDBModule> => load('@duckdb/node-api', () => import('@duckdb/node-api'));
+export const loadDuckDB = (): Promise<DuckDBModule> => importDevDependency<DuckDBModule>('@duckdb/node-api');
 
 export async function loadZetaSQL(): Promise<ZetaSQLModule> {
   // A CommonJS package: Node exposes its exports both as named exports and as `default`.
-  const module = await load('@fivetrandevelopers/zetasql', () => import('@fivetrandevelopers/zetasql'));
+  const module = await importDevDependency<ZetaSQLModule>('@fivetrandevelopers/zetasql');
   return ((module as unknown as { default?: ZetaSQLModule }).default ?? module);
 }
 
