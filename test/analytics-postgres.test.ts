@@ -78,6 +78,16 @@ describe('typed views in Postgres', () => {
        and column_name in ('advertiser_id', 'ad_id', 'campaign_id', 'stat_time_day', 'spend', 'impressions', 'ctr', 'ad_name', 'currency') order by 1`,
       [db.schema],
     );
+    // Every column says what it holds (psql \d+); ratios say how they are computed.
+    const comments = await db.query<{ view: string; column: string; comment: string | null }>(
+      `select c.relname as view, a.attname as column, col_description(c.oid, a.attnum) as comment
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid and a.attnum > 0
+       where n.nspname = $1 and c.relkind = 'v'`,
+      [db.schema],
+    );
+    expect(comments.filter((c) => c.comment === null)).toEqual([]);
+    expect(comments.find((c) => c.view === 'campaign_performance_daily' && c.column === 'ctr')?.comment).toBe('Σclicks / Σimpressions × 100, recomputed from the sums; NULL when Σimpressions is 0.');
+    expect(comments.find((c) => c.view === 'ads_daily' && c.column === 'spend')?.comment).toMatch(/^Cost, in the advertiser's currency\. From `metrics\.spend`\./);
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.data_type]))).toEqual({
       ad_id: 'bigint', ad_name: 'text', advertiser_id: 'bigint', campaign_id: 'bigint', ctr: 'numeric', currency: 'text',
       impressions: 'bigint', spend: 'numeric', stat_time_day: 'date',

@@ -51,13 +51,18 @@ export const postgresDialect: Dialect = {
 export function postgresRawTable(schema: string, stream: SinkStream, plan: TypedViewPlan): RawTable {
   const layout = planTable(stream, 0, undefined);
   const columns = new Map(layout.columns.map((column) => [column.property, column.name]));
-  const viewNames = distinctNames(plan.columns.map((column) => column.name), new Set());
+  const viewNames = postgresViewColumns(plan);
   return {
     table: `${quote(schema)}.${quote(layout.table)}`,
     column: (property) => columns.get(property) ?? postgresName(property),
     viewColumn: (name) => viewNames.get(name) ?? postgresName(name),
     entity: (table) => `${quote(schema)}.${quote(postgresName(table))}`,
   };
+}
+
+/** The view's column names, as Postgres will hold them (shortened to 63 bytes, kept distinct). */
+export function postgresViewColumns(plan: TypedViewPlan): Map<string, string> {
+  return distinctNames(plan.columns.map((column) => column.name), new Set());
 }
 
 export function postgresTypedViewSql(schema: string, stream: SinkStream, plan: TypedViewPlan): string {

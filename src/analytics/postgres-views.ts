@@ -11,7 +11,8 @@ import type { SinkKysely } from '../sinks/postgres/database.ts';
 import { postgresName } from '../sinks/postgres/identifiers.ts';
 import { columnsOf } from '../sinks/postgres/introspect.ts';
 import type { SinkStream } from '../sinks/sink.ts';
-import { postgresReadyViewSql, postgresTypedViewSql } from './postgres-sql.ts';
+import { postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './postgres-sql.ts';
+import { describeReadyColumn } from './ready.ts';
 import { planViews } from './views.ts';
 
 /** Marks the views this connector made (and only those it may replace). */
@@ -23,6 +24,8 @@ interface WantedView {
   /** The typed view a ready view reads. */
   source: string | undefined;
   description: string;
+  /** Column → what it holds, written as column comments (psql \d+ shows them). */
+  columns: [string, string][];
 }
 
 export interface ViewRefresh {
@@ -34,13 +37,27 @@ export async function refreshPostgresViews(db: SinkKysely, schema: string, strea
   const set = planViews(streams, await columnsOf(db, schema));
   const byStream = new Map(streams.map((stream) => [stream.name, stream]));
   const wanted: WantedView[] = [
-    ...set.typed.map((plan) => ({
-      name: postgresName(plan.view),
-      select: postgresTypedViewSql(schema, byStream.get(plan.stream)!, plan),
-      source: undefined,
-      description: `Typed view of ${plan.stream}: one column per dimension and metric, names, currency and time zone joined.`,
-    })),
-    ...set.ready.map((plan) => ({ name: postgresName(plan.view), select: postgresReadyViewSql(schema, plan), source: postgresName(plan.source), description: plan.description })),
+    ...set.typed.map((plan) => {
+      const names = postgresViewColumns(plan);
+      return {
+        name: postgresName(plan.view),
+        select: postgresTypedViewSql(schema, byStream.get(plan.stream)!, plan),
+        source: undefined,
+        description: `Typed view of ${plan.stream}: one column per dimension and metric, names, currency and time zone joined.`,
+        columns: plan.columns.map((column): [string, string] => [names.get(column.name) ?? postgresName(column.name), column.description]),
+      };
+    }),
+    ...set.ready.map((plan) => {
+      const typed = set.typed.find((t) => t.view === plan.source);
+      const names = [...plan.groupBy.map((g) => g.name), ...plan.measures.map((m) => m.name)];
+      return {
+        name: postgresName(plan.view),
+        select: postgresReadyViewSql(schema, plan),
+        source: postgresName(plan.source),
+        description: plan.description,
+        columns: names.map((name): [string, string] => [postgresName(name), describeReadyColumn(plan, name, typed)]),
+      };
+    }),
   ];
   const existing = await viewsOf(db, schema);
   const fingerprint = (view: WantedView) => `${VIEW_COMMENT_PREFIX} ${createHash('sha256').update(view.select).digest('hex').slice(0, 16)}: ${view.description}`;
@@ -67,6 +84,7 @@ export async function refreshPostgresViews(db: SinkKysely, schema: string, strea
       if (view.source === undefined) await replaceTyped(trx, schema, view);
       else await sql`create view ${sql.id(schema, view.name)} as ${sql.raw(view.select)}`.execute(trx);
       await sql`comment on view ${sql.id(schema, view.name)} is ${sql.lit(fingerprint(view))}`.execute(trx);
+      await commentColumns(trx, schema, view);
     }
   });
   return { created: wanted.filter((view) => changed.has(view.name)).map((view) => view.name), unchanged: wanted.filter((view) => !changed.has(view.name)).map((view) => view.name) };
@@ -101,6 +119,15 @@ async function replaceTyped(db: SinkKysely, schema: string, view: WantedView): P
     throw error;
   }
   await sql`create view ${target} as ${sql.raw(view.select)}`.execute(db);
+}
+
+/** All column comments of a view in one statement (one round trip, however many columns). */
+async function commentColumns(db: SinkKysely, schema: string, view: WantedView): Promise<void> {
+  if (view.columns.length === 0) return;
+  const comments = view.columns.map(([column, text]) => sql`comment on column ${sql.id(schema, view.name, column)} is ${sql.lit(text)};`);
+  const body = sql.join(comments, sql` `).compile(db).sql;
+  // A dollar quote no description contains, so the block needs no escaping of its own.
+  await sql.raw(`do $analytics$ begin ${body} end $analytics$`).execute(db);
 }
 
 async function viewsOf(db: SinkKysely, schema: string): Promise<Map<string, string | null>> {

@@ -97,3 +97,21 @@ function has(plan: TypedViewPlan, column: string): boolean {
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && b.every((item) => a.includes(item));
 }
+
+/** What a ready view's column holds, for the column's comment (Postgres) and documentation. */
+export function describeReadyColumn(plan: ReadyViewPlan, name: string, typed: TypedViewPlan | undefined): string {
+  const group = plan.groupBy.find((g) => g.name === name);
+  if (group !== undefined) return typed?.columns.find((c) => c.name === group.column)?.description ?? `${name} (${group.type}).`;
+  const measure = plan.measures.find((m) => m.name === name);
+  if (measure === undefined) return name;
+  if (measure.kind === 'ratio') {
+    const scale = measure.factor === 1 ? '' : ` × ${measure.factor}`;
+    return `Σ${measure.numerator} / Σ${measure.denominator}${scale}, recomputed from the sums; NULL when Σ${measure.denominator} is 0.`;
+  }
+  if (measure.column === undefined) return `Σ${name}: NULL, the report has no such metric.`;
+  const filter = measure.filter;
+  if (filter === undefined) return `Σ${measure.column}.`;
+  return 'values' in filter
+    ? `Σ${measure.column} of the rows whose ${filter.column} is ${filter.values.join(' or ')}.`
+    : `Σ${measure.column} of the rows whose ${filter.column} is none of ${filter.others.join(', ')} (or missing).`;
+}
