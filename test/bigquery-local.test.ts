@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BigQuery, Dataset } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MissingDevDependencyError, importDevDependency } from '../src/bigquery-local/deps.ts';
@@ -154,6 +156,9 @@ describe('bigquery-local', () => {
       .rejects.toMatchObject({ errors: [expect.objectContaining({ reason: 'duplicate' })] });
     await ds.table('t').load(one, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE' });
     expect(await count()).toBe(1);
+    // createWriteStream: the same upload, streamed; the pipeline ends once the job is DONE.
+    await pipeline(Readable.from(['{"id":"7"}\n', '{"id":"8"}\n']), ds.table('t').createWriteStream({ sourceFormat: 'NEWLINE_DELIMITED_JSON' }));
+    expect(await count()).toBe(3);
 
     const wider = { fields: [...schema.fields, { name: 'extra', type: 'STRING' }] };
     const withExtra = await ndjson(['{"id":"2","extra":"x"}']);
@@ -162,7 +167,7 @@ describe('bigquery-local', () => {
     await ds.table('t').load(withExtra, { sourceFormat: 'NEWLINE_DELIMITED_JSON', schema: wider, schemaUpdateOptions: ['ALLOW_FIELD_ADDITION'] });
     const [metadata] = await ds.table('t').getMetadata();
     expect(metadata.schema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'extra']);
-    expect(await count()).toBe(2);
+    expect(await count()).toBe(4);
   });
 
   test('bigquery: MERGE updates and inserts, reporting numDmlAffectedRows and dmlStats', async () => {
@@ -314,6 +319,17 @@ describe('bigquery-local', () => {
       const response = await fetch(`${url}/bigquery/v2/projects/cli-project/datasets/ready`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ datasetReference: { projectId: 'cli-project', datasetId: 'ready' } });
+      // BIGQUERY_EMULATOR_HOST makes the client drop /bigquery/v2: the bare path is served too, errors in BigQuery's shape.
+      const missing = await fetch(`${url}/projects/cli-project/datasets/absent`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        error: {
+          code: 404,
+          message: 'Not found: Dataset cli-project:absent',
+          errors: [{ domain: 'global', reason: 'notFound', message: 'Not found: Dataset cli-project:absent' }],
+          status: 'NOT_FOUND',
+        },
+      });
     } finally {
       child.kill('SIGTERM');
     }
