@@ -9,10 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.ts';
 import { parseJsonLossless } from '../src/json.ts';
+import { runDestination } from '../src/destination.ts';
 import { BigQuerySink, openBigQuerySink } from '../src/sinks/bigquery/bigquery-sink.ts';
 import { clientFor } from '../src/sinks/bigquery/client.ts';
 import { standardType } from '../src/sinks/bigquery/types.ts';
@@ -407,7 +409,7 @@ describe('bigquery sink against the local endpoint', () => {
 
   it('bigquery sync: table shapes, partitioning and clustering, 19-digit ids exact end to end, state stored', async () => {
     const dataset = freshDataset('shapes');
-    const streams = ['campaigns', 'ads_reports_daily'];
+    const streams = ['advertisers', 'campaigns', 'ads_reports_daily'];
     const result = await runSync({ config: sourceConfig(), target: targetFromDestinationUrl(urlOf(dataset)), streams, log: () => undefined });
     expect(result.error?.message).toBeUndefined();
     expect(result.ok).toBe(true);
@@ -442,7 +444,7 @@ describe('bigquery sink against the local endpoint', () => {
     expect([...got].sort()).toEqual([...expected].sort());
     expect([...got].every((key) => /^\d{16,19}\/\d{16,19}\//.test(key))).toBe(true);
     const stored = await rows(`SELECT stream_name FROM \`${local.projectId}.${dataset}._sync_state\` ORDER BY stream_name`);
-    expect(stored.map((row) => row['stream_name'])).toEqual(['ads_reports_daily', 'campaigns']);
+    expect(stored.map((row) => row['stream_name'])).toEqual(['ads_reports_daily', 'advertisers', 'campaigns']);
   }, 180_000);
 
   it('bigquery load + MERGE is idempotent: the same records twice give the same rows; in-batch duplicates and older cursors lose', async () => {
@@ -484,6 +486,39 @@ describe('bigquery sink against the local endpoint', () => {
     expect(firstStats.loadJobs).toBe(1);
   }, 120_000);
 
+  it('bigquery destination mode: check, then write replaces an overwrite table atomically and echoes each STATE once committed', async () => {
+    const dataset = freshDataset('dest');
+    const config = join(dir, `dest-${dataset}.json`);
+    writeFileSync(config, JSON.stringify({ project_id: local.projectId, dataset_id: dataset, api_endpoint: local.url, access_token: TOKEN_BQ, checkpoint_seconds: 0 }));
+    const stream = catalog.streams.find((s) => s.name === 'advertisers')!;
+    const catalogPath = join(dir, `dest-${dataset}-catalog.json`);
+    writeFileSync(catalogPath, JSON.stringify({ streams: [{ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite', primary_key: [['advertiser_id']] }] }));
+    const destination = async (argv: string[], input: AirbyteMessage[] = []) => {
+      const stdin = new PassThrough();
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      stderr.resume();
+      const done = runDestination(argv, { stdin, stdout, stderr });
+      for (const message of input) stdin.write(`${JSON.stringify(message)}\n`);
+      stdin.end();
+      const code = await done;
+      return { code, messages: out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as AirbyteMessage) };
+    };
+    const check = await destination(['check', '--config', config]);
+    expect(check.messages).toEqual([{ type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED', message: expect.stringContaining(`dataset "${dataset}"`) } }]);
+    const advertiser = (id: string, name: string): AirbyteMessage => ({ type: 'RECORD', record: record('advertisers', { advertiser_id: JSON.rawJSON(id), name }) });
+    const state = (n: number): AirbyteMessage => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'advertisers' }, stream_state: { n } } } });
+    const first = await destination(['write', '--config', config, '--catalog', catalogPath], [advertiser('7000000000000000001', 'a'), advertiser('7000000000000000002', 'b'), state(1)]);
+    expect(first.code).toBe(0);
+    expect(first.messages.filter((m) => m.type === 'STATE').map((m) => (m.type === 'STATE' ? m.state.stream?.stream_state : undefined))).toEqual([{ n: 1 }]);
+    const second = await destination(['write', '--config', config, '--catalog', catalogPath], [advertiser('7000000000000000003', 'c'), state(2)]);
+    expect(second.code).toBe(0);
+    expect(await contents(dataset, 'advertisers', ['advertiser_id', 'name'], ['advertiser_id'])).toEqual([JSON.stringify(['7000000000000000003', 'c'])]);
+    expect(await rows(`SELECT state FROM \`${local.projectId}.${dataset}._sync_state\``)).toEqual([{ state: '{"n":2}' }]);
+  }, 120_000);
+
   it('bigquery schema evolution: a new property becomes a new column, old rows NULL, the sync does not fail', async () => {
     const dataset = freshDataset('evolve');
     const target = { ...(targetFromDestinationUrl(urlOf(dataset)) as BigQueryTarget), tuning: { checkpointSeconds: 0 } };
@@ -507,10 +542,10 @@ describe('bigquery sink against the local endpoint', () => {
   }, 120_000);
 
   it('bigquery kill -9 in the middle of a sync, then a re-run, equals one uninterrupted run', async () => {
-    const streams = 'campaigns,ads,ads_reports_daily';
+    const streams = 'advertisers,campaigns,ads_reports_daily';
     const tables: [string, string[], string[]][] = [
+      ['advertisers', ['advertiser_id', 'name', 'status'], ['advertiser_id']],
       ['campaigns', ['campaign_id', 'advertiser_id', 'campaign_name', 'modify_time', 'budget'], ['campaign_id']],
-      ['ads', ['ad_id', 'advertiser_id', 'ad_name', 'modify_time'], ['ad_id']],
       ['ads_reports_daily', ['ad_id', 'stat_time_day', 'advertiser_id', 'metrics'], ['ad_id', 'stat_time_day']],
     ];
     const snapshot = async (dataset: string) => {
@@ -523,7 +558,7 @@ describe('bigquery sink against the local endpoint', () => {
     expect(clean.code, clean.stderr).toBe(0);
     const crashed = freshDataset('crash');
     let killed = 0;
-    for (const afterStates of [1, 2]) {
+    for (const afterStates of [1, 3]) {
       const run = await syncProcess(dir, api.url, ['--destination', urlOf(crashed, '&checkpoint_seconds=0'), '--streams', streams], async () => {
         const found = await rows(`SELECT COUNT(*) AS n FROM \`${local.projectId}.${crashed}._sync_state\``).catch(() => [{ n: '0' }]);
         return Number(found[0]?.['n'] ?? 0) >= afterStates;
