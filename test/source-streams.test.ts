@@ -7,8 +7,11 @@ import { defaultConfiguredCatalog, discover, read } from '../src/source.ts';
 import { createClient, createContext } from '../src/streams/context.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { parseState } from '../src/streams/state.ts';
+import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { runSync } from '../src/sync.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
+import { freshSchema } from './support/postgres.ts';
 import { startProxy } from './support/proxy.ts';
 import { assertProtocol, protocolAvailable } from './support/protocol.ts';
 
@@ -184,6 +187,33 @@ describe('every new stream against the emulator', () => {
     expect(typeof audience['age']).toBe('string');
     expect(typeof plainRecords(lines, 'ads_audience_reports_by_platform_daily')[0]?.['platform']).toBe('string');
     expect(plainRecords(lines, 'advertisers_audience_reports_lifetime')[0]).not.toHaveProperty('stat_time_day');
+  });
+
+  it('the Postgres sink loads every new stream, one row per record and key', async () => {
+    const db = await freshSchema('h3a');
+    try {
+      const config = parseConfig(configFor(api.url, { start_date: END, end_date: END, requests_per_second: 100 }));
+      const result = await runSync({ config, now: () => NOW, target: targetFromUrl(db.url, db.schema), streams: NEW_STREAMS, log: () => undefined });
+      expect(result.error?.message).toBeUndefined();
+      expect(result.ok).toBe(true);
+      const catalog = discover();
+      for (const summary of result.streams) {
+        expect(summary.committed, summary.name).toBe(summary.received);
+        expect(summary.received, summary.name).toBeGreaterThan(0);
+        const [row] = await db.query<{ n: number }>(`select count(*)::int as n from ${db.schema}.${summary.name}`);
+        const key = catalog.streams.find((st) => st.name === summary.name)?.source_defined_primary_key?.flat() ?? [];
+        // Keyed streams hold one row per key (records of one key within a sync are deduplicated); the others all.
+        if (key.length === 0) expect(row?.n, summary.name).toBe(summary.received);
+        else {
+          const [distinct] = await db.query<{ n: number }>(`select count(distinct (${key.join(', ')}))::int as n from ${db.schema}.${summary.name}`);
+          expect(distinct?.n, summary.name).toBe(row?.n);
+          expect(row?.n, summary.name).toBeGreaterThan(0);
+        }
+      }
+      expect(result.streams.map((st) => st.name).sort()).toEqual([...NEW_STREAMS].sort());
+    } finally {
+      await db.drop();
+    }
   });
 
   it('pages by page_info past an endpoint that serves fewer rows than asked (music 50, pixels 20 a page)', async () => {
