@@ -295,6 +295,25 @@ describe('bigquery-local', () => {
     expect(all).toHaveLength(25);
   });
 
+  test('bigquery: a query job with a destination table follows its write disposition and keeps its partitioning', async () => {
+    const ds = await dataset('ds_destination');
+    await client.query('CREATE TABLE ds_destination.src (id INT64, day DATE)');
+    await client.query(`INSERT INTO ds_destination.src (id, day) VALUES (1, DATE '2024-01-01'), (2, DATE '2024-01-02')`);
+    const destination = ds.table('copy');
+    const run = async (writeDisposition?: string) => {
+      const [job] = await client.createQueryJob({ query: 'SELECT id, day FROM ds_destination.src', destination, timePartitioning: { type: 'DAY', field: 'day' }, ...(writeDisposition ? { writeDisposition } : {}) });
+      return job.getQueryResults();
+    };
+    const [rows] = await run();
+    expect(rows).toHaveLength(2);
+    await expect(run()).rejects.toMatchObject({ errors: [expect.objectContaining({ reason: 'duplicate' })] }); // WRITE_EMPTY
+    await run('WRITE_APPEND');
+    const [metadata] = await destination.getMetadata();
+    expect(metadata).toMatchObject({ numRows: '4', timePartitioning: { type: 'DAY', field: 'day' } });
+    await run('WRITE_TRUNCATE');
+    expect((await destination.getMetadata())[0].numRows).toBe('2');
+  });
+
   test('bigquery: a 100k-row NDJSON load (time measured, printed)', async () => {
     const ds = await dataset('ds_bulk');
     await ds.createTable('report', { schema: REPORT_SCHEMA, timePartitioning: { type: 'DAY', field: 'stat_time_day' }, clustering: { fields: ['ad_id'] } });

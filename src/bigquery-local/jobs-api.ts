@@ -7,6 +7,7 @@ import { BigQueryError, asBigQueryError, invalid } from './errors.ts';
 import { type JobRecord, jobResource, parsePage, queryResults } from './jobs.ts';
 import { type LoadConfig, runLoad } from './load.ts';
 import { parseMultipart } from './multipart.ts';
+import type { QueryDestination } from './destination.ts';
 import { type QueryRequest, runQuery } from './query.ts';
 import { formatOptions } from './values.ts';
 
@@ -62,6 +63,19 @@ function queryRequest(context: EndpointContext, projectId: string, location: str
     ...(config['useLegacySql'] !== undefined ? { useLegacySql: config['useLegacySql'] === true } : {}),
     ...(config['defaultDataset'] ? { defaultDataset: config['defaultDataset'] as QueryRequest['defaultDataset'] & object } : {}),
     ...(Array.isArray(config['queryParameters']) ? { queryParameters: config['queryParameters'] as QueryRequest['queryParameters'] & object } : {}),
+    ...(config['destinationTable'] ? { destination: destinationOf(config) } : {}),
+  };
+}
+
+function destinationOf(config: Record<string, unknown>): QueryDestination {
+  const pick = <T>(key: string): Record<string, T> => (config[key] === undefined ? {} : { [key]: config[key] as T });
+  return {
+    table: config['destinationTable'] as QueryDestination['table'],
+    ...pick<string>('writeDisposition'),
+    ...pick<string>('createDisposition'),
+    ...pick<QueryDestination['timePartitioning']>('timePartitioning'),
+    ...pick<QueryDestination['rangePartitioning']>('rangePartitioning'),
+    ...pick<QueryDestination['clustering']>('clustering'),
   };
 }
 

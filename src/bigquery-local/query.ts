@@ -6,6 +6,7 @@ import { type OptionValue, parseOptions, splitAlterTable, stripCreateTable } fro
 import type { Connection, Engine } from './engine.ts';
 import { BigQueryError, alreadyExists, notFound } from './errors.ts';
 import { checkMergeSourceUnique } from './merge-check.ts';
+import { type QueryDestination, writeDestination } from './destination.ts';
 import { type Store, type TableMeta, checkLayout, tablePath } from './store.ts';
 import { type Token, isWord, nextSignificant, render, tokenize } from './tokens.ts';
 import { nameParts, translateTokens } from './translate.ts';
@@ -25,6 +26,8 @@ export interface QueryRequest {
   readonly useLegacySql?: boolean;
   readonly defaultDataset?: { projectId?: string; datasetId: string };
   readonly queryParameters?: readonly QueryParameter[];
+  /** configuration.query.destinationTable and its dispositions (jobs.insert only). */
+  readonly destination?: QueryDestination;
 }
 
 export interface DmlStats {
@@ -107,6 +110,12 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
       await c.run('ROLLBACK');
       throw new BigQueryError('invalidQuery', 'Transaction is active at the end of the script', { location: 'query' });
     }
+    if (request.destination) {
+      if (statements > 1 || run.lastSelect === undefined) {
+        throw new BigQueryError('invalidQuery', 'A destination table needs a single SELECT statement', { location: 'query' });
+      }
+      await writeDestination(c, store, request.projectId, request.destination, run.lastSelect);
+    }
     return statements > 1 ? { ...outcome!, statementType: 'SCRIPT' } : outcome!;
   });
 }
@@ -159,6 +168,8 @@ function bindings(sql: string, values: Record<string, unknown>): Record<string, 
 class StatementRunner {
   inTransaction = false;
   changedSchema = false;
+  /** The DuckDB text of the last SELECT run (a destination table is filled from it). */
+  lastSelect: string | undefined;
 
   private readonly c: Connection;
   private readonly store: Store;
@@ -245,7 +256,8 @@ class StatementRunner {
   }
 
   private async select(tokens: readonly Token[]): Promise<QueryOutcome> {
-    const reader = await this.exec(this.translate(tokens));
+    this.lastSelect = this.translate(tokens).replace(/;\s*$/, '');
+    const reader = await this.exec(this.lastSelect);
     const fields: FieldSchema[] = [];
     for (let i = 0; i < reader.columnCount; i++) {
       const type = reader.columnType(i);
