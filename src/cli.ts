@@ -28,7 +28,8 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
   demo                                             emulator + embedded Postgres + sync, then show the rows
-  dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams`;
+  dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
+  views    --destination postgres://…|bigquery://… [--schema S] [--config FILE]   print the analytics views' SQL`;
 
 const out = new MessageWriter();
 
@@ -112,6 +113,10 @@ async function main(argv: string[]): Promise<number> {
     case 'destination': {
       const { runDestinationCommand } = await import('./destination.ts');
       return runDestinationCommand(rest);
+    }
+    case 'views': {
+      const { runViewsCommand } = await import('./analytics/views-command.ts');
+      return runViewsCommand(rest);
     }
     case 'dbt': {
       const { runDbtCommand } = await import('./analytics/dbt/command.ts');

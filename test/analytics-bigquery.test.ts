@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/analytics/bigquery-sql.ts';
+import { viewsSql } from '../src/analytics/views-command.ts';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import type { ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
@@ -66,6 +67,12 @@ describe('analytics views in BigQuery', () => {
       'ads_daily', 'campaigns_audience_daily', 'ad_performance_daily', 'campaign_spend_by_gender_daily', 'campaign_spend_by_age_daily',
     ]);
     expect(statements[0]).toContain(`SAFE_CAST(JSON_VALUE(r.\`metrics\`, '$.spend') AS NUMERIC) as \`spend\``);
+  });
+
+  it('the views command prints those statements for the streams loaded in the dataset', async () => {
+    const url = `bigquery://${local.projectId}/${DATASET}?api_endpoint=${encodeURIComponent(local.url)}&token=tok-bq-views`;
+    const printed = await viewsSql(url, undefined, undefined);
+    expect(printed).toBe(`${bigQueryViewStatements(sinkStreamsOf(catalog()), local.projectId, DATASET).map((statement) => `${statement};\n`).join('\n')}`);
   });
 
   it("typed sums equal the raw JSON and TikTok's own totals; the ready view's CTR is TikTok's", async () => {

@@ -11,6 +11,7 @@ import { loadMessages } from '../src/sinks/load-messages.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
 import { discover } from '../src/source.ts';
+import { viewsSql } from '../src/analytics/views-command.ts';
 import { targetFromDestinationConfig } from '../src/sinks/postgres/destination-config.ts';
 import { configuredCatalogFor, runSync, runSyncCommand } from '../src/sync.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
@@ -278,7 +279,7 @@ describe('views follow the schema', () => {
     expect(await own.query(`select * from ${own.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
   });
 
-  it('without entity tables the views keep their name columns, NULL; --no-views makes none', async () => {
+  it('without entity tables the views keep their name columns, NULL; --no-views makes none, the views command makes them', async () => {
     const bare = await freshSchema('bare');
     others.push(bare);
     const result = await runSync({ config: config(), target: targetFromUrl(bare.url, bare.schema), streams: ['campaigns_reports_daily'], log: () => undefined });
@@ -309,6 +310,18 @@ describe('views follow the schema', () => {
     }
     expect(await off.query(`select count(*)::int as n from ${off.schema}.campaigns_reports_daily`)).not.toEqual([{ n: 0 }]);
     expect(await off.query(`select table_name from information_schema.views where table_schema = $1`, [off.schema])).toEqual([]);
+    // The views command prints the same views as a psql script; a later sync recognises them as its own.
+    const script = await viewsSql(off.url, off.schema, undefined);
+    expect(script).toMatch(/^begin;\ndrop view if exists "noviews_\w+"\."campaign_performance_daily";/);
+    await off.query(script);
+    const sink = await openPostgresSink(targetFromUrl(off.url, off.schema));
+    try {
+      await drain(loadMessages(sink, configuredCatalogFor(discover(config()), ['campaigns_reports_daily'], false), streamOf([])));
+      expect(sink.views).toEqual({ created: [], unchanged: ['campaigns_daily', 'campaign_performance_daily'] });
+    } finally {
+      await sink.close();
+    }
+    expect((await off.query<{ n: number }>(`select count(*)::int as n from ${off.schema}.campaign_performance_daily`))[0]!.n).toBeGreaterThan(0);
     // The destination's switch: analytics_views in its config.
     expect(targetFromDestinationConfig({ url: off.url, analytics_views: false }).views).toBe(false);
     expect(targetFromDestinationConfig({ url: off.url }).views).toBe(true);

@@ -11,14 +11,15 @@ import type { SinkKysely } from '../sinks/postgres/database.ts';
 import { postgresName } from '../sinks/postgres/identifiers.ts';
 import { columnsOf } from '../sinks/postgres/introspect.ts';
 import type { SinkStream } from '../sinks/sink.ts';
-import { postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './postgres-sql.ts';
+import { postgresDialect, postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './postgres-sql.ts';
 import { describeReadyColumn } from './ready.ts';
+import type { WarehouseTables } from './model.ts';
 import { planViews } from './views.ts';
 
 /** Marks the views this connector made (and only those it may replace). */
 export const VIEW_COMMENT_PREFIX = 'source-tiktok-marketing analytics view';
 
-interface WantedView {
+export interface WantedView {
   name: string;
   select: string;
   /** The typed view a ready view reads. */
@@ -33,10 +34,11 @@ export interface ViewRefresh {
   unchanged: string[];
 }
 
-export async function refreshPostgresViews(db: SinkKysely, schema: string, streams: readonly SinkStream[]): Promise<ViewRefresh> {
-  const set = planViews(streams, await columnsOf(db, schema));
+/** Every view to hold for these streams, typed views first, as Postgres SQL. */
+export function wantedViews(schema: string, streams: readonly SinkStream[], tables: WarehouseTables): WantedView[] {
+  const set = planViews(streams, tables);
   const byStream = new Map(streams.map((stream) => [stream.name, stream]));
-  const wanted: WantedView[] = [
+  return [
     ...set.typed.map((plan) => {
       const names = postgresViewColumns(plan);
       return {
@@ -59,8 +61,11 @@ export async function refreshPostgresViews(db: SinkKysely, schema: string, strea
       };
     }),
   ];
+}
+
+export async function refreshPostgresViews(db: SinkKysely, schema: string, streams: readonly SinkStream[]): Promise<ViewRefresh> {
+  const wanted = wantedViews(schema, streams, await columnsOf(db, schema));
   const existing = await viewsOf(db, schema);
-  const fingerprint = (view: WantedView) => `${VIEW_COMMENT_PREFIX} ${createHash('sha256').update(view.select).digest('hex').slice(0, 16)}: ${view.description}`;
   const changed = new Set<string>();
   for (const view of wanted) {
     const comment = existing.get(view.name);
@@ -128,6 +133,30 @@ async function commentColumns(db: SinkKysely, schema: string, view: WantedView):
   const body = sql.join(comments, sql` `).compile(db).sql;
   // A dollar quote no description contains, so the block needs no escaping of its own.
   await sql.raw(`do $analytics$ begin ${body} end $analytics$`).execute(db);
+}
+
+/** The mark a view of ours carries: a fingerprint of its SQL (unchanged SQL, nothing to do) and what it is. */
+function fingerprint(view: WantedView): string {
+  return `${VIEW_COMMENT_PREFIX} ${createHash('sha256').update(view.select).digest('hex').slice(0, 16)}: ${view.description}`;
+}
+
+/**
+ * The same views as one psql script (`views` command): dropped and created in one transaction, with the
+ * comments a sync recognises as its own, so the next sync leaves them alone.
+ */
+export function postgresViewScript(schema: string, streams: readonly SinkStream[], tables: WarehouseTables): string {
+  const { id, literal } = postgresDialect;
+  const name = (view: string, column?: string) => [schema, view, ...(column === undefined ? [] : [column])].map(id).join('.');
+  const wanted = wantedViews(schema, streams, tables);
+  const statements = [
+    ...[...wanted].reverse().map((view) => `drop view if exists ${name(view.name)}`),
+    ...wanted.flatMap((view) => [
+      `create view ${name(view.name)} as\n${view.select}`,
+      `comment on view ${name(view.name)} is ${literal(fingerprint(view))}`,
+      ...view.columns.map(([column, text]) => `comment on column ${name(view.name, column)} is ${literal(text)}`),
+    ]),
+  ];
+  return ['begin;', ...statements.map((statement) => `${statement};`), 'commit;', ''].join('\n');
 }
 
 async function viewsOf(db: SinkKysely, schema: string): Promise<Map<string, string | null>> {

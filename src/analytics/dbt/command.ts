@@ -11,8 +11,7 @@ import { configError } from '../../errors.ts';
 import type { AirbyteStream } from '../../protocol/types.ts';
 import { redact } from '../../secrets.ts';
 import { discover } from '../../source.ts';
-import { connectTo, DEFAULT_SCHEMA, targetFromUrl } from '../../sinks/postgres/connection.ts';
-import { postgresName } from '../../sinks/postgres/identifiers.ts';
+import { loadedDestination } from '../loaded.ts';
 import { dbtProjectFiles, type DbtTarget } from './project.ts';
 
 const USAGE = `Usage: source-tiktok-marketing dbt --destination postgres://…|bigquery://PROJECT/DATASET --out DIR [--schema S] [--config FILE]
@@ -29,9 +28,7 @@ export interface DbtOptions {
 /** Writes the files; returns their paths relative to `out`. */
 export async function writeDbtProject(options: DbtOptions): Promise<string[]> {
   const catalog = discover(options.configPath === undefined ? undefined : loadConfig(options.configPath));
-  const { target, loaded } = options.destination.startsWith('bigquery:')
-    ? await bigQueryDestination(options.destination, options.schema)
-    : await postgresDestination(options.destination, options.schema);
+  const { target, loaded } = await loadedDestination(options.destination, options.schema);
   const streams = catalog.streams.filter((stream: AirbyteStream) => loaded(stream.name));
   if (streams.length === 0) {
     throw configError(`No loaded TikTok stream found in ${target.engine === 'postgres' ? 'schema' : 'dataset'} "${target.schema}"; run a sync first (or name the right --schema).`);
@@ -43,77 +40,6 @@ export async function writeDbtProject(options: DbtOptions): Promise<string[]> {
     writeFileSync(full, content);
   }
   return [...files.keys()];
-}
-
-interface Destination {
-  target: DbtTarget;
-  loaded: (stream: string) => boolean;
-}
-
-async function postgresDestination(url: string, schema: string | undefined): Promise<Destination> {
-  const target = targetFromUrl(url, schema ?? DEFAULT_SCHEMA);
-  const client = await connectTo(target);
-  let tables: Set<string>;
-  try {
-    const result = await client.query<{ name: string }>(
-      `select table_name as name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
-      [target.schema],
-    );
-    tables = new Set(result.rows.map((row) => row.name));
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  const parsed = new URL(url);
-  const sslmode = parsed.searchParams.get('sslmode');
-  return {
-    target: {
-      engine: 'postgres',
-      database: target.database,
-      schema: target.schema,
-      output: {
-        type: 'postgres',
-        host: parsed.hostname || 'localhost',
-        port: Number(parsed.port || 5432),
-        user: target.user,
-        // Never the password itself: dbt reads it from the environment.
-        password: "{{ env_var('TIKTOK_ADS_PG_PASSWORD', '') }}",
-        dbname: target.database,
-        schema: `${target.schema}_dbt`,
-        threads: 4,
-        ...(sslmode ? { sslmode } : {}),
-      },
-    },
-    loaded: (stream) => tables.has(postgresName(stream)),
-  };
-}
-
-async function bigQueryDestination(url: string, dataset: string | undefined): Promise<Destination> {
-  const { targetFromBigQueryUrl } = await import('../../sinks/bigquery/target.ts');
-  const { openBigQuerySink } = await import('../../sinks/bigquery/bigquery-sink.ts');
-  const target = targetFromBigQueryUrl(url, dataset);
-  const sink = openBigQuerySink(target);
-  let names: Set<string>;
-  try {
-    names = new Set((await sink.readState()).keys());
-  } finally {
-    await sink.close();
-  }
-  return {
-    target: {
-      engine: 'bigquery',
-      database: target.projectId,
-      schema: target.dataset,
-      output: {
-        type: 'bigquery',
-        method: 'oauth',
-        project: target.projectId,
-        dataset: `${target.dataset}_dbt`,
-        threads: 4,
-        ...(target.location ? { location: target.location } : {}),
-      },
-    },
-    loaded: (stream) => names.has(stream),
-  };
 }
 
 export async function runDbtCommand(argv: string[]): Promise<number> {

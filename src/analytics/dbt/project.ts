@@ -6,9 +6,9 @@
 import type { AirbyteStream } from '../../protocol/types.ts';
 import { planTable as planBigQueryTable } from '../../sinks/bigquery/layout.ts';
 import { planTable as planPostgresTable } from '../../sinks/postgres/layout.ts';
-import type { SinkStream } from '../../sinks/sink.ts';
 import { bigQueryDialect } from '../bigquery-sql.ts';
 import { describeColumn } from '../descriptions.ts';
+import { sinkStreamOf } from '../loaded.ts';
 import { LOADED_AT } from '../entities.ts';
 import { planTypedView } from '../plan.ts';
 import { postgresDialect } from '../postgres-sql.ts';
@@ -110,18 +110,6 @@ function loadedTable(stream: AirbyteStream, target: DbtTarget): LoadedTable {
   const layout = target.engine === 'postgres' ? planPostgresTable(sink, 0, undefined) : planBigQueryTable(sink, undefined);
   const columns = new Map<string, string>(layout.columns.map((column) => [column.property, column.name]));
   return { table: layout.table, column: (property) => columns.get(property) ?? property };
-}
-
-function sinkStreamOf(stream: AirbyteStream): SinkStream {
-  return {
-    name: stream.name,
-    jsonSchema: stream.json_schema,
-    disposition: 'append_dedup',
-    primaryKey: (stream.source_defined_primary_key ?? []).filter((path) => path.length > 0),
-    cursorField: stream.default_cursor_field ?? [],
-    generationId: 0,
-    syncId: undefined,
-  };
 }
 
 function stagingModel(stream: AirbyteStream, target: DbtTarget): string {
