@@ -77,6 +77,27 @@ function expectSameSums(actual: Map<string, number[]>, expected: Map<string, num
   }
 }
 
+/** Five days on which the first advertiser's deleted objects of a level still delivered (found through the API). */
+async function daysWithDeletedDelivery(dataLevel: string, level: string): Promise<[string, string]> {
+  const [advertiser] = await emulatedAdvertisers();
+  for (let back = 0; back < 360; back += 30) {
+    const end = addDays(END, -back);
+    const rows = await rawReport({
+      advertiser_id: advertiser?.advertiser_id ?? '',
+      report_type: 'BASIC',
+      data_level: dataLevel,
+      dimensions: [`${level}_id`, 'stat_time_day'],
+      metrics: ['spend'],
+      start_date: addDays(end, -29),
+      end_date: end,
+      filtering: [{ field_name: `${level}_status`, filter_type: 'IN', filter_value: '["STATUS_DELETE"]' }],
+    });
+    const last = rows.map((r) => (r.dimensions['stat_time_day'] ?? '').slice(0, 10)).sort().at(-1);
+    if (last) return [addDays(last, -4), last];
+  }
+  throw new Error('no deleted delivery in the last year');
+}
+
 describe('breakdown streams add up to the BASIC report of the same level and days', () => {
   const cases = [
     'campaigns_audience_reports_daily',
@@ -88,16 +109,17 @@ describe('breakdown streams add up to the BASIC report of the same level and day
     'ads_reports_by_country_daily',
     'ad_groups_reports_by_country_hourly',
   ];
-  it.each(cases)('%s', async (name) => {
+  it.each([...cases.map((name) => [name, false] as const), ['ads_audience_reports_daily', true] as const])('%s (include_deleted %s)', async (name, includeDeleted) => {
     const stream = STREAMS_BY_NAME.get(name);
     if (stream?.kind !== 'report' || !stream.timeDimension) throw new Error(`${name} is not a timed report stream`);
     const time = stream.timeDimension;
     // The additive metrics this stream asks for (conversion only where the level's list has it).
     const metrics = SUMMED.filter((m) => stream.metrics.includes(m));
     expect(metrics).toContain('spend');
-    // The hourly stream over one day; the daily ones over five.
-    const start = time === 'stat_time_hour' ? END : START;
-    const { messages } = await readInProcess(config({ start_date: start }), [name]);
+    // The hourly stream over one day; the daily ones over five (with include_deleted, five days when deleted
+    // objects still delivered).
+    const [start, end] = includeDeleted ? await daysWithDeletedDelivery(stream.dataLevel, stream.level) : [time === 'stat_time_hour' ? END : START, END];
+    const { messages } = await readInProcess(config({ start_date: start, end_date: end, include_deleted: includeDeleted }), [name]);
     const records = recordsOf(messages, name);
     for (const breakdown of stream.breakdowns ?? []) for (const row of records) expect(typeof row[breakdown], breakdown).toBe('string');
     const recordKey = (row: RecordData) => `${String(row['advertiser_id'])}|${String(row[stream.idDimension])}|${String(row[time])}`;
@@ -112,12 +134,19 @@ describe('breakdown streams add up to the BASIC report of the same level and day
         dimensions: [stream.idDimension, time],
         metrics,
         start_date: start,
-        end_date: END,
+        end_date: end,
+        ...(includeDeleted ? { filtering: [{ field_name: `${stream.level}_status`, filter_type: 'IN', filter_value: '["STATUS_ALL"]' }] } : {}),
       });
       const oracle = sums(rows, (row) => `${advertiser.advertiser_id}|${row.dimensions[stream.idDimension] ?? ''}|${row.dimensions[time] ?? ''}`, (row, metric) => row.metrics[metric], metrics);
       for (const [key, values] of oracle) expected.set(key, values);
     }
     expectSameSums(actual, expected, name, metrics);
+    if (includeDeleted) {
+      // Deleted ads have rows too: more ids than without the filter.
+      const { messages: hiding } = await readInProcess(config({ start_date: start, end_date: end }), [name]);
+      const ids = (rows: RecordData[]) => new Set(rows.map((r) => String(r[stream.idDimension]))).size;
+      expect(ids(records)).toBeGreaterThan(ids(recordsOf(hiding, name)));
+    }
   });
 
   it('advertisers_audience_reports_lifetime covers the last 365 days without a time dimension', async () => {
