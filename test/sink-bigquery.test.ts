@@ -410,10 +410,13 @@ describe('bigquery sink against the local endpoint', () => {
   it('bigquery sync: table shapes, partitioning and clustering, 19-digit ids exact end to end, state stored', async () => {
     const dataset = freshDataset('shapes');
     const streams = ['advertisers', 'campaigns', 'ads_reports_daily'];
-    const result = await runSync({ config: sourceConfig(), target: targetFromDestinationUrl(urlOf(dataset)), streams, log: () => undefined });
+    const result = await runSync({ config: sourceConfig(), target: targetFromDestinationUrl(urlOf(dataset, '&location=EU')), streams, log: () => undefined });
     expect(result.error?.message).toBeUndefined();
     expect(result.ok).toBe(true);
     const client = local.client();
+    // The dataset did not exist: it was created, in the location asked for.
+    const [datasetMetadata] = await client.dataset(dataset).getMetadata();
+    expect(datasetMetadata.location).toBe('EU');
     const [metadata] = await client.dataset(dataset).table('ads_reports_daily').getMetadata();
     const fields = (metadata.schema.fields as { name: string; type: string; mode?: string }[]).map((f) => [f.name, standardType(f.type), f.mode ?? 'NULLABLE']);
     expect(fields).toEqual([

@@ -79,6 +79,7 @@ export class BigQuerySink implements Sink {
   readonly #checkpointMs: number;
   #location: string | undefined;
   #datasetReady = false;
+  #stateTableReady = false;
   #jobs = 0;
   #sequence = 1;
   #closed = false;
@@ -97,8 +98,7 @@ export class BigQuerySink implements Sink {
 
   async prepare(streams: readonly SinkStream[]): Promise<void> {
     await this.#guard('prepare the tables', async () => {
-      await this.#ensureDataset();
-      await this.#query(createStateTableSql(this.#stateRef));
+      await this.#ensureStateTable();
       const layouts: TableLayout[] = [];
       for (const stream of streams) layouts.push(planTable(stream, await this.#existing(stream)));
       const seen = new Map<string, string>();
@@ -131,8 +131,7 @@ export class BigQuerySink implements Sink {
 
   async readState(): Promise<StoredState> {
     return this.#guard('read the stored state', async () => {
-      await this.#ensureDataset();
-      await this.#query(createStateTableSql(this.#stateRef));
+      await this.#ensureStateTable();
       const rows = await this.#query(readStateSql(this.#stateRef));
       const states: StoredState = new Map();
       for (const row of rows) {
@@ -235,6 +234,13 @@ export class BigQuerySink implements Sink {
       this.#location = location;
     }
     this.#datasetReady = true;
+  }
+
+  async #ensureStateTable(): Promise<void> {
+    if (this.#stateTableReady) return;
+    await this.#ensureDataset();
+    await this.#query(createStateTableSql(this.#stateRef));
+    this.#stateTableReady = true;
   }
 
   async #existing(stream: SinkStream): Promise<ExistingTable | undefined> {
