@@ -82,7 +82,7 @@ async function* readEventStatistics(ctx: ReadContext, stream: PixelStream, adver
   for await (const { records } of listPages(ctx, 'pixel/list/', 'pixels', PIXEL_LIST_PAGE_SIZE, { advertiser_id: advertiserId })) {
     for (const pixel of records) if (pixel['pixel_id'] !== undefined && pixel['pixel_id'] !== null) pixelIds.push(String(pixel['pixel_id']));
   }
-  const end = todayIn(timeZoneOf(advertiser));
+  const end = todayIn(timeZoneOf(advertiser), ctx.now());
   const dateRange = { start_date: addDays(end, -(PIXEL_STATS_DAYS - 1)), end_date: end };
   const ask = async function* (ids: readonly string[]): AsyncGenerator<Batch> {
     let data: { list?: RecordData[] };
@@ -92,17 +92,14 @@ async function* readEventStatistics(ctx: ReadContext, stream: PixelStream, adver
       // One refused pixel refuses the whole call: halve until it stands alone, then skip just that one.
       if (!(error instanceof TikTokApiError && error.kind === 'not_accessible') || ids.length === 1) throw error;
       const half = Math.ceil(ids.length / 2);
-      for (const part of [ids.slice(0, half), ids.slice(half)]) {
-        yield* skippingInaccessible(ctx, part.length === 1 ? `pixel ${part[0]} of advertiser ${advertiserId}` : `pixels ${part.join(',')} of advertiser ${advertiserId}`, () => ask(part));
-      }
+      for (const part of [ids.slice(0, half), ids.slice(half)]) yield* askSkipping(part);
       return;
     }
     const emittedAt = Date.now();
     const records = (data.list ?? []).map((row) => recordMessage(stream.name, { ...row, advertiser_id: toId(advertiserId) }, emittedAt));
     if (records.length > 0) yield { records };
   };
-  for (let i = 0; i < pixelIds.length; i += PIXEL_IDS_PER_CALL) {
-    const chunk = pixelIds.slice(i, i + PIXEL_IDS_PER_CALL);
-    yield* skippingInaccessible(ctx, chunk.length === 1 ? `pixel ${chunk[0]} of advertiser ${advertiserId}` : `pixels ${chunk.join(',')} of advertiser ${advertiserId}`, () => ask(chunk));
-  }
+  // Only a single refused pixel ever escapes ask() (a larger call is halved first): it is the one named.
+  const askSkipping = (ids: readonly string[]) => skippingInaccessible(ctx, `pixel ${ids.join(',')} of advertiser ${advertiserId}`, () => ask(ids));
+  for (let i = 0; i < pixelIds.length; i += PIXEL_IDS_PER_CALL) yield* askSkipping(pixelIds.slice(i, i + PIXEL_IDS_PER_CALL));
 }
