@@ -314,6 +314,25 @@ describe('bigquery-local', () => {
     expect((await destination.getMetadata())[0].numRows).toBe('2');
   });
 
+  test('bigquery: views (CREATE OR REPLACE VIEW … OPTIONS … AS, tables.insert with view) are analysed, queried and listed as VIEW', async () => {
+    const ds = await dataset('ds_views');
+    await client.query('CREATE TABLE ds_views.t (id INT64, spend NUMERIC)');
+    await client.query('INSERT INTO ds_views.t (id, spend) VALUES (1, 2.5), (2, 3)');
+    await client.query(`CREATE OR REPLACE VIEW \`${bq.projectId}.ds_views.typed\` OPTIONS (description = "typed") AS SELECT id, spend * 2 AS doubled FROM ds_views.t`);
+    await client.query('CREATE OR REPLACE VIEW ds_views.ready AS SELECT SUM(doubled) AS total FROM ds_views.typed');
+    expect(String((await client.query('SELECT total FROM ds_views.ready'))[0][0].total)).toBe('11');
+    const [metadata] = await ds.table('typed').getMetadata();
+    expect(metadata).toMatchObject({ type: 'VIEW', description: 'typed', view: { useLegacySql: false } });
+    expect(metadata.schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['id:INTEGER', 'doubled:NUMERIC']);
+    // ZetaSQL knows a view's columns: a wrong one is refused.
+    await expect(client.query('SELECT spend FROM ds_views.typed')).rejects.toMatchObject({ code: 400, message: expect.stringContaining('Unrecognized name: spend') });
+    await ds.createTable('big', { view: { query: 'SELECT id FROM ds_views.t WHERE id > 1', useLegacySql: false } });
+    expect((await client.query('SELECT id FROM ds_views.big'))[0]).toEqual([{ id: 2 }]);
+    await ds.table('big').delete();
+    const [tables] = await ds.getTables();
+    expect(tables.map((t) => `${t.id}:${t.metadata.type}`).sort()).toEqual(['ready:VIEW', 't:TABLE', 'typed:VIEW']);
+  });
+
   test('bigquery: a 100k-row NDJSON load (time measured, printed)', async () => {
     const ds = await dataset('ds_bulk');
     await ds.createTable('report', { schema: REPORT_SCHEMA, timePartitioning: { type: 'DAY', field: 'stat_time_day' }, clustering: { fields: ['ad_id'] } });

@@ -74,10 +74,10 @@ function parseValue(tokens: readonly Token[], i: number): { value: OptionValue; 
   return { value: render([token]), end: i + 1 };
 }
 
-/** CREATE TABLE: removes PARTITION BY / CLUSTER BY / OPTIONS (table and column level) and reads them. */
+/** CREATE TABLE / VIEW: removes PARTITION BY / CLUSTER BY / OPTIONS (table and column level) and reads them. */
 export function stripCreateTable(input: readonly Token[]): TableDdl {
   const tokens = [...input];
-  const table = tokens.findIndex((t) => isWord(t, 'TABLE'));
+  const table = tokens.findIndex((t) => isWord(t, 'TABLE', 'VIEW'));
   let nameAt = nextSignificant(tokens, table + 1);
   if (isWord(tokens[nameAt], 'IF')) nameAt = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, nameAt + 1) + 1) + 1);
   const name = nameParts(tokens, nameAt).parts;

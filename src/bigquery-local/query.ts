@@ -8,7 +8,7 @@ import { BigQueryError, alreadyExists, notFound } from './errors.ts';
 import { checkMergeSourceUnique } from './merge-check.ts';
 import { type QueryDestination, writeDestination } from './destination.ts';
 import { type Store, type TableMeta, checkLayout, tablePath } from './store.ts';
-import { type Token, isWord, nextSignificant, render, tokenize } from './tokens.ts';
+import { type Token, isPunct, isWord, nextSignificant, render, tokenize } from './tokens.ts';
 import { nameParts, translateTokens } from './translate.ts';
 import { type FieldSchema, duckType, fieldFromDuck, quoteIdent } from './types.ts';
 import { buildCatalog, zetaParameterType } from './zeta-catalog.ts';
@@ -232,6 +232,7 @@ class StatementRunner {
         return { statementType, fields: [], rows: [] };
       case 'resolvedCreateTableStmtNode':
       case 'resolvedCreateTableAsSelectStmtNode':
+      case 'resolvedCreateViewStmtNode':
         return this.createTable(tokens, statementType);
       case 'resolvedCreateSchemaStmtNode':
         return this.createSchema(tokens);
@@ -315,7 +316,8 @@ class StatementRunner {
     this.store.dataset(p, d);
     const existing = this.store.findTable(p, d, t);
     const replace = tokens.some((token) => isWord(token, 'REPLACE'));
-    const ifNotExists = /^\s*CREATE\s+(?:TEMP\w*\s+)?TABLE\s+IF\s+NOT\s+EXISTS/i.test(render(tokens));
+    const ifNotExists = /^\s*CREATE\s+(?:TEMP\w*\s+)?(?:TABLE|VIEW)\s+IF\s+NOT\s+EXISTS/i.test(render(tokens));
+    const view = statementType === 'CREATE_VIEW';
     const target = { projectId: p, datasetId: d, tableId: t };
     if (existing && ifNotExists) return { statementType, fields: [], rows: [], ddlOperationPerformed: 'SKIP', ddlTargetTable: target };
     if (existing && !replace) throw alreadyExists(`Table ${p}:${d}.${t}`);
@@ -329,6 +331,7 @@ class StatementRunner {
       ...(ddl.timePartitioning ? { timePartitioning: ddl.timePartitioning } : {}),
       ...(ddl.rangePartitioning ? { rangePartitioning: ddl.rangePartitioning } : {}),
       ...(ddl.clustering ? { clustering: { fields: ddl.clustering } } : {}),
+      ...(view ? { viewQuery: viewQuery(tokens) } : {}),
     };
     applyTableOptions(meta, ddl.options);
     for (const [column, options] of ddl.columnOptions) {
@@ -337,6 +340,10 @@ class StatementRunner {
     const own = !this.inTransaction;
     if (own) await this.exec('BEGIN TRANSACTION');
     try {
+      // A view replacing a table (or the reverse) goes first: DuckDB replaces only its own kind.
+      if (existing && replace && (existing.viewQuery !== undefined) !== view) {
+        await this.exec(`DROP ${existing.viewQuery !== undefined ? 'VIEW' : 'TABLE'} ${tablePath(p, d, t)}`);
+      }
       await this.exec(sql);
       const fields = (await this.c.runAndReadAll(
         `SELECT column_name, data_type, NOT is_nullable FROM duckdb_columns() WHERE database_name = $p AND schema_name = $d AND table_name = $t ORDER BY column_index`,
@@ -399,6 +406,10 @@ class StatementRunner {
       if (ifExists) return { statementType: 'DROP_TABLE', fields: [], rows: [] };
       throw notFound(`Table ${p}:${d}.${t}`);
     }
+    const existing = this.store.findTable(p, d, t)!;
+    if ((kind === 'VIEW') !== (existing.viewQuery !== undefined)) {
+      throw new BigQueryError('invalidQuery', `${p}:${d}.${t} is a ${existing.viewQuery !== undefined ? 'view' : 'table'}: use DROP ${existing.viewQuery !== undefined ? 'VIEW' : 'TABLE'}`, { location: 'query' });
+    }
     await this.exec(`DROP ${kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${tablePath(p, d, t)}`);
     this.store.forget(p, d, t);
     return { statementType: 'DROP_TABLE', fields: [], rows: [], ddlOperationPerformed: 'DROP', ddlTargetTable: { projectId: p, datasetId: d, tableId: t } };
@@ -446,6 +457,17 @@ class StatementRunner {
     this.store.invalidate();
     return { statementType: 'ALTER_TABLE', fields: [], rows: [], ddlTargetTable: { projectId: p, datasetId: d, tableId: meta.tableId } };
   }
+}
+
+/** The SELECT of CREATE VIEW … AS <query>, as written. */
+function viewQuery(tokens: readonly Token[]): string {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++;
+    if (isPunct(tokens[i], ')')) depth--;
+    if (depth === 0 && isWord(tokens[i], 'AS')) return render(tokens.slice(i + 1)).trim().replace(/;$/, '');
+  }
+  return '';
 }
 
 /** The column an ADD/ALTER/DROP COLUMN action names. */

@@ -36,6 +36,8 @@ export interface TableMeta {
   expirationTime?: string;
   /** Column descriptions by lower-cased name (BigQuery column names are case-insensitive). */
   columnDescriptions: Map<string, string>;
+  /** Set for a view: its GoogleSQL text as written (tables.get answers it as view.query). */
+  viewQuery?: string;
 }
 
 export const tableKey = (p: string, d: string, t: string) => `${p}\u0000${d}\u0000${t}`.toLowerCase();
@@ -174,7 +176,8 @@ export class Store {
     }
     for (const [key] of this.datasets) if (!liveSchemas.has(key)) this.datasets.delete(key);
     const tables = await c.runAndReadAll(
-      `SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal AND database_name NOT IN ('memory', 'system', 'temp')`,
+      `SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal AND database_name NOT IN ('memory', 'system', 'temp')
+       UNION ALL SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name NOT IN ('memory', 'system', 'temp')`,
     );
     const live = new Set<string>();
     for (const [p, d, t] of tables.getRows()) {

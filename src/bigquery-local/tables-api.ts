@@ -7,6 +7,7 @@ import { page, parsePage } from './jobs.ts';
 import { datasetResource, tableListEntry, tableResource } from './resources.ts';
 import { type DatasetMeta, type TableMeta, tablePath } from './store.ts';
 import { type FieldSchema, canonicalField, canonicalMode, canonicalType, duckColumn, quoteIdent } from './types.ts';
+import { runQuery } from './query.ts';
 import { formatOptions } from './values.ts';
 
 type Body = Record<string, unknown>;
@@ -85,8 +86,16 @@ export const insertTable: Handler = async (context, request) => {
   const reference = (body['tableReference'] ?? {}) as { tableId?: string };
   const tableId = reference.tableId;
   if (!tableId) throw invalid('A table needs tableReference.tableId');
-  if (body['view'] !== undefined || body['materializedView'] !== undefined) {
-    throw new BigQueryError('notImplemented', 'Views are not supported by the local BigQuery');
+  if (body['materializedView'] !== undefined) throw new BigQueryError('notImplemented', 'Materialized views are not supported by the local BigQuery');
+  const view = body['view'] as { query?: string; useLegacySql?: boolean } | undefined;
+  if (view !== undefined) {
+    // A view is created the way its SQL would be: analysed by ZetaSQL against the tables held, then run.
+    if (typeof view.query !== 'string') throw invalid('A view needs view.query');
+    const location = context.store.dataset(p, d).location;
+    await runQuery(context, { projectId: p, location, query: `CREATE VIEW \`${p}.${d}.${tableId}\` AS ${view.query}`, ...(view.useLegacySql === true ? { useLegacySql: true } : {}) });
+    const meta = context.store.table(p, d, tableId);
+    applyTableFields(meta, { description: body['description'], friendlyName: body['friendlyName'], labels: body['labels'] });
+    return ok(await context.engine.exclusive((c) => tableResource(c, context.store, meta)));
   }
   const fields = (((body['schema'] ?? {}) as { fields?: FieldSchema[] }).fields ?? []).map(canonicalField);
   const now = Date.now();
@@ -142,8 +151,8 @@ export const patchTable: Handler = async (context, request) => {
 export const deleteTable: Handler = async (context, request) => {
   const { p, d, t } = request.params as { p: string; d: string; t: string };
   await context.engine.exclusive(async (c) => {
-    context.store.table(p, d, t);
-    await c.run(`DROP TABLE ${tablePath(p, d, t)}`);
+    const meta = context.store.table(p, d, t);
+    await c.run(`DROP ${meta.viewQuery === undefined ? 'TABLE' : 'VIEW'} ${tablePath(p, d, t)}`);
     context.store.forget(p, d, t);
   });
   return noContent;
