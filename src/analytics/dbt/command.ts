@@ -12,7 +12,7 @@ import type { AirbyteStream } from '../../protocol/types.ts';
 import { redact } from '../../secrets.ts';
 import { discover } from '../../source.ts';
 import { loadedDestination } from '../loaded.ts';
-import { dbtProjectFiles, type DbtTarget } from './project.ts';
+import { dbtProjectFiles } from './project.ts';
 
 const USAGE = `Usage: source-tiktok-marketing dbt --destination postgres://…|bigquery://PROJECT/DATASET --out DIR [--schema S] [--config FILE]
   Writes a dbt project (dbt_project.yml, profiles.yml, models/staging/sources.yml, one staging model per stream)
