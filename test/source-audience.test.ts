@@ -3,6 +3,7 @@ import type { Emulator } from '../src/emulator/index.ts';
 import type { RecordData } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
+import { reportCodec } from '../src/streams/report-codec.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
 import { deduped, lastStates, readInProcess, recordsOf, rowDifferences } from './support/read.ts';
@@ -224,6 +225,27 @@ describe('audience state and windows', () => {
       expect(split.requests).toBeGreaterThan(reference.requests);
     } finally {
       await Promise.all([small.close(), whole.close()]);
+    }
+  });
+});
+
+describe('breakdown records', () => {
+  it('copy the breakdown to the top level as text, whatever TikTok sends; "-" metrics become null', () => {
+    const stream = STREAMS_BY_NAME.get('ads_audience_reports_by_province_daily');
+    if (stream?.kind !== 'report') throw new Error('not a report stream');
+    const metrics = Object.fromEntries(stream.metrics.map((m) => [m, m === 'ctr' ? '-' : m.endsWith('_name') || m === 'ad_text' ? 'x' : '1']));
+    const codec = reportCodec(stream);
+    // The fast path (text values) and the generic one (a number TikTok might send) give the same record.
+    for (const province of ['5332921', 5332921]) {
+      const message = codec.message({ dimensions: { ad_id: '1710001615000001', stat_time_day: '2026-11-01 00:00:00', province_id: province }, metrics }, '7025951398429960001', 0);
+      const line = JSON.stringify(message);
+      const data = (JSON.parse(line) as { record: { data: RecordData } }).record.data;
+      expect(data['province_id']).toBe('5332921');
+      expect((data['dimensions'] as RecordData)['province_id']).toBe('5332921');
+      expect(data['stat_time_day']).toBe('2026-11-01 00:00:00');
+      expect((data['metrics'] as RecordData)['ctr']).toBeNull();
+      expect((data['metrics'] as RecordData)['spend']).toBe(1);
+      expect(line).toContain('"advertiser_id":7025951398429960001');
     }
   });
 });

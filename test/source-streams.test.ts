@@ -6,6 +6,7 @@ import type { AirbyteMessage, AirbyteStateMessage, RecordData } from '../src/pro
 import { defaultConfiguredCatalog, discover, read } from '../src/source.ts';
 import { createClient, createContext } from '../src/streams/context.ts';
 import { addDays } from '../src/streams/dates.ts';
+import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
 import { parseState } from '../src/streams/state.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { runSync } from '../src/sync.ts';
@@ -144,6 +145,27 @@ describe('catalog', () => {
     const schema = byName.get('ads_audience_reports_by_province_daily')?.json_schema as { properties: Record<string, { type: string[]; properties?: Record<string, { type: string[] }> }> };
     expect(schema.properties['province_id']?.type).toEqual(['null', 'string']);
     expect(schema.properties['dimensions']?.properties?.['province_id']?.type).toEqual(['null', 'string']);
+  });
+
+
+  it("sends Airbyte's audience metric lists (25/45/48/24 with A24) minus the four unique-user metrics", () => {
+    const counts: Record<string, number> = {
+      campaigns_audience_reports_daily: 25,
+      ad_group_audience_reports_by_country_daily: 45,
+      ads_audience_reports_by_platform_daily: 48,
+      advertisers_audience_reports_daily: 24,
+    };
+    const unique = ['reach', 'frequency', 'cost_per_1000_reached', 'average_video_play_per_user'];
+    for (const [name, listed] of Object.entries(counts)) {
+      const stream = STREAMS_BY_NAME.get(name);
+      if (stream?.kind !== 'report') throw new Error(name);
+      const schemaMetrics = Object.keys((stream.schema['properties'] as Record<string, { properties: Record<string, unknown> }>)['metrics']?.properties ?? {});
+      expect(schemaMetrics, name).toHaveLength(listed);
+      expect(stream.metrics, name).toEqual(schemaMetrics.filter((m) => !unique.includes(m)));
+      for (const refused of ['cash_spend', 'voucher_spend', 'app_install', 'real_time_app_install', 'secondary_goal_result']) {
+        expect(stream.metrics, name).not.toContain(refused);
+      }
+    }
   });
 });
 
