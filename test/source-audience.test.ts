@@ -3,6 +3,7 @@ import type { Emulator } from '../src/emulator/index.ts';
 import type { RecordData } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
+import { SerializedRecord } from '../src/protocol/serialized.ts';
 import { reportCodec } from '../src/streams/report-codec.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
@@ -238,14 +239,18 @@ describe('breakdown records', () => {
     // The fast path (text values) and the generic one (a number TikTok might send) give the same record.
     for (const province of ['5332921', 5332921]) {
       const message = codec.message({ dimensions: { ad_id: '1710001615000001', stat_time_day: '2026-11-01 00:00:00', province_id: province }, metrics }, '7025951398429960001', 0);
-      const line = JSON.stringify(message);
-      const data = (JSON.parse(line) as { record: { data: RecordData } }).record.data;
-      expect(data['province_id']).toBe('5332921');
-      expect((data['dimensions'] as RecordData)['province_id']).toBe('5332921');
-      expect(data['stat_time_day']).toBe('2026-11-01 00:00:00');
-      expect((data['metrics'] as RecordData)['ctr']).toBeNull();
-      expect((data['metrics'] as RecordData)['spend']).toBe(1);
-      expect(line).toContain('"advertiser_id":7025951398429960001');
+      // The text the CLI writes (precomputed on the fast path) and the typed data a sink reads.
+      const lines = [JSON.stringify(message), ...(message instanceof SerializedRecord ? [message.json] : [])];
+      expect(lines).toHaveLength(province === '5332921' ? 2 : 1);
+      for (const line of lines) {
+        const data = (JSON.parse(line) as { record: { data: RecordData } }).record.data;
+        expect(data['province_id']).toBe('5332921');
+        expect((data['dimensions'] as RecordData)['province_id']).toBe('5332921');
+        expect(data['stat_time_day']).toBe('2026-11-01 00:00:00');
+        expect((data['metrics'] as RecordData)['ctr']).toBeNull();
+        expect((data['metrics'] as RecordData)['spend']).toBe(1);
+        expect(line).toContain('"advertiser_id":7025951398429960001');
+      }
     }
   });
 });
