@@ -15,7 +15,7 @@ import {
   LEVEL_METRICS,
   METRIC_TYPES,
   type MetricType,
-  NOT_HOURLY,
+  metricServedAt,
   UNIQUE_USER_METRICS,
 } from './metrics.ts';
 
@@ -158,7 +158,7 @@ const GRANULARITIES: { granularity: Granularity; suffix: string; time: ReportStr
 function reportStream(level: (typeof LEVELS)[number], granularity: (typeof GRANULARITIES)[number]): ReportStream {
   const idDimension = `${level.level}_id` as const;
   const metrics = [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter(
-    (m) => granularity.granularity !== 'hour' || !NOT_HOURLY.has(m),
+    (m) => metricServedAt(m, granularity.granularity),
   );
   const dimensions = granularity.time ? [idDimension, granularity.time] : [idDimension];
   return {
@@ -262,7 +262,7 @@ function breakdownStream(spec: BreakdownSpec): ReportStream {
   const listed =
     spec.reportType === 'AUDIENCE'
       ? [...AUDIENCE_LEVEL_METRICS[level.level], ...AUDIENCE_METRICS]
-      : [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter((m) => granularity.granularity !== 'hour' || !NOT_HOURLY.has(m));
+      : [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter((m) => metricServedAt(m, granularity.granularity));
   const metrics = listed.filter((m) => !UNIQUE_USER_METRICS.has(m));
   return {
     kind: 'report',

@@ -59,7 +59,7 @@ export async function* readReport(
     return;
   }
   const zone = timeZoneOf(advertiser);
-  const today = todayIn(zone);
+  const today = todayIn(zone, ctx.now());
   const end = minDate(ctx.config.endDate ?? today, today);
   let start = ctx.config.startDate;
   const created = Number(advertiser['create_time']);
