@@ -97,7 +97,7 @@ export async function runLoad(engine: Engine, store: Store, projectId: string, l
     const directory = await mkdtemp(join(tmpdir(), 'bigquery-local-'));
     const file = join(directory, `${randomUUID()}.ndjson`);
     try {
-      await writeFile(file, Buffer.concat(checked.good.flatMap(([start, end]) => [data.subarray(start, end), Buffer.from('\n')])));
+      await writeFile(file, checked.goodRows());
       await c.run('BEGIN TRANSACTION');
       try {
         if (plan.recreate) {
@@ -106,7 +106,7 @@ export async function runLoad(engine: Engine, store: Store, projectId: string, l
         } else if (write === 'WRITE_TRUNCATE') await c.run(`DELETE FROM ${path}`);
         for (const field of plan.add) await c.run(`ALTER TABLE ${path} ADD COLUMN ${duckColumn({ ...field, mode: canonicalMode(field.mode) === 'REPEATED' ? 'REPEATED' : 'NULLABLE' })}`);
         for (const name of plan.relax) await c.run(`ALTER TABLE ${path} ALTER COLUMN ${quoteIdent(name)} DROP NOT NULL`);
-        if (checked.good.length > 0) await insertRows(c, path, file, plan.fields);
+        if (checked.goodCount > 0) await insertRows(c, path, file, plan.fields);
         await c.run('COMMIT');
       } catch (error) {
         await c.run('ROLLBACK');
@@ -122,7 +122,7 @@ export async function runLoad(engine: Engine, store: Store, projectId: string, l
       statistics: {
         inputFiles: '1',
         inputFileBytes: String(data.length),
-        outputRows: String(checked.good.length),
+        outputRows: String(checked.goodCount),
         outputBytes: String(data.length),
         badRecords: String(checked.bad.length),
       },

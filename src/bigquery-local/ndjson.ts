@@ -10,10 +10,11 @@ export interface BadRow {
 }
 
 export interface CheckedLines {
-  /** Byte ranges [start, end) of the rows to load. */
-  readonly good: [number, number][];
+  readonly goodCount: number;
   readonly bad: BadRow[];
   readonly rows: number;
+  /** The good rows as NDJSON (the upload itself when every row passed: no second copy of a large body). */
+  goodRows(): Buffer;
 }
 
 /** A JSON number with its source text (what the reviver keeps instead of a rounded double). */
@@ -40,21 +41,23 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 class RowError extends Error {}
 
 export function checkLines(data: Buffer, fields: readonly FieldSchema[], ignoreUnknownValues: boolean): CheckedLines {
+  // One decode of the whole upload, then slices: ~3x faster than decoding each line's bytes.
+  const text = data.toString('utf8');
   const good: [number, number][] = [];
   const bad: BadRow[] = [];
   let rows = 0;
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  for (let start = 0; start < data.length; ) {
-    let end = data.indexOf(10, start);
-    if (end < 0) end = data.length;
-    const text = data.subarray(start, end).toString('utf8');
-    if (text.trim() !== '') {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    if (line.trim() !== '') {
       rows++;
       try {
         let row: unknown;
         try {
           // The reviver keeps numbers' source text but costs ~3x: only lines with a number of 16+ digits need it.
-          row = LONG_NUMBER.test(text) ? JSON.parse(text, keepNumbers as (key: string, value: unknown) => unknown) : JSON.parse(text);
+          row = LONG_NUMBER.test(line) ? JSON.parse(line, keepNumbers as (key: string, value: unknown) => unknown) : JSON.parse(line);
         } catch {
           throw new RowError('Parser terminated before end of string');
         }
@@ -62,12 +65,18 @@ export function checkLines(data: Buffer, fields: readonly FieldSchema[], ignoreU
         good.push([start, end]);
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
-        bad.push({ position: start, message: error.message });
+        // BigQuery names a row by its byte offset in the file.
+        bad.push({ position: Buffer.byteLength(text.slice(0, start)), message: error.message });
       }
     }
     start = end + 1;
   }
-  return { good, bad, rows };
+  return {
+    goodCount: good.length,
+    bad,
+    rows,
+    goodRows: () => (bad.length === 0 ? data : Buffer.from(good.map(([from, to]) => text.slice(from, to)).join('\n'))),
+  };
 }
 
 function checkRecord(row: unknown, fields: ReadonlyMap<string, FieldSchema>, ignoreUnknown: boolean): void {
