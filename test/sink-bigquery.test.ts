@@ -522,6 +522,28 @@ describe('bigquery sink against the local endpoint', () => {
     expect(await rows(`SELECT state FROM \`${local.projectId}.${dataset}._sync_state\``)).toEqual([{ state: '{"n":2}' }]);
   }, 120_000);
 
+  it('bigquery loads in batches of load_mb while the source goes on: several load jobs, one MERGE, every row there', async () => {
+    const dataset = freshDataset('batches');
+    const target = { ...(targetFromDestinationUrl(urlOf(dataset)) as BigQueryTarget), tuning: { checkpointSeconds: 0, loadBytes: 4000 } };
+    const stream = catalog.streams.find((s) => s.name === 'campaigns')!;
+    const configured: ConfiguredAirbyteCatalog = {
+      streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', primary_key: [['campaign_id']], cursor_field: ['modify_time'] }],
+    };
+    const input = async function* (): AsyncGenerator<AirbyteMessage> {
+      for (let i = 0; i < 60; i++) yield { type: 'RECORD', record: record('campaigns', { campaign_id: JSON.rawJSON(`17900000000000${String(i).padStart(5, '0')}`), campaign_name: `c${i}`.padEnd(100, '.') }) };
+      yield { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'campaigns' }, stream_state: { done: true } } } };
+    };
+    const sink = openBigQuerySink(target, { log: () => undefined });
+    try {
+      for await (const _ of loadMessages(sink, configured, input())) void _;
+    } finally {
+      await sink.close();
+    }
+    expect(sink.stats.loadJobs).toBeGreaterThanOrEqual(4);
+    const loaded = await rows(`SELECT COUNT(*) AS n, COUNT(DISTINCT campaign_id) AS ids, MAX(campaign_id) AS top FROM \`${local.projectId}.${dataset}.campaigns\``);
+    expect(loaded).toEqual([{ n: '60', ids: '60', top: '1790000000000000059' }]);
+  }, 120_000);
+
   it('bigquery schema evolution: a new property becomes a new column, old rows NULL, the sync does not fail', async () => {
     const dataset = freshDataset('evolve');
     const target = { ...(targetFromDestinationUrl(urlOf(dataset)) as BigQueryTarget), tuning: { checkpointSeconds: 0 } };

@@ -26,7 +26,7 @@ import { applyModeOf, applySql } from './merge.ts';
 import { MAX_TABLE_LENGTH } from './names.ts';
 import { RowWriter } from './ndjson.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
-import { Spool } from './spool.ts';
+import { Spool, type SpoolFile } from './spool.ts';
 import { createStateTableSql, deleteStateSql, readStateSql, stateTableRef, storeStateSql } from './state.ts';
 import type { BigQueryTarget } from './target.ts';
 import { standardType } from './types.ts';
@@ -62,6 +62,8 @@ interface StreamTable {
   stagedRows: number;
   /** The next load replaces the staging table's rows (the first load after an apply). */
   truncateNext: boolean;
+  /** A load job started by `stage` and not yet awaited (at most one per stream). */
+  inFlight: Promise<void> | undefined;
   lastCommitAt: number;
 }
 
@@ -123,6 +125,7 @@ export class BigQuerySink implements Sink {
           spool: new Spool(this.#dir, layout.table),
           stagedRows: 0,
           truncateNext: true,
+          inFlight: undefined,
           lastCommitAt: Date.now(),
         });
       }
@@ -152,7 +155,7 @@ export class BigQuerySink implements Sink {
     const table = this.#tables.get(stream);
     if (table === undefined) throw systemError(`Stream "${stream}" was not prepared before its records arrived.`);
     const pending = table.spool.append(table.writer.write(record, this.#sequence++));
-    if (table.spool.bytes >= this.#loadBytes) return (pending ?? Promise.resolve()).then(() => this.#guard('load rows', () => this.#load(table)));
+    if (table.spool.bytes >= this.#loadBytes) return (pending ?? Promise.resolve()).then(() => this.#guard('load rows', () => this.#loadBehind(table)));
     return pending;
   }
 
@@ -198,6 +201,7 @@ export class BigQuerySink implements Sink {
       this.#log(`BigQuery: ${this.stats.loadJobs} load jobs, ${this.stats.queryJobs} query jobs${retries}.\n`);
     }
     for (const table of this.#tables.values()) {
+      await table.inFlight?.catch(() => undefined);
       await table.spool.discard();
       // Best effort: a staging table that cannot be dropped now expires by itself.
       await table.stage.delete().catch(() => undefined);
@@ -269,10 +273,35 @@ export class BigQuerySink implements Sink {
     return table;
   }
 
-  /** Sends what the stream's spool holds as one load job into its staging table. */
-  async #load(table: StreamTable): Promise<void> {
+  /**
+   * Starts a load job of what the spool holds and returns once it is under way, so that the next file fills
+   * while BigQuery takes this one; a load still running from before is awaited first (one per stream in
+   * flight, so loads into a staging table stay in order). Its failure surfaces at the next stage or commit.
+   */
+  async #loadBehind(table: StreamTable): Promise<void> {
+    await this.#settle(table);
     const file = await table.spool.take();
     if (file === undefined) return;
+    const loading = this.#upload(table, file);
+    loading.catch(() => undefined);
+    table.inFlight = loading;
+  }
+
+  async #settle(table: StreamTable): Promise<void> {
+    const loading = table.inFlight;
+    table.inFlight = undefined;
+    await loading;
+  }
+
+  /** Loads everything staged so far (a commit's first step). */
+  async #load(table: StreamTable): Promise<void> {
+    await this.#settle(table);
+    const file = await table.spool.take();
+    if (file !== undefined) await this.#upload(table, file);
+  }
+
+  /** One load job of a spool file into the stream's staging table, retried as a new job while BigQuery says "later". */
+  async #upload(table: StreamTable, file: SpoolFile): Promise<void> {
     const fields = stageFields(table.layout);
     const disposition = table.truncateNext ? 'WRITE_TRUNCATE' : 'WRITE_APPEND';
     const base = this.#jobId('load');
