@@ -25,6 +25,12 @@ const MACROS = [
   'format_date(f, d) AS strftime(d, f)',
   'parse_date(f, s) AS CAST(strptime(s, f) AS DATE)',
   'parse_timestamp(f, s) AS CAST(strptime(s, f) AS TIMESTAMPTZ)',
+  'countif(x) AS count_if(x)',
+  'logical_and(x) AS bool_and(x)',
+  'logical_or(x) AS bool_or(x)',
+  'regexp_contains(s, r) AS regexp_matches(s, r)',
+  'split(s, d) AS string_split(s, d)',
+  'generate_array(a, b) AS generate_series(a, b)',
 ];
 
 export type Connection = DuckDBConnection;

@@ -28,6 +28,15 @@ const CURRENT: Readonly<Record<string, string>> = {
 
 const TRUNC: Readonly<Record<string, string>> = { TIMESTAMP_TRUNC: '', DATETIME_TRUNC: '', DATE_TRUNC: 'DATE', TIME_TRUNC: '' };
 
+/** X_ADD/X_SUB(a, INTERVAL n PART) → (a ± INTERVAL n PART); DuckDB's DATE + INTERVAL is a TIMESTAMP, so DATE's is cast back. */
+const ADD_SUB: Readonly<Record<string, [string, string]>> = {
+  DATE_ADD: ['+', 'DATE'], DATE_SUB: ['-', 'DATE'], DATETIME_ADD: ['+', ''], DATETIME_SUB: ['-', ''],
+  TIMESTAMP_ADD: ['+', ''], TIMESTAMP_SUB: ['-', ''], TIME_ADD: ['+', ''], TIME_SUB: ['-', ''],
+};
+
+/** X_DIFF(a, b, PART) → date_diff('part', b, a): DuckDB takes the part first and the operands the other way round. */
+const DIFF = new Set(['TIMESTAMP_DIFF', 'DATETIME_DIFF', 'DATE_DIFF', 'TIME_DIFF']);
+
 /** A table or column path written as BigQuery allows (`a.b.c`, `` `a.b.c` ``, `` `a`.`b` ``), split into parts. */
 export function nameParts(tokens: readonly Token[], start: number): { parts: string[]; end: number } {
   const parts: string[] = [];
@@ -106,6 +115,54 @@ export function translateTokens(input: readonly Token[], options: TranslateOptio
         const call = `date_trunc('${part}', ${value})`;
         out.push({ kind: 'word', text: TRUNC[upper] ? `CAST(${call} AS ${TRUNC[upper]})` : call });
         i = close;
+        continue;
+      }
+    }
+    if (DIFF.has(upper) && isPunct(tokens[next], '(')) {
+      const close = closingParen(tokens, next);
+      const args = splitArgs(tokens, next + 1, close);
+      if (args.length === 3) {
+        const [a, b] = [render(translateTokens(args[0]!, options)).trim(), render(translateTokens(args[1]!, options)).trim()];
+        out.push({ kind: 'word', text: `date_diff('${render(args[2]!).trim().toLowerCase()}', ${b}, ${a})` });
+        i = close;
+        continue;
+      }
+    }
+    if (upper in ADD_SUB && isPunct(tokens[next], '(')) {
+      const close = closingParen(tokens, next);
+      const args = splitArgs(tokens, next + 1, close);
+      if (args.length === 2) {
+        const [operator, cast] = ADD_SUB[upper]!;
+        const expression = `(${render(translateTokens(args[0]!, options)).trim()} ${operator} ${render(translateTokens(args[1]!, options)).trim()})`;
+        out.push({ kind: 'word', text: cast ? `CAST(${expression} AS ${cast})` : expression });
+        i = close;
+        continue;
+      }
+    }
+    if (upper === 'STRUCT' && isPunct(tokens[next], '(')) {
+      // STRUCT(1 AS a, 'x' AS b) → struct_pack(a := 1, b := 'x'); unnamed fields → row(…).
+      const close = closingParen(tokens, next);
+      const fields = splitArgs(tokens, next + 1, close).map((arg) => {
+        const as = arg.findLastIndex((t) => isWord(t, 'AS'));
+        const name = as >= 0 ? arg[nextSignificant(arg, as + 1)] : undefined;
+        const value = render(translateTokens(as >= 0 ? arg.slice(0, as) : arg, options)).trim();
+        return name ? `${quoteIdent(name.value ?? name.text)} := ${value}` : value;
+      });
+      const named = fields.every((f) => f.includes(' := '));
+      out.push({ kind: 'word', text: `${named ? 'struct_pack' : 'row'}(${fields.join(', ')})` });
+      i = close;
+      continue;
+    }
+    if (upper === 'UNNEST' && isPunct(tokens[next], '(') && isWord(tokens[previousSignificant(tokens, i)], 'FROM', 'JOIN') || (upper === 'UNNEST' && isPunct(tokens[next], '(') && isPunct(tokens[previousSignificant(tokens, i)], ','))) {
+      // FROM UNNEST(a) AS x: in BigQuery x is the element; in DuckDB an alias names a table, so the column is named too.
+      const close = closingParen(tokens, next);
+      let after = nextSignificant(tokens, close + 1);
+      if (isWord(tokens[after], 'AS')) after = nextSignificant(tokens, after + 1);
+      const alias = tokens[after];
+      if (alias && (alias.kind === 'quoted' || (alias.kind === 'word' && !isWord(alias, 'WITH', 'WHERE', 'JOIN', 'LEFT', 'CROSS', 'INNER', 'ON', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'QUALIFY', 'HAVING', 'WINDOW')))) {
+        const name = quoteIdent(alias.value ?? alias.text);
+        out.push({ kind: 'word', text: `UNNEST(${render(translateTokens(tokens.slice(next + 1, close), options))}) AS ${quoteIdent(`_unnest_${alias.value ?? alias.text}`)}(${name})` });
+        i = after;
         continue;
       }
     }
