@@ -28,7 +28,6 @@ import { probeSandbox } from './streams/sandbox.ts';
 import { mergeConcurrently } from './streams/merge.ts';
 import { readReport } from './streams/report.ts';
 import { readAssets } from './streams/assets.ts';
-import { creativeSearches } from './streams/creative-search.ts';
 import { readPixelStream } from './streams/pixels.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
@@ -190,7 +189,7 @@ async function* batchesOf(
       case 'report':
         return readReport(ctx, partitioned, advertiser, cursor);
       case 'asset':
-        return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor, creativeSearches);
+        return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor);
       default:
         return readPixelStream(ctx, partitioned, advertiser);
     }

@@ -267,7 +267,11 @@ describe('every new stream against the emulator', () => {
   });
 
   it('creative assets: incremental on modify_time, client-side', async () => {
+    const path = '/open_api/v1.3/file/image/ad/search/';
+    const before = api.stats().byPath[path] ?? 0;
     const first = await readLines(configFor(api.url), ['creative_assets_images']);
+    // A library below the cap costs its pages and nothing more (no probe): one page per advertiser here.
+    expect((api.stats().byPath[path] ?? 0) - before).toBe(2);
     const all = plainRecords(first.lines, 'creative_assets_images');
     // As the platform hands it back: JSON text, ids kept exact (as strings here).
     const last = (JSON.parse(first.lines.filter((l) => l.startsWith('{"type":"STATE"')).at(-1) ?? '{}', (_k, v, c) =>

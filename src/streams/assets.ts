@@ -5,6 +5,7 @@ import type { ReadContext } from './context.ts';
 import type { AssetStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { toId } from './fields.ts';
+import { splitSearches } from './creative-search.ts';
 import { normaliseCursor } from './state.ts';
 
 /** One page of a list endpoint: records under a per-endpoint key of `data`, and TikTok's page_info. */
@@ -35,20 +36,20 @@ export async function* listPages(
 /**
  * One advertiser's records of an asset stream. Images and videos are incremental client-side on modify_time (the
  * endpoints have no "modified since" filter): each sync lists everything and emits what is not older than the
- * cursor. Searches capped at TikTok's 10,000 items are split so that nothing is cut (creative-search.ts).
+ * cursor. A search whose first page says it reaches TikTok's 10,000-item cap is read again in parts that stay
+ * below it (creative-search.ts), so that nothing is cut; items already emitted are not emitted twice.
  */
 export async function* readAssets(
   ctx: ReadContext,
   stream: AssetStream,
   advertiserId: string,
   since: string | undefined,
-  searches: (ctx: ReadContext, stream: AssetStream, advertiserId: string) => AsyncIterable<Params> = oneSearch,
 ): AsyncGenerator<Batch> {
   let newest = since;
   const seen = stream.searchCap !== undefined ? new Set<string>() : undefined;
   const key = stream.primaryKey[0];
-  for await (const filter of searches(ctx, stream, advertiserId)) {
-    for await (const { records: rows } of listPages(ctx, stream.path, stream.recordsAt, stream.pageSize, { advertiser_id: advertiserId, ...filter })) {
+  const read = async function* (filter: Params): AsyncGenerator<Batch, boolean> {
+    for await (const { records: rows, pageInfo } of listPages(ctx, stream.path, stream.recordsAt, stream.pageSize, { advertiser_id: advertiserId, ...filter })) {
       const records: AirbyteMessage[] = [];
       const emittedAt = Date.now();
       for (const row of rows) {
@@ -66,13 +67,15 @@ export async function* readAssets(
         records.push(recordMessage(stream.name, assetRecord(row, stream, advertiserId), emittedAt));
       }
       if (records.length > 0) yield { records };
+      // The whole search is capped: stop paging it, its parts follow.
+      if (filter['filtering'] === undefined && stream.searchCap !== undefined && (pageInfo?.total_number ?? 0) >= stream.searchCap) return true;
     }
+    return false;
+  };
+  if (yield* read({})) {
+    for await (const filter of splitSearches(ctx, stream, advertiserId)) yield* read(filter);
   }
   yield { records: [], checkpoint: { advertiserId, cursor: newest } };
-}
-
-async function* oneSearch(): AsyncGenerator<Params> {
-  yield {};
 }
 
 /** TikTok's record as it came, plus whose it is and, where TikTok nests the key, the key at the top level. */

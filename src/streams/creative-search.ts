@@ -28,22 +28,18 @@ interface SearchPage {
   page_info?: { total_number?: number };
 }
 
-/** The `filtering` objects whose searches together return the advertiser's whole library, each below the cap. */
-export async function* creativeSearches(ctx: ReadContext, stream: AssetStream, advertiserId: string): AsyncGenerator<Params> {
+/**
+ * The searches (`{filtering}` params) that together return the advertiser's whole library, each below the cap,
+ * for a library whose plain search reached it.
+ */
+export async function* splitSearches(ctx: ReadContext, stream: AssetStream, advertiserId: string): AsyncGenerator<Params> {
   const cap = stream.searchCap;
-  if (cap === undefined) {
-    yield {};
-    return;
-  }
+  if (cap === undefined) return;
   // A one-row page tells how many items a search matches (total_number stops at the cap).
-  const matches = async (filtering: Record<string, unknown> | undefined): Promise<number> => {
-    const page = await ctx.client.get<SearchPage>(stream.path, { advertiser_id: advertiserId, page: 1, page_size: 1, ...(filtering ? { filtering } : {}) });
+  const matches = async (filtering: Record<string, unknown>): Promise<number> => {
+    const page = await ctx.client.get<SearchPage>(stream.path, { advertiser_id: advertiserId, page: 1, page_size: 1, filtering });
     return page.page_info?.total_number ?? page.list?.length ?? 0;
   };
-  if ((await matches(undefined)) < cap) {
-    yield {};
-    return;
-  }
   const video = stream.path.startsWith('file/video/');
   const key = video ? 'video_material_sources' : 'ratio';
   const values: readonly (string | number)[] = video ? VIDEO_MATERIAL_SOURCES : RATIO_BUCKETS;
