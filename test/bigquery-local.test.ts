@@ -333,6 +333,20 @@ describe('bigquery-local', () => {
     expect(tables.map((t) => `${t.id}:${t.metadata.type}`).sort()).toEqual(['ready:VIEW', 't:TABLE', 'typed:VIEW']);
   });
 
+  test('bigquery: dataset.INFORMATION_SCHEMA.COLUMNS and .TABLES describe the tables held, in BigQuery\'s type names', async () => {
+    await dataset('ds_information');
+    await client.query('CREATE TABLE ds_information.t (id INT64 NOT NULL, ts TIMESTAMP, tags ARRAY<STRING>) PARTITION BY DATE(ts) CLUSTER BY id');
+    const [columns] = await client.query(`SELECT column_name, is_nullable, data_type, is_partitioning_column, clustering_ordinal_position
+      FROM ds_information.INFORMATION_SCHEMA.COLUMNS WHERE table_name = 't' ORDER BY ordinal_position`);
+    expect(columns).toEqual([
+      { column_name: 'id', is_nullable: 'NO', data_type: 'INT64', is_partitioning_column: 'NO', clustering_ordinal_position: 1 },
+      { column_name: 'ts', is_nullable: 'YES', data_type: 'TIMESTAMP', is_partitioning_column: 'YES', clustering_ordinal_position: null },
+      { column_name: 'tags', is_nullable: 'YES', data_type: 'ARRAY<STRING>', is_partitioning_column: 'NO', clustering_ordinal_position: null },
+    ]);
+    const [tables] = await client.query(`SELECT table_name, table_type FROM \`${bq.projectId}.ds_information.INFORMATION_SCHEMA.TABLES\``);
+    expect(tables).toEqual([{ table_name: 't', table_type: 'BASE TABLE' }]);
+  });
+
   test('bigquery: a 100k-row NDJSON load (time measured, printed)', async () => {
     const ds = await dataset('ds_bulk');
     await ds.createTable('report', { schema: REPORT_SCHEMA, timePartitioning: { type: 'DAY', field: 'stat_time_day' }, clustering: { fields: ['ad_id'] } });

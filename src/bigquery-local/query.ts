@@ -6,6 +6,7 @@ import { type OptionValue, parseOptions, splitAlterTable, stripCreateTable } fro
 import type { Connection, Engine } from './engine.ts';
 import { BigQueryError, alreadyExists, notFound } from './errors.ts';
 import { checkMergeSourceUnique } from './merge-check.ts';
+import { informationSchemaSql, refreshInformationSchema } from './information-schema.ts';
 import { type QueryDestination, writeDestination } from './destination.ts';
 import { type Store, type TableMeta, checkLayout, tablePath } from './store.ts';
 import { type Token, isPunct, isWord, nextSignificant, render, tokenize } from './tokens.ts';
@@ -91,7 +92,7 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
     let statements = 0;
     try {
       for (;;) {
-        const catalog = buildCatalog(await store.catalogTables(c), defaultProject, defaultDataset, analyzer.languageOptions);
+        const catalog = buildCatalog(await store.catalogTables(c), store.allDatasets(), defaultProject, defaultDataset, analyzer.languageOptions);
         const statement = await analyzer.analyzeNext(script, position, catalog, parameters.zeta).catch((error: unknown) => {
           throw tableNotFound(error, request);
         });
@@ -188,8 +189,10 @@ class StatementRunner {
   }
 
   private translate(tokens: readonly Token[]): string {
-    return render(translateTokens(tokens, { parameterTypes: this.parameters.duckTypes }));
+    return render(translateTokens(tokens, { parameterTypes: this.parameters.duckTypes, replaceTable: this.informationSchema }));
   }
+
+  private informationSchema = (parts: string[]): string | undefined => informationSchemaSql(parts, this.defaultProject);
 
   private async exec(sql: string) {
     try {
@@ -218,6 +221,7 @@ class StatementRunner {
 
   async statement(statement: AnalyzedStatement): Promise<QueryOutcome> {
     const tokens = tokenize(statement.sql);
+    if (/INFORMATION_SCHEMA/i.test(statement.sql)) await refreshInformationSchema(this.c, this.store);
     const statementType = STATEMENT_TYPES[statement.kind] ?? statement.kind.replace(/^resolved|StmtNode$/g, '').toUpperCase();
     switch (statement.kind) {
       case 'resolvedQueryStmtNode':
@@ -268,7 +272,7 @@ class StatementRunner {
   }
 
   private async dml(tokens: readonly Token[], statementType: string): Promise<QueryOutcome> {
-    const translated = translateTokens(tokens, { parameterTypes: this.parameters.duckTypes });
+    const translated = translateTokens(tokens, { parameterTypes: this.parameters.duckTypes, replaceTable: this.informationSchema });
     const target = this.dmlTarget(tokens);
     const stats = { insertedRowCount: 0, updatedRowCount: 0, deletedRowCount: 0 };
     if (statementType === 'MERGE') {

@@ -64,6 +64,10 @@ export class Store {
     return found;
   }
 
+  allDatasets(): DatasetMeta[] {
+    return [...this.datasets.values()];
+  }
+
   listDatasets(p: string): DatasetMeta[] {
     return [...this.datasets.values()].filter((d) => d.projectId === p);
   }

@@ -9,6 +9,8 @@ import { quoteIdent } from './types.ts';
 export interface TranslateOptions {
   /** DuckDB type of each named query parameter: `@p` becomes `CAST($p AS T)`. */
   readonly parameterTypes?: ReadonlyMap<string, string>;
+  /** SQL to put in place of a table path (INFORMATION_SCHEMA views), or undefined to keep it. */
+  readonly replaceTable?: (parts: string[]) => string | undefined;
 }
 
 const SIMPLE_TYPES: Readonly<Record<string, string>> = {
@@ -81,6 +83,15 @@ export function translateTokens(input: readonly Token[], options: TranslateOptio
         i = type.end - 1;
       }
       continue;
+    }
+    if (options.replaceTable && (token.kind === 'word' || token.kind === 'quoted') && !isPunct(tokens[previousSignificant(tokens, i)], '.')) {
+      const path = nameParts(tokens, i);
+      const replacement = path.parts.length > 1 ? options.replaceTable(path.parts) : undefined;
+      if (replacement !== undefined) {
+        out.push({ kind: 'word', text: replacement });
+        i = path.end - 1;
+        continue;
+      }
     }
     switch (token.kind) {
       case 'quoted':

@@ -2,6 +2,7 @@
 // the root (so `dataset.table` resolves), and every table also under its full dotted name, because a backticked
 // `project.dataset.table` is one identifier to ZetaSQL.
 
+import { INFORMATION_SCHEMA_VIEWS } from './information-schema.ts';
 import { type FieldSchema, canonicalMode, canonicalType } from './types.ts';
 
 export interface ZetaType {
@@ -57,6 +58,7 @@ function table(name: string, fields: readonly FieldSchema[]): ZetaTable {
 
 export function buildCatalog(
   tables: readonly CatalogTable[],
+  datasets: readonly { projectId: string; datasetId: string }[],
   defaultProject: string,
   defaultDataset: string | undefined,
   languageOptions: unknown,
@@ -77,6 +79,16 @@ export function buildCatalog(
       child(root, t.datasetId).table.push(table(t.tableId, t.fields));
       root.table.push(table(`${t.datasetId}.${t.tableId}`, t.fields));
       if (t.datasetId === defaultDataset) root.table.push(table(t.tableId, t.fields));
+    }
+  }
+  for (const d of datasets) {
+    for (const [view, fields] of Object.entries(INFORMATION_SCHEMA_VIEWS)) {
+      root.table.push(table(`${d.projectId}.${d.datasetId}.INFORMATION_SCHEMA.${view}`, fields));
+      child(child(child(root, d.projectId), d.datasetId), 'INFORMATION_SCHEMA').table.push(table(view, fields));
+      if (d.projectId === defaultProject) {
+        root.table.push(table(`${d.datasetId}.INFORMATION_SCHEMA.${view}`, fields));
+        child(child(root, d.datasetId), 'INFORMATION_SCHEMA').table.push(table(view, fields));
+      }
     }
   }
   return root;
