@@ -60,6 +60,13 @@ describe('bigquery-local', () => {
     const [exists] = await client.dataset('ds_missing').exists();
     expect(exists).toBe(false);
     await expect(client.createDataset('ds_create')).rejects.toMatchObject({ code: 409 });
+    // A job runs in its datasets' location: inferred when not given, refused when it differs.
+    await client.query('CREATE TABLE ds_create.t (id INT64)');
+    const [job] = await client.createQueryJob({ query: 'SELECT id FROM ds_create.t' });
+    expect(job.metadata.jobReference.location).toBe('EU');
+    await expect(client.createQueryJob({ query: 'SELECT id FROM ds_create.t', location: 'US' })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ reason: 'notFound', message: `Not found: Dataset ${bq.projectId}:ds_create was not found in location US` })],
+    });
   });
 
   test('bigquery: a partitioned and clustered table keeps its metadata (tables.get answers timePartitioning and clustering)', async () => {

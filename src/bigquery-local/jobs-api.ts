@@ -6,7 +6,9 @@ import { ok } from './context.ts';
 import { BigQueryError, asBigQueryError, invalid } from './errors.ts';
 import { type JobRecord, jobResource, parsePage, queryResults } from './jobs.ts';
 import { type LoadConfig, runLoad } from './load.ts';
+import { checkLocation, datasetsNamed, jobLocation } from './locations.ts';
 import { parseMultipart } from './multipart.ts';
+import type { DatasetMeta } from './store.ts';
 import type { QueryDestination } from './destination.ts';
 import { type QueryRequest, runQuery } from './query.ts';
 import { formatOptions } from './values.ts';
@@ -16,22 +18,13 @@ interface JobBody {
   configuration?: { query?: Record<string, unknown>; load?: LoadConfig; dryRun?: boolean; labels?: unknown };
 }
 
-function locationFor(context: EndpointContext, projectId: string, given: string | undefined, datasetId: string | undefined): string {
-  if (given) return given;
-  if (datasetId) {
-    const dataset = context.store.findDataset(projectId, datasetId);
-    if (dataset) return dataset.location;
-  }
-  return context.defaultLocation;
-}
-
-function newJob(context: EndpointContext, request: ApiRequest, body: JobBody, jobType: 'QUERY' | 'LOAD', datasetId: string | undefined): JobRecord {
+function newJob(context: EndpointContext, request: ApiRequest, body: JobBody, jobType: 'QUERY' | 'LOAD', datasets: readonly DatasetMeta[]): JobRecord {
   const projectId = request.params['p']!;
   const now = Date.now();
   const job: JobRecord = {
     projectId,
     jobId: body.jobReference?.jobId ?? `job_${randomUUID().replaceAll('-', '_')}`,
-    location: locationFor(context, projectId, body.jobReference?.location, datasetId),
+    location: jobLocation(body.jobReference?.location, datasets, context.defaultLocation),
     jobType,
     configuration: { ...(body.configuration ?? {}) },
     creationTime: now,
@@ -40,6 +33,17 @@ function newJob(context: EndpointContext, request: ApiRequest, body: JobBody, jo
   };
   context.jobs.add(job);
   return job;
+}
+
+/** The datasets a query job touches: those its SQL names, its default dataset and its destination. */
+function queryDatasets(context: EndpointContext, projectId: string, config: Record<string, unknown>): DatasetMeta[] {
+  const named = typeof config['query'] === 'string' ? datasetsNamed(config['query'], projectId, context.store) : [];
+  const references = [config['defaultDataset'], config['destinationTable']] as ({ projectId?: string; datasetId?: string } | undefined)[];
+  for (const reference of references) {
+    const dataset = reference?.datasetId ? context.store.findDataset(reference.projectId ?? projectId, reference.datasetId) : undefined;
+    if (dataset && !named.includes(dataset)) named.push(dataset);
+  }
+  return named;
 }
 
 /** Runs the job; its failure is the job's errorResult, never an HTTP error. */
@@ -85,9 +89,10 @@ export const insertJob: Handler = async (context, request) => {
   if (configuration.dryRun) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
   if (configuration.query) {
     const config = configuration.query;
-    const defaultDataset = (config['defaultDataset'] as { datasetId?: string } | undefined)?.datasetId;
-    const job = newJob(context, request, body, 'QUERY', defaultDataset);
+    const datasets = queryDatasets(context, request.params['p']!, config);
+    const job = newJob(context, request, body, 'QUERY', datasets);
     await run(context, job, async () => {
+      checkLocation(job.location, datasets);
       job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, config));
     });
     return ok(jobResource(job));
@@ -106,8 +111,11 @@ export const uploadJob: Handler = async (context, request) => {
   const body = metadata as JobBody;
   const load = body.configuration?.load;
   if (!load?.destinationTable) throw invalid('A load job needs configuration.load.destinationTable');
-  const job = newJob(context, request, body, 'LOAD', load.destinationTable.datasetId);
+  const destination = context.store.findDataset(load.destinationTable.projectId ?? request.params['p']!, load.destinationTable.datasetId);
+  const datasets = destination ? [destination] : [];
+  const job = newJob(context, request, body, 'LOAD', datasets);
   await run(context, job, async () => {
+    checkLocation(job.location, datasets);
     job.load = await runLoad(context.engine, context.store, job.projectId, job.location, load, data);
   });
   return ok(jobResource(job));
@@ -126,9 +134,10 @@ export const listJobs: Handler = async (context, request) =>
 export const jobsQuery: Handler = async (context, request) => {
   const body = request.body as Record<string, unknown>;
   if (body['dryRun'] === true) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
-  const defaultDataset = (body['defaultDataset'] as { datasetId?: string } | undefined)?.datasetId;
-  const job = newJob(context, request, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', defaultDataset);
+  const datasets = queryDatasets(context, request.params['p']!, body);
+  const job = newJob(context, request, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
   await run(context, job, async () => {
+    checkLocation(job.location, datasets);
     job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, body));
   });
   const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
