@@ -100,7 +100,10 @@ export function toConnectorError(error: TikTokApiError): ConnectorError {
       }
       return transientError(`TikTok API kept failing after retries (${error.code === -1 ? error.message : `code ${error.code}: ${error.message}`}). Try again later.`, { internal });
     case 'throttle':
-      return transientError(`TikTok API kept failing after retries (${error.code === -1 ? error.message : `code ${error.code}: ${error.message}`}). Try again later.`, { internal });
+      return transientError(
+        `TikTok kept refusing requests for its rate limit (code 40100: ${error.message}) until the retry time ran out. The app's budget is shared by every connection of the app: another one may be using it, or requests_per_second is above the app's limit. Try again later or lower requests_per_second.`,
+        { internal },
+      );
     case 'not_accessible':
       return configError(`TikTok says a requested resource is not accessible with this token (${where}). Check the advertiser_id and the token's scope.`, { internal });
     default: {

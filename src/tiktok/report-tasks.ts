@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse';
 import type { Params, TikTokClient } from './client.ts';
-import { TikTokApiError } from './errors.ts';
+import { TikTokApiError, transportError } from './errors.ts';
 
 /** Status words of report/task/check/. */
 const DONE = new Set(['SUCCESS', 'COMPLETED', 'COMPLETE']);
@@ -49,11 +49,51 @@ export async function runReportTask(
     await sleep(pause);
     pause = Math.min(pause * 2, options.pollMs * 8);
   }
-  const body = await client.download('report/task/download/', { advertiser_id: advertiserId, task_id: taskId }, 'task');
-  return csvRows(body);
+  // Fetch the first answer before returning, so an error envelope surfaces here (and falls back to sync reads).
+  const first = await client.download('report/task/download/', { advertiser_id: advertiserId, task_id: taskId }, 'task');
+  return resumingRows(client, advertiserId, taskId, first);
+}
+
+/** Downloads of one file after the first, when the connection breaks mid-file. */
+const DOWNLOAD_RESUMES = 4;
+
+/**
+ * The rows of a finished task's CSV. A download cut off mid-stream (reset, truncated chunk, a half line) is
+ * downloaded again and the rows already delivered are skipped: the file of a finished task does not change, so
+ * the rows come out once each, in order. After DOWNLOAD_RESUMES breaks, a retryable error.
+ */
+async function* resumingRows(
+  client: TikTokClient,
+  advertiserId: string,
+  taskId: string,
+  first: Readable,
+): AsyncGenerator<Record<string, string>> {
+  let delivered = 0;
+  let body = first;
+  for (let resumes = 0; ; resumes++) {
+    let seen = 0;
+    try {
+      for await (const row of csvRows(body)) {
+        if (seen++ < delivered) continue;
+        delivered++;
+        yield row;
+      }
+      return;
+    } catch (error) {
+      body.destroy();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (resumes >= DOWNLOAD_RESUMES) {
+        throw transportError('report/task/download/', `report task ${taskId}: the download broke off ${resumes + 1} times (last: ${reason})`);
+      }
+    }
+    body = await client.download('report/task/download/', { advertiser_id: advertiserId, task_id: taskId }, 'task');
+  }
 }
 
 /** CSV rows as objects keyed by the header, parsed as the bytes arrive. */
 export function csvRows(body: Readable): AsyncIterable<Record<string, string>> {
-  return body.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: false }));
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: false });
+  // pipe() does not pass a broken download on: without this the reader would wait forever (and the error escape).
+  body.once('error', (error) => parser.destroy(error));
+  return body.pipe(parser);
 }

@@ -3,6 +3,7 @@ import type { AirbyteMessage, RecordData } from '../../src/protocol/types.ts';
 import { defaultConfiguredCatalog, read } from '../../src/source.ts';
 import { createClient, createContext } from '../../src/streams/context.ts';
 import { parseState } from '../../src/streams/state.ts';
+import type { TikTokClient } from '../../src/tiktok/client.ts';
 import { assertProtocol, protocolAvailable } from './protocol.ts';
 
 export interface InProcessRead {
@@ -17,18 +18,26 @@ export interface InProcessRead {
 export async function readInProcess(
   rawConfig: Record<string, unknown>,
   streams: string[],
-  options: { state?: unknown; stopAfterRecords?: number; fullRefresh?: boolean } = {},
+  options: {
+    state?: unknown;
+    stopAfterRecords?: number;
+    fullRefresh?: boolean;
+    client?: Partial<ConstructorParameters<typeof TikTokClient>[0]>;
+    /** Called with each message as it comes (a test can act mid-read). */
+    onMessage?: (message: AirbyteMessage) => void | Promise<void>;
+  } = {},
 ): Promise<InProcessRead> {
   const config = parseConfig(rawConfig);
   const catalog = defaultConfiguredCatalog(streams);
   if (options.fullRefresh) for (const s of catalog.streams) s.sync_mode = 'full_refresh';
-  const client = createClient(config, { retryBaseMs: 5 });
+  const client = createClient(config, { retryBaseMs: 5, ...options.client });
   const messages: AirbyteMessage[] = [];
   let records = 0;
   for await (const message of read(config, catalog, parseState(options.state), createContext(config, client))) {
     const line = JSON.stringify(message);
     if (protocolAvailable) assertProtocol(JSON.parse(line));
     messages.push(JSON.parse(line, (_k, v, ctx) => (typeof v === 'number' && !Number.isSafeInteger(v) && ctx.source && /^\d+$/.test(ctx.source) ? ctx.source : v)) as AirbyteMessage);
+    await options.onMessage?.(message);
     if (message.type === 'RECORD' && options.stopAfterRecords !== undefined && ++records >= options.stopAfterRecords) break;
   }
   return { messages, requests: client.stats.requests };
