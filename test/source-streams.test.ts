@@ -180,7 +180,8 @@ describe('every new stream against the emulator', () => {
     // One day keeps the hourly by-country stream small; 100 requests/s (the spec's maximum) for the 220 instant-page
     // calls per advertiser.
     const { messages, lines } = await readLines(configFor(api.url, { start_date: END, end_date: END, requests_per_second: 100 }), NEW_STREAMS);
-    const ajv = new Ajv({ strict: false, allErrors: true });
+    // Types and shapes; formats are Airbyte's type hints (TikTok's times carry no zone), not checked here.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const catalog = discover();
     for (const name of NEW_STREAMS) {
       const rows = plainRecords(lines, name);
