@@ -295,6 +295,10 @@ describe('bigquery-local', () => {
     await client.query(`INSERT INTO ds_params.t (id, ts) VALUES ${values}`);
     const [rows] = await client.query({ query: 'SELECT id FROM ds_params.t WHERE id > @min ORDER BY id', params: { min: 20 }, types: { min: 'INT64' } });
     expect(rows.map((r) => r.id)).toEqual([21, 22, 23, 24, 25]);
+    const [listed] = await client.query({ query: 'SELECT id FROM ds_params.t WHERE id IN UNNEST(@ids) ORDER BY id', params: { ids: ['1234567890123456789', '3', '5'] }, types: { ids: ['INT64'] } });
+    expect(listed.map((r) => r.id)).toEqual([3, 5]);
+    const [positional] = await client.query({ query: 'SELECT id FROM ds_params.t WHERE id BETWEEN ? AND ? ORDER BY id', params: [2, 3] });
+    expect(positional.map((r) => r.id)).toEqual([2, 3]);
     const [page, next] = await ds.table('t').getRows({ maxResults: 10, autoPaginate: false });
     expect(page).toHaveLength(10);
     expect(next).toMatchObject({ pageToken: expect.any(String) });

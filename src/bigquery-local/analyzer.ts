@@ -26,6 +26,12 @@ export interface QueryParameterType {
   readonly type: ZetaType;
 }
 
+/** Named parameters (`@name`) or positional ones (`?`, in order): BigQuery takes one mode per query. */
+export interface ParameterTypes {
+  readonly named: readonly QueryParameterType[];
+  readonly positional: readonly ZetaType[];
+}
+
 interface Shared {
   readonly zeta: ZetaSQLModule;
   readonly child: ChildProcess;
@@ -140,7 +146,7 @@ export class Analyzer {
    * Analyses the statement starting at byte `position` of `script`. A refusal becomes BigQuery's invalidQuery with
    * the analyzer's message (its "[at L:C]" written the way BigQuery writes it, "at [L:C]").
    */
-  async analyzeNext(script: Buffer, position: number, catalog: ZetaCatalog, parameters: readonly QueryParameterType[]): Promise<AnalyzedStatement> {
+  async analyzeNext(script: Buffer, position: number, catalog: ZetaCatalog, parameters: ParameterTypes): Promise<AnalyzedStatement> {
     const client = this.shared.zeta.ZetaSQLClient.getInstance();
     let response;
     try {
@@ -150,8 +156,9 @@ export class Analyzer {
         options: {
           languageOptions: this.shared.languageOptions as never,
           errorMessageMode: 'ERROR_MESSAGE_ONE_LINE',
-          parameterMode: 'PARAMETER_NAMED',
-          queryParameters: parameters.map((parameter) => ({ name: parameter.name, type: parameter.type as never })),
+          parameterMode: parameters.positional.length > 0 ? 'PARAMETER_POSITIONAL' : 'PARAMETER_NAMED',
+          queryParameters: parameters.named.map((parameter) => ({ name: parameter.name, type: parameter.type as never })),
+          positionalQueryParameters: parameters.positional as never,
           defaultTimezone: 'UTC',
           // Ingestion-time partitioning names these in PARTITION BY.
           ddlPseudoColumns: [

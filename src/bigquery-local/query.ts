@@ -1,7 +1,7 @@
 // A query job: each statement of the script is analysed by ZetaSQL against the tables held, then translated and
 // run on DuckDB. DDL clauses become table metadata, MERGE is checked for BigQuery's one-source-row rule first.
 
-import { type AnalyzedStatement, Analyzer, type QueryParameterType } from './analyzer.ts';
+import { type AnalyzedStatement, Analyzer, type ParameterTypes } from './analyzer.ts';
 import { type OptionValue, parseOptions, splitAlterTable, stripCreateTable } from './ddl.ts';
 import type { Connection, Engine } from './engine.ts';
 import { BigQueryError, alreadyExists, notFound } from './errors.ts';
@@ -132,37 +132,43 @@ function tableNotFound(error: unknown, request: QueryRequest): unknown {
 }
 
 interface Parameters {
-  readonly zeta: QueryParameterType[];
+  readonly zeta: ParameterTypes;
+  /** Positional (`?`) parameters are bound as `_p1`, `_p2`… in the order the `?` appear in a statement. */
+  readonly positional: boolean;
   readonly duckTypes: Map<string, string>;
   readonly values: Record<string, unknown>;
 }
 
 function parseParameters(parameters: readonly QueryParameter[]): Parameters {
-  const zeta: QueryParameterType[] = [];
+  const named: ParameterTypes['named'][number][] = [];
+  const positionalTypes: ParameterTypes['positional'][number][] = [];
+  const positional = parameters.length > 0 && parameters.every((p) => p.name === undefined);
+  if (!positional && parameters.some((p) => p.name === undefined)) {
+    throw new BigQueryError('invalid', 'Query parameters must all be named or all be positional', { location: 'query' });
+  }
   const duckTypes = new Map<string, string>();
   const values: Record<string, unknown> = {};
-  for (const parameter of parameters) {
-    if (parameter.name === undefined) {
-      throw new BigQueryError('invalidQuery', 'Positional query parameters are not supported by the local BigQuery', { location: 'query' });
-    }
+  parameters.forEach((parameter, i) => {
+    const name = parameter.name ?? `_p${i + 1}`;
     const type = parameter.parameterType;
-    zeta.push({ name: parameter.name, type: zetaParameterType(type) });
+    if (positional) positionalTypes.push(zetaParameterType(type));
+    else named.push({ name, type: zetaParameterType(type) });
     if (type.type.toUpperCase() === 'ARRAY') {
-      duckTypes.set(parameter.name, `${duckType({ name: parameter.name, type: type.arrayType?.type ?? 'STRING' })}[]`);
-      values[parameter.name] = (parameter.parameterValue.arrayValues ?? []).map((v) => v.value ?? null);
-      continue;
+      duckTypes.set(name, `${duckType({ name, type: type.arrayType?.type ?? 'STRING' })}[]`);
+      values[name] = JSON.stringify((parameter.parameterValue.arrayValues ?? []).map((v) => v.value ?? null));
+      return;
     }
-    duckTypes.set(parameter.name, duckType({ name: parameter.name, type: type.type }));
-    values[parameter.name] = parameter.parameterValue.value ?? null;
-  }
-  return { zeta, duckTypes, values };
+    duckTypes.set(name, duckType({ name, type: type.type }));
+    values[name] = parameter.parameterValue.value ?? null;
+  });
+  return { zeta: { named, positional: positionalTypes }, positional, duckTypes, values };
 }
 
 /** Only the parameters a statement uses (DuckDB refuses unused named values). */
 function bindings(sql: string, values: Record<string, unknown>): Record<string, unknown> | undefined {
   const used = Object.entries(values).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql));
   if (used.length === 0) return undefined;
-  // Values go in as text (arrays as text lists) and the CAST( … AS T) around each $name gives them their type.
+  // Values go in as text (arrays as JSON text) and the CAST( … AS T) around each $name gives them their type.
   return Object.fromEntries(used);
 }
 
@@ -220,7 +226,7 @@ class StatementRunner {
   }
 
   async statement(statement: AnalyzedStatement): Promise<QueryOutcome> {
-    const tokens = tokenize(statement.sql);
+    const tokens = this.parameters.positional ? numberPositional(tokenize(statement.sql)) : tokenize(statement.sql);
     if (/INFORMATION_SCHEMA/i.test(statement.sql)) await refreshInformationSchema(this.c, this.store);
     const statementType = STATEMENT_TYPES[statement.kind] ?? statement.kind.replace(/^resolved|StmtNode$/g, '').toUpperCase();
     switch (statement.kind) {
@@ -461,6 +467,12 @@ class StatementRunner {
     this.store.invalidate();
     return { statementType: 'ALTER_TABLE', fields: [], rows: [], ddlTargetTable: { projectId: p, datasetId: d, tableId: meta.tableId } };
   }
+}
+
+/** `?` → `@_p1`, `@_p2`…, so positional parameters take the named path (their CAST and binding). */
+function numberPositional(tokens: Token[]): Token[] {
+  let n = 0;
+  return tokens.map((token) => (isPunct(token, '?') ? { kind: 'param', text: `@_p${++n}` } : token));
 }
 
 /** The SELECT of CREATE VIEW … AS <query>, as written. */

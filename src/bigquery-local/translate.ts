@@ -103,7 +103,9 @@ export function translateTokens(input: readonly Token[], options: TranslateOptio
       case 'param': {
         const name = token.text.slice(1);
         const type = options.parameterTypes?.get(name);
-        out.push({ kind: 'word', text: type === undefined ? `$${name}` : `CAST($${name} AS ${type})` });
+        // Arrays are bound as JSON text (DuckDB's binding cannot infer a list's type), then cast.
+        const value = type?.endsWith('[]') ? `CAST($${name} AS JSON)` : `$${name}`;
+        out.push({ kind: 'word', text: type === undefined ? value : `CAST(${value} AS ${type})` });
         continue;
       }
       case 'word':
@@ -161,6 +163,13 @@ export function translateTokens(input: readonly Token[], options: TranslateOptio
       });
       const named = fields.every((f) => f.includes(' := '));
       out.push({ kind: 'word', text: `${named ? 'struct_pack' : 'row'}(${fields.join(', ')})` });
+      i = close;
+      continue;
+    }
+    if (upper === 'UNNEST' && isPunct(tokens[next], '(') && isWord(tokens[previousSignificant(tokens, i)], 'IN')) {
+      // x IN UNNEST(a): DuckDB takes IN over a subquery.
+      const close = closingParen(tokens, next);
+      out.push({ kind: 'word', text: `(SELECT UNNEST(${render(translateTokens(tokens.slice(next + 1, close), options))}))` });
       i = close;
       continue;
     }
