@@ -59,8 +59,11 @@ function mergeLegacy(state: SourceState, data: unknown, where: string): void {
 
 /**
  * Per-advertiser cursors of one stream, stored the way Airbyte's connector stores them, so states move between
- * the two: `{states: [{partition: {advertiser_id, parent_slice: {}}, cursor: {<field>: value}}]}`. A legacy
- * top-level `{<field>: value}` serves every advertiser that has no cursor of its own.
+ * the two: `{states: [{partition: {advertiser_id, parent_slice: {}}, cursor: {<field>: value}}]}`. Also read:
+ * - a legacy top-level `{<field>: value}`, which serves every advertiser that has no cursor of its own;
+ * - the low-code CDK's per-partition state: `state: {<field>: value}` (its global cursor) with
+ *   `use_global_cursor` (true: the global cursor serves every advertiser, partitions are ignored) and
+ *   `lookback_window` (its own lookback; this source re-reads its attribution window instead).
  */
 export class PartitionCursors {
   private readonly cursors = new Map<string, string>();
@@ -69,21 +72,34 @@ export class PartitionCursors {
 
   constructor(field: string, streamState: Record<string, unknown> | undefined, streamName: string) {
     this.field = field;
+    const invalid = (what: string) => configError(`Invalid state for stream "${streamName}": ${what}.`);
     const legacy = streamState?.[field];
-    this.fallback = typeof legacy === 'string' ? normaliseCursor(legacy) : undefined;
+    const global = streamState?.['state'];
+    const globalValue = isObject(global) ? global[field] : undefined;
+    if (global !== undefined && global !== null && !isObject(global)) throw invalid('"state" must be an object');
+    if (globalValue !== undefined && typeof globalValue !== 'string') throw invalid(`state.${field} must be a string`);
+    const fallbackValue = typeof legacy === 'string' ? legacy : globalValue;
+    this.fallback = fallbackValue !== undefined ? normaliseCursor(fallbackValue) : undefined;
+    const useGlobal = streamState?.['use_global_cursor'];
+    if (useGlobal !== undefined && typeof useGlobal !== 'boolean') throw invalid('"use_global_cursor" must be true or false');
+    if (useGlobal === true) {
+      if (this.fallback === undefined) throw invalid(`use_global_cursor is true but state.${field} is missing`);
+      return;
+    }
     const states = streamState?.['states'];
     if (states === undefined) return;
-    if (!Array.isArray(states)) throw configError(`Invalid state for stream "${streamName}": "states" must be an array.`);
+    if (!Array.isArray(states)) throw invalid('"states" must be an array');
     for (const entry of states) {
       const partition = isObject(entry) ? entry['partition'] : undefined;
       const cursor = isObject(entry) ? entry['cursor'] : undefined;
       const id = isObject(partition) ? partition['advertiser_id'] : undefined;
       const value = isObject(cursor) ? cursor[field] : undefined;
-      if ((typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(String(id)) || typeof value !== 'string') {
-        throw configError(
-          `Invalid state for stream "${streamName}": each states[] entry needs partition.advertiser_id (digits) and cursor.${field} (a string).`,
-        );
+      if ((typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(String(id))) {
+        throw invalid('each states[] entry needs partition.advertiser_id (digits)');
       }
+      // The CDK writes an empty cursor for a partition it started but never finished: nothing to resume from.
+      if (isObject(cursor) && Object.keys(cursor).length === 0) continue;
+      if (typeof value !== 'string') throw invalid(`each states[] entry needs cursor.${field} (a string)`);
       this.cursors.set(String(id), normaliseCursor(value));
     }
   }
