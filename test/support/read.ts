@@ -23,6 +23,8 @@ export async function readInProcess(
     stopAfterRecords?: number;
     fullRefresh?: boolean;
     client?: Partial<ConstructorParameters<typeof TikTokClient>[0]>;
+    /** The source's clock (to match an emulator whose clock is fixed far from today). */
+    now?: Date;
     /** Called with each message as it comes (a test can act mid-read). */
     onMessage?: (message: AirbyteMessage) => void | Promise<void>;
   } = {},
@@ -33,7 +35,7 @@ export async function readInProcess(
   const client = createClient(config, { retryBaseMs: 5, ...options.client });
   const messages: AirbyteMessage[] = [];
   let records = 0;
-  for await (const message of read(config, catalog, parseState(options.state), createContext(config, client))) {
+  for await (const message of read(config, catalog, parseState(options.state), createContext(config, client, options.now ? { now: () => new Date(options.now!) } : {}))) {
     const line = JSON.stringify(message);
     if (protocolAvailable) assertProtocol(JSON.parse(line));
     messages.push(JSON.parse(line, (_k, v, ctx) => (typeof v === 'number' && !Number.isSafeInteger(v) && ctx.source && /^\d+$/.test(ctx.source) ? ctx.source : v)) as AirbyteMessage);
