@@ -58,7 +58,7 @@ async function run(context: EndpointContext, job: JobRecord, work: () => Promise
   job.endTime = Date.now();
 }
 
-function queryRequest(context: EndpointContext, projectId: string, location: string, config: Record<string, unknown>): QueryRequest {
+function queryRequest(projectId: string, location: string, config: Record<string, unknown>): QueryRequest {
   if (typeof config['query'] !== 'string') throw invalid('Required parameter is missing: query');
   return {
     projectId,
@@ -93,7 +93,7 @@ export const insertJob: Handler = async (context, request) => {
     const job = newJob(context, request, body, 'QUERY', datasets);
     await run(context, job, async () => {
       checkLocation(job.location, datasets);
-      job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, config));
+      job.query = await runQuery(context, queryRequest(job.projectId, job.location, config));
     });
     return ok(jobResource(job));
   }
@@ -116,7 +116,7 @@ export const uploadJob: Handler = async (context, request) => {
   const job = newJob(context, request, body, 'LOAD', datasets);
   await run(context, job, async () => {
     checkLocation(job.location, datasets);
-    job.load = await runLoad(context.engine, context.store, job.projectId, job.location, load, data);
+    job.load = await runLoad(context.engine, context.store, job.projectId, load, data);
   });
   return ok(jobResource(job));
 };
@@ -138,7 +138,7 @@ export const jobsQuery: Handler = async (context, request) => {
   const job = newJob(context, request, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
   await run(context, job, async () => {
     checkLocation(job.location, datasets);
-    job.query = await runQuery(context, queryRequest(context, job.projectId, job.location, body));
+    job.query = await runQuery(context, queryRequest(job.projectId, job.location, body));
   });
   const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
   const maxResults = typeof body['maxResults'] === 'number' ? { maxResults: body['maxResults'] } : {};

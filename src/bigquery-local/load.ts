@@ -36,7 +36,7 @@ export interface LoadOutcome {
 
 const PREFIX = 'Error while reading data, error message: ';
 
-export async function runLoad(engine: Engine, store: Store, projectId: string, location: string, config: LoadConfig, data: Buffer): Promise<LoadOutcome> {
+export async function runLoad(engine: Engine, store: Store, projectId: string, config: LoadConfig, data: Buffer): Promise<LoadOutcome> {
   const format = (config.sourceFormat ?? 'CSV').toUpperCase();
   if (format !== 'NEWLINE_DELIMITED_JSON') {
     throw invalid(`The local BigQuery loads NEWLINE_DELIMITED_JSON only (got sourceFormat ${format})`);
