@@ -273,6 +273,24 @@ describe('bigquery-local', () => {
     expect(metadata.location).toBe('EU');
   });
 
+  test('bigquery: the per-table load job quota (1,500 a day in BigQuery, 2 here) fails the next load with quotaExceeded', async () => {
+    const small = await localBigQuery({ loadJobsPerTablePerDay: 2, datasets: ['ds_quota'] });
+    try {
+      const quotaClient = small.client();
+      const table = quotaClient.dataset('ds_quota').table('t');
+      const options = { sourceFormat: 'NEWLINE_DELIMITED_JSON', schema: { fields: [{ name: 'id', type: 'INT64' }] } };
+      const file = await ndjson(['{"id":"1"}']);
+      await table.load(file, options);
+      await table.load(file, options);
+      await expect(table.load(file, options)).rejects.toMatchObject({ errors: [expect.objectContaining({ reason: 'quotaExceeded' })] });
+      await quotaClient.dataset('ds_quota').table('other').load(file, options);
+      const stats = await (await fetch(`${small.url}/_admin/stats`)).json();
+      expect(stats).toEqual({ loadJobsPerTable: { [`${small.projectId}:ds_quota.t`]: 3, [`${small.projectId}:ds_quota.other`]: 1 } });
+    } finally {
+      await small.close();
+    }
+  });
+
   test('bigquery: a script runs statement by statement in a transaction; a failure rolls it back', async () => {
     await dataset('ds_script');
     await client.query(`CREATE TABLE ds_script.t (id INT64);

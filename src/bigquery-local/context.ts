@@ -4,6 +4,7 @@ import type { Analyzer } from './analyzer.ts';
 import type { Engine } from './engine.ts';
 import type { Faults } from './faults.ts';
 import type { Jobs } from './jobs.ts';
+import type { LoadQuota } from './quotas.ts';
 import type { Store } from './store.ts';
 
 export interface EndpointContext {
@@ -14,6 +15,7 @@ export interface EndpointContext {
   readonly faults: Faults;
   /** Location of datasets created without one (BigQuery's default is US). */
   readonly defaultLocation: string;
+  readonly loadQuota: LoadQuota;
 }
 
 export interface ApiRequest {

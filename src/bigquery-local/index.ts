@@ -8,6 +8,7 @@ import type { EndpointContext } from './context.ts';
 import { Engine } from './engine.ts';
 import { type FaultRule, Faults } from './faults.ts';
 import { Jobs } from './jobs.ts';
+import { LoadQuota } from './quotas.ts';
 import { createHandler } from './server.ts';
 import { Store } from './store.ts';
 
@@ -26,6 +27,8 @@ export interface LocalBigQueryOptions {
   location?: string;
   /** Faults armed from the start (more through `injectFault` or POST /_admin/faults). */
   faults?: readonly FaultRule[];
+  /** Load jobs per table per day before quotaExceeded (BigQuery's: 1,500). */
+  loadJobsPerTablePerDay?: number;
 }
 
 export interface LocalBigQuery {
@@ -35,6 +38,8 @@ export interface LocalBigQuery {
   /** How long the ZetaSQL analyzer of this process took to start (shared by the endpoints of one process). */
   readonly analyzerStartMs: number;
   injectFault(rule: FaultRule): void;
+  /** Load jobs per table (p:d.t) today, as counted for the 1,500-a-day quota. */
+  loadJobsPerTable(): Record<string, number>;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -49,6 +54,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     jobs: new Jobs(),
     faults: new Faults(),
     defaultLocation: options.location ?? 'US',
+    loadQuota: new LoadQuota(options.loadJobsPerTablePerDay),
   };
   for (const rule of options.faults ?? []) context.faults.add(rule);
   await engine.exclusive(async (c) => {
@@ -72,6 +78,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     projectId,
     analyzerStartMs: analyzer.startMs,
     injectFault: (rule) => context.faults.add(rule),
+    loadJobsPerTable: () => context.loadQuota.snapshot(),
     clearFaults: () => context.faults.clear(),
     async close() {
       if (closed) return;

@@ -115,6 +115,7 @@ export const uploadJob: Handler = async (context, request) => {
   const datasets = destination ? [destination] : [];
   const job = newJob(context, request, body, 'LOAD', datasets);
   await run(context, job, async () => {
+    context.loadQuota.take(`${load.destinationTable.projectId ?? job.projectId}:${load.destinationTable.datasetId}.${load.destinationTable.tableId}`);
     checkLocation(job.location, datasets);
     job.load = await runLoad(context.engine, context.store, job.projectId, load, data);
   });

@@ -84,6 +84,7 @@ async function handle(context: EndpointContext, request: IncomingMessage): Promi
   const raw = await readBody(request);
   let path = url.pathname;
   if (path === '/_admin/faults') return admin(context, method, raw);
+  if (path === '/_admin/stats' && method === 'GET') return ok({ loadJobsPerTable: context.loadQuota.snapshot() });
   let upload = false;
   if (path.startsWith('/upload/bigquery/v2/')) {
     path = path.slice('/upload/bigquery/v2'.length);
