@@ -3,19 +3,18 @@
 // and with default sizing the heap (and RSS) grows to ~400 MB though less than 100 MB is alive. The Dockerfile's
 // ENTRYPOINT passes the same flags (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
-import { PRODUCTION_HOST, loadConfig, readJsonFile } from './config.ts';
+import { loadConfig, readJsonFile } from './config.ts';
 import { type ConnectorError, asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
 import { errorTraceMessage } from './protocol/messages.ts';
 import { MessageWriter, writeAll } from './protocol/output.ts';
 import type { AirbyteMessage } from './protocol/types.ts';
-import { redact, registerSecret } from './secrets.ts';
+import { redact } from './secrets.ts';
 import { check, discoverMessages, read, specification } from './source.ts';
 import { parseState } from './streams/state.ts';
-import { TikTokClient } from './tiktok/client.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
-import { exchangeAuthCode } from './tiktok/oauth.ts';
 import { withProgress } from './progress.ts';
+import { runTokenCommand } from './token-command.ts';
 
 const USAGE = `Usage: source-tiktok-marketing <command> [options]
   spec                                             print the connector specification
@@ -23,6 +22,7 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   discover --config FILE                           print the catalog of streams
   read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
+  token    --listen --app-id A --secret S [--port N]   the whole authorisation flow: URL, local redirect, token
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
   bigquery-local [--port N --project P --dataset D …]   run the local BigQuery (dev install: DuckDB + ZetaSQL)
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
@@ -75,28 +75,9 @@ async function main(argv: string[]): Promise<number> {
       await writeAll(withProgress(read(config, catalog, state)), out);
       return 0;
     }
-    case 'token': {
-      // Not an Airbyte command: trades the one-time auth_code for the long-term token to put in the config.
-      const values = options(rest, ['app-id', 'secret', 'auth-code', 'api-base-url']);
-      const appId = required(values, 'app-id');
-      const secret = required(values, 'secret');
-      const authCode = required(values, 'auth-code');
-      registerSecret(secret);
-      registerSecret(authCode);
-      const client = new TikTokClient({
-        baseUrl: (values['api-base-url'] ?? PRODUCTION_HOST).replace(/\/+$/, ''),
-        accessToken: '',
-        appId,
-        requestsPerSecond: 1,
-        taskRequestsPerSecond: 1,
-        maxConcurrency: 1,
-        timeoutMs: 30_000,
-        maxRetries: 3,
-      });
-      const grant = await exchangeAuthCode(client, appId, secret, authCode);
-      process.stdout.write(`${JSON.stringify({ access_token: grant.access_token, advertiser_ids: grant.advertiser_ids, scope: grant.scope })}\n`);
-      return 0;
-    }
+    case 'token':
+      // Not an Airbyte command: the long-term token to put in the config (from an auth_code, or the whole flow).
+      return runTokenCommand(rest);
     case 'emulator': {
       const { runEmulatorCommand } = await import('./emulator/command.ts');
       await runEmulatorCommand(rest);

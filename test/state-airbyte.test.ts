@@ -91,7 +91,7 @@ describe('a read resumed from an Airbyte low-code state', () => {
       expect(minDay(rows, ids[1]!)).toBe(addDays(global, -2));
       // Its next state is in Airbyte's partition shape again, with both advertisers through the end.
       const last = messages.filter((m) => m.type === 'STATE').at(-1);
-      const states = last?.type === 'STATE' ? (last.state.stream?.stream_state['states'] as { partition: { advertiser_id: unknown }; cursor: Record<string, string> }[]) : [];
+      const states = last?.type === 'STATE' ? (last.state.stream?.stream_state?.['states'] as { partition: { advertiser_id: unknown }; cursor: Record<string, string> }[]) : [];
       expect(states.map((s) => [String(s.partition.advertiser_id), s.cursor['stat_time_day']?.slice(0, 10)]).sort()).toEqual(
         ids.map((id) => [id, END]).sort(),
       );

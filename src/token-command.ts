@@ -1,0 +1,158 @@
+// `token`: TikTok's authorisation flow for the long-term access token (not an Airbyte command).
+// - `token --auth-code C`: trades an auth_code someone copied from the redirect for the token;
+// - `token --listen`: prints the advertiser authorisation URL (with a random `state`), waits on a local redirect
+//   URL for TikTok's redirect, checks `state`, trades the auth_code and prints the grant.
+// Either way the grant is one JSON line on stdout; progress and the URL go to stderr.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseFlags, requiredFlag } from './args.ts';
+import { PRODUCTION_HOST } from './config.ts';
+import { configError } from './errors.ts';
+import { registerSecret } from './secrets.ts';
+import { TikTokClient } from './tiktok/client.ts';
+import { TikTokApiError } from './tiktok/errors.ts';
+import { type TokenGrant, exchangeAuthCode } from './tiktok/oauth.ts';
+
+export const TOKEN_USAGE = `Usage:
+  source-tiktok-marketing token --app-id A --secret S --auth-code C [--api-base-url URL]
+  source-tiktok-marketing token --listen --app-id A --secret S [--port N] [--timeout-seconds N]
+                                [--auth-url URL] [--api-base-url URL]
+  --listen waits on http://127.0.0.1:PORT/callback (register it as the app's redirect URL; default port 8788).`;
+
+/** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
+export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
+const DEFAULT_PORT = 8788;
+
+export interface TokenCommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runTokenCommand(argv: string[], io: TokenCommandIo = process): Promise<number> {
+  // --listen is the one flag without a value.
+  const listen = argv.includes('--listen');
+  const values = parseFlags(argv.filter((arg) => arg !== '--listen'), ['app-id', 'secret', 'auth-code', 'api-base-url', 'port', 'timeout-seconds', 'auth-url'], TOKEN_USAGE);
+  const appId = requiredFlag(values, 'app-id', TOKEN_USAGE);
+  const secret = requiredFlag(values, 'secret', TOKEN_USAGE);
+  registerSecret(secret);
+  const client = new TikTokClient({
+    baseUrl: (values['api-base-url'] ?? PRODUCTION_HOST).replace(/\/+$/, ''),
+    accessToken: '',
+    appId,
+    requestsPerSecond: 1,
+    taskRequestsPerSecond: 1,
+    maxConcurrency: 1,
+    timeoutMs: 30_000,
+    maxRetries: 3,
+  });
+  if (listen === (values['auth-code'] !== undefined)) throw configError(`Give either --auth-code or --listen.\n${TOKEN_USAGE}`);
+  const authCode = listen
+    ? await awaitRedirect(appId, {
+        port: integerFlag(values['port'], 'port', DEFAULT_PORT, 0, 65_535),
+        timeoutMs: integerFlag(values['timeout-seconds'], 'timeout-seconds', 600, 1, 86_400) * 1000,
+        authUrl: values['auth-url'] ?? AUTH_PAGE,
+        log: (line) => io.stderr.write(`${line}\n`),
+      })
+    : values['auth-code']!;
+  registerSecret(authCode);
+  const grant = await trade(client, appId, secret, authCode);
+  registerSecret(grant.access_token);
+  io.stdout.write(`${JSON.stringify({ access_token: grant.access_token, advertiser_ids: grant.advertiser_ids, scope: grant.scope })}\n`);
+  return 0;
+}
+
+async function trade(client: TikTokClient, appId: string, secret: string, authCode: string): Promise<TokenGrant> {
+  try {
+    return await exchangeAuthCode(client, appId, secret, authCode);
+  } catch (error) {
+    if (!(error instanceof TikTokApiError) || error.kind === 'retry' || error.kind === 'throttle') throw error;
+    if (/app_id|secret/i.test(error.message) && !/auth_code/i.test(error.message)) {
+      throw configError(`TikTok refused the app credentials (code ${error.code}: ${error.message}): check --app-id and --secret.`);
+    }
+    throw configError(
+      `TikTok refused the authorisation code (code ${error.code}: ${error.message}). A code works once and expires after one hour: authorise the app again and use the new code.`,
+    );
+  }
+}
+
+interface RedirectOptions {
+  port: number;
+  timeoutMs: number;
+  authUrl: string;
+  log: (line: string) => void;
+}
+
+/**
+ * Serves http://127.0.0.1:PORT/callback until TikTok's redirect arrives with this run's `state` and an
+ * auth_code. A redirect with another state (a forged or stale link) is refused and ends the run: the code it
+ * carries is never traded.
+ */
+async function awaitRedirect(appId: string, options: RedirectOptions): Promise<string> {
+  const state = randomBytes(16).toString('hex');
+  let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
+  const outcome = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  const server = createServer((req, res) => handle(req, res));
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/callback') return page(res, 404, 'Not found.');
+    const given = url.searchParams.get('state') ?? '';
+    if (!sameText(given, state)) {
+      page(res, 400, 'This authorisation does not belong to the waiting command (state mismatch). Start it again.');
+      settle?.reject(configError('The redirect carried a different state than this run sent: refused (a forged or stale authorisation link). Run token --listen again.'));
+      return;
+    }
+    const code = url.searchParams.get('auth_code') ?? url.searchParams.get('code');
+    if (!code) {
+      page(res, 400, 'TikTok sent no authorisation code.');
+      settle?.reject(configError('TikTok redirected without an auth_code (was the authorisation declined?). Run token --listen again.'));
+      return;
+    }
+    page(res, 200, 'Authorised. You can close this window and return to the terminal.');
+    settle?.resolve(code);
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(configError(`Cannot listen on 127.0.0.1:${options.port} (${error.code ?? error.message}): choose another --port.`)),
+    );
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const redirect = `http://127.0.0.1:${port}/callback`;
+  const link = new URL(options.authUrl);
+  link.searchParams.set('app_id', appId);
+  link.searchParams.set('state', state);
+  link.searchParams.set('redirect_uri', redirect);
+  options.log(`Open this URL, authorise the advertisers, and TikTok will redirect to ${redirect}:`);
+  options.log(link.toString());
+  const timer = setTimeout(
+    () => settle?.reject(configError(`No redirect arrived within ${Math.round(options.timeoutMs / 1000)} s. Run token --listen again.`)),
+    options.timeoutMs,
+  );
+  try {
+    return await outcome;
+  } finally {
+    clearTimeout(timer);
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function page(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`${text}\n`);
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw configError(`--${name} must be an integer from ${min} to ${max} (got ${value}).`);
+  return n;
+}
