@@ -322,6 +322,18 @@ describe('bigquery-local', () => {
     expect(next).toMatchObject({ pageToken: expect.any(String) });
     const [all] = await ds.table('t').getRows();
     expect(all).toHaveLength(25);
+
+    // tabledata.insertAll (table.insert): a bad row stops the request; insertIds seen before are skipped.
+    await expect(ds.table('t').insert([{ id: 100 }, { id: 'abc' }])).rejects.toMatchObject({
+      name: 'PartialFailureError',
+      errors: [
+        expect.objectContaining({ errors: [expect.objectContaining({ reason: 'stopped' })] }),
+        expect.objectContaining({ errors: [expect.objectContaining({ reason: 'invalid', message: expect.stringContaining('Field: id') })] }),
+      ],
+    });
+    await ds.table('t').insert([{ insertId: 'a', json: { id: 100 } }, { insertId: 'a', json: { id: 100 } }], { raw: true });
+    await ds.table('t').insert([{ insertId: 'a', json: { id: 100 } }], { raw: true });
+    expect((await client.query('SELECT COUNT(*) AS n FROM ds_params.t WHERE id = 100'))[0][0].n).toBe(1);
   });
 
   test('bigquery: a query job with a destination table follows its write disposition and keeps its partitioning', async () => {

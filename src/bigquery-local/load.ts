@@ -182,7 +182,7 @@ function planSchema(id: string, current: FieldSchema[], load: FieldSchema[] | un
   return { fields, recreate: false, add, relax };
 }
 
-async function insertRows(c: Connection, path: string, file: string, fields: readonly FieldSchema[]): Promise<void> {
+export async function insertRows(c: Connection, path: string, file: string, fields: readonly FieldSchema[]): Promise<void> {
   const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
   // DuckDB's text → DECIMAL(38,9) cast is ~10x slower than to DECIMAL(18,9): NUMERIC columns are read as text and
   // take the narrow cast when the value fits it (exact either way), the wide one otherwise.

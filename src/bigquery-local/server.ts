@@ -6,6 +6,7 @@ import type { ApiRequest, ApiResponse, EndpointContext, Handler } from './contex
 import { noContent, ok } from './context.ts';
 import { BigQueryError, asBigQueryError } from './errors.ts';
 import { parseFaultRule } from './faults.ts';
+import { insertAll } from './insert-all.ts';
 import { cancelJob, getJob, getQueryResults, insertJob, jobsQuery, listJobs, uploadJob } from './jobs-api.ts';
 import { readBody } from './multipart.ts';
 import {
@@ -45,6 +46,7 @@ const ROUTES: readonly Route[] = [
   route('PUT', `${P}/datasets/:d/tables/:t`, patchTable),
   route('DELETE', `${P}/datasets/:d/tables/:t`, deleteTable),
   route('GET', `${P}/datasets/:d/tables/:t/data`, listTableData),
+  route('POST', `${P}/datasets/:d/tables/:t/insertAll`, insertAll),
   route('POST', `${P}/jobs`, insertJob),
   route('GET', `${P}/jobs`, listJobs),
   route('GET', `${P}/jobs/:j`, getJob),
