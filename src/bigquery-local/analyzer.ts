@@ -173,7 +173,8 @@ export class Analyzer {
       if (code === 3 && typeof details === 'string') {
         throw new BigQueryError('invalidQuery', details.replace(/\s*\[at (\d+:\d+)\]$/, ' at [$1]'), { location: 'query' });
       }
-      throw error;
+      // 14 UNAVAILABLE: the analyzer process is gone (killed, crashed); say so rather than a bare gRPC error.
+      throw new BigQueryError('backendError', `The ZetaSQL analyzer did not answer (gRPC ${String(code)}: ${String(details ?? (error as Error).message)})`);
     }
     const next = response?.resumeBytePosition ?? script.length;
     const { kind, node } = innermost(response?.resolvedStatement ?? {});

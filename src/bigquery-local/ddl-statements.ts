@@ -19,6 +19,8 @@ export interface StatementScope {
   exec(sql: string): Promise<unknown>;
   translate(tokens: readonly Token[]): string;
   resolve(parts: readonly string[]): [string, string, string];
+  /** Makes a project's catalog exist (CREATE SCHEMA in another project than the job's). */
+  attach(projectId: string): Promise<void>;
 }
 
 export async function createTable(scope: StatementScope, tokens: readonly Token[], statementType: string): Promise<QueryOutcome> {
@@ -85,6 +87,7 @@ export async function createSchema(scope: StatementScope, tokens: readonly Token
     throw alreadyExists(`Dataset ${p}:${d}`);
   }
   const now = Date.now();
+  await scope.attach(p);
   await scope.store.createDataset(scope.c, {
     projectId: p,
     datasetId: d,

@@ -63,12 +63,16 @@ export class Engine {
     return run;
   }
 
+  /** Makes the project's catalog exist (an in-memory database ATTACHed under the project's id). */
+  async attach(connection: DuckDBConnection, projectId: string): Promise<void> {
+    if (this.projects.has(projectId)) return;
+    await connection.run(`ATTACH ':memory:' AS ${quoteIdent(projectId)}`);
+    this.projects.add(projectId);
+  }
+
   /** Makes the project's catalog exist and be the default, so `dataset.table` resolves in it. */
   async useProject(connection: DuckDBConnection, projectId: string, datasetId?: string): Promise<void> {
-    if (!this.projects.has(projectId)) {
-      await connection.run(`ATTACH ':memory:' AS ${quoteIdent(projectId)}`);
-      this.projects.add(projectId);
-    }
+    await this.attach(connection, projectId);
     await connection.run(`USE ${quoteIdent(projectId)}${datasetId ? `.${quoteIdent(datasetId)}` : ''}`);
   }
 

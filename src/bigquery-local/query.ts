@@ -83,7 +83,7 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
       await engine.useProject(c, defaultProject, defaultDataset);
     }
     const script = Buffer.from(request.query, 'utf8');
-    const run = new StatementRunner(c, store, request, parameters, defaultProject, defaultDataset);
+    const run = new StatementRunner(c, engine, store, request, parameters, defaultProject, defaultDataset);
     let position = 0;
     let outcome: QueryOutcome | undefined;
     let statements = 0;
@@ -141,13 +141,20 @@ class StatementRunner {
   private readonly defaultProject: string;
   private readonly defaultDataset: string | undefined;
 
-  constructor(c: Connection, store: Store, request: QueryRequest, parameters: Parameters, defaultProject: string, defaultDataset: string | undefined) {
+  private readonly engine: Engine;
+
+  constructor(c: Connection, engine: Engine, store: Store, request: QueryRequest, parameters: Parameters, defaultProject: string, defaultDataset: string | undefined) {
     this.c = c;
+    this.engine = engine;
     this.store = store;
     this.request = request;
     this.parameters = parameters;
     this.defaultProject = defaultProject;
     this.defaultDataset = defaultDataset;
+  }
+
+  attach(projectId: string): Promise<void> {
+    return this.engine.attach(this.c, projectId);
   }
 
   translate(tokens: readonly Token[]): string {
