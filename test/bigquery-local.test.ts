@@ -2,7 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,7 @@ const TMP = join(ROOT, '.tmp', 'bigquery-local');
 let bq: LocalBigQueryForTests;
 let client: BigQuery;
 let fileCounter = 0;
+const written: string[] = [];
 
 beforeAll(async () => {
   await mkdir(TMP, { recursive: true });
@@ -28,11 +29,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bq?.close();
+  // Only this run's files: another run of these tests may be using the folder.
+  await Promise.all(written.map((file) => rm(file, { force: true })));
 });
 
 async function ndjson(rows: readonly string[]): Promise<string> {
   const file = join(TMP, `rows-${process.pid}-${fileCounter++}.ndjson`);
   await writeFile(file, rows.map((r) => `${r}\n`).join(''));
+  written.push(file);
   return file;
 }
 
