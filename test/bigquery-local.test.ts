@@ -447,6 +447,7 @@ describe('bigquery-local', () => {
       .toBe('CREATE TABLE d.t (id BIGINT NOT NULL, f DOUBLE, n DECIMAL(38,9), m DECIMAL(10,2), b BOOLEAN, s VARCHAR, y BLOB, j JSON, dt TIMESTAMP, ts TIMESTAMPTZ, a VARCHAR[], r STRUCT("x" BIGINT, "y" DATE[]))');
     expect(translate('SELECT CAST(x AS INT64), SAFE_CAST(y AS TIMESTAMP), timestamp FROM t')).toBe('SELECT CAST(x AS BIGINT), TRY_CAST(y AS TIMESTAMPTZ), timestamp FROM t');
     expect(translate("SELECT TIMESTAMP '2024-01-01 00:00:00+00', CURRENT_TIMESTAMP(), TIMESTAMP_TRUNC(ts, HOUR) FROM t")).toBe("SELECT CAST('2024-01-01 00:00:00+00' AS TIMESTAMPTZ), CURRENT_TIMESTAMP, date_trunc('hour', ts) FROM t");
+    expect(translate("SELECT d + INTERVAL '1' DAY, DATE '2024-01-01' FROM t")).toBe("SELECT d + INTERVAL '1' DAY, CAST('2024-01-01' AS DATE) FROM t");
     expect(translate('SELECT TIMESTAMP_DIFF(a, b, SECOND), DATE_DIFF(CURRENT_DATE(), d, DAY) FROM t')).toBe("SELECT date_diff('second', b, a), date_diff('day', d, CURRENT_DATE) FROM t");
     expect(translate("SELECT DATE_ADD(d, INTERVAL 1 DAY), STRUCT(1 AS a, 'x' AS b), x FROM UNNEST([1, 2]) AS x"))
       .toBe(`SELECT CAST((d + INTERVAL 1 DAY) AS DATE), struct_pack("a" := 1, "b" := 'x'), x FROM UNNEST([1, 2]) AS "_unnest_x"("x")`);
