@@ -153,6 +153,28 @@ describe('bigquery-local', () => {
     expect(job.statistics?.load).toMatchObject({ outputRows: '2', badRecords: '1' });
   });
 
+  test('bigquery: a CSV load (header skipped, quoted commas, empty values NULL) and a bad CSV row failing the job', async () => {
+    const ds = await dataset('ds_csv');
+    const schema = { fields: [{ name: 'id', type: 'INT64', mode: 'REQUIRED' }, { name: 'name', type: 'STRING' }, { name: 'meta', type: 'JSON' }] };
+    const file = join(TMP, `csv-${process.pid}.csv`);
+    written.push(file);
+    await writeFile(file, 'id,name,meta\n1234567890123456789,"Smith, J",{}\n2,,"{""a"":1}"\n3,"",\n');
+    const [job] = await ds.table('people').load(file, { sourceFormat: 'CSV', skipLeadingRows: 1, schema });
+    expect(job.statistics?.load?.outputRows).toBe('3');
+    const [rows] = await client.query({ query: 'SELECT CAST(id AS STRING) AS id, name, TO_JSON_STRING(meta) AS meta FROM ds_csv.people ORDER BY name', wrapIntegers: true });
+    expect(rows).toEqual([
+      { id: '2', name: null, meta: '{"a":1}' },
+      { id: '3', name: '', meta: null },
+      { id: '1234567890123456789', name: 'Smith, J', meta: '{}' },
+    ]);
+    await writeFile(file, '4,x,{}\nfive,y,{}\n6,z\n');
+    const error = await ds.table('people').load(file, { sourceFormat: 'CSV', schema }).then(() => undefined, (e: unknown) => e as { errors: { message: string }[] });
+    const messages = error!.errors.map((e) => e.message);
+    expect(messages[0]).toMatch(/^Error while reading data, error message: CSV table encountered too many errors, giving up\. Rows: 2; errors: 2\./);
+    expect(messages).toContain("Error while reading data, error message: Could not convert value 'string_value: \"five\"' to integer. Field: id; Value: five (CSV row starting at position 7)");
+    expect(messages.some((m) => m.includes('line contains only 2 columns') && m.includes('position 17'))).toBe(true);
+  });
+
   test('bigquery: write dispositions (TRUNCATE, APPEND, EMPTY), CREATE_NEVER and schemaUpdateOptions follow BigQuery', async () => {
     const ds = await dataset('ds_dispositions');
     const schema = { fields: [{ name: 'id', type: 'INT64', mode: 'REQUIRED' }] };

@@ -52,6 +52,8 @@ export class Engine {
     const instance = await duck.DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
+    // BigQuery sorts NULL first in ascending order and last in descending order; DuckDB's default is last always.
+    await connection.run(`SET default_null_order = 'nulls_first_on_asc_last_on_desc'`);
     for (const macro of MACROS) await connection.run(`CREATE TEMP MACRO ${macro}`);
     return new Engine(instance, connection);
   }

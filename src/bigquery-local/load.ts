@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { RangePartitioning, TimePartitioning } from './ddl.ts';
 import type { Connection, Engine } from './engine.ts';
 import { BigQueryError, type ErrorProto, invalid, notFound } from './errors.ts';
-import { checkLines } from './ndjson.ts';
+import { csvRows } from './csv.ts';
+import { type BadRow, checkLines } from './ndjson.ts';
 import { type Store, type TableMeta, checkLayout, tablePath } from './store.ts';
 import { type FieldSchema, canonicalField, canonicalMode, canonicalType, duckColumn, duckType, quoteIdent } from './types.ts';
 
@@ -22,6 +23,11 @@ export interface LoadConfig {
   schemaUpdateOptions?: string[];
   ignoreUnknownValues?: boolean;
   maxBadRecords?: number;
+  skipLeadingRows?: number | string;
+  fieldDelimiter?: string;
+  quote?: string;
+  nullMarker?: string;
+  allowJaggedRows?: boolean;
   timePartitioning?: TimePartitioning;
   rangePartitioning?: RangePartitioning;
   clustering?: { fields: string[] };
@@ -38,9 +44,10 @@ const PREFIX = 'Error while reading data, error message: ';
 
 export async function runLoad(engine: Engine, store: Store, projectId: string, config: LoadConfig, data: Buffer): Promise<LoadOutcome> {
   const format = (config.sourceFormat ?? 'CSV').toUpperCase();
-  if (format !== 'NEWLINE_DELIMITED_JSON') {
-    throw invalid(`The local BigQuery loads NEWLINE_DELIMITED_JSON only (got sourceFormat ${format})`);
+  if (format !== 'NEWLINE_DELIMITED_JSON' && format !== 'CSV') {
+    throw invalid(`The local BigQuery loads NEWLINE_DELIMITED_JSON and CSV only (got sourceFormat ${format})`);
   }
+  const label = format === 'CSV' ? 'CSV' : 'JSON';
   const p = config.destinationTable.projectId ?? projectId;
   const { datasetId: d, tableId: t } = config.destinationTable;
   const write = (config.writeDisposition ?? 'WRITE_APPEND').toUpperCase();
@@ -62,20 +69,25 @@ export async function runLoad(engine: Engine, store: Store, projectId: string, c
       throw new BigQueryError('duplicate', `Already Exists: Table ${p}:${d}.${t}`);
     }
     const plan = existing ? planSchema(`${p}:${d}.${t}`, current, loadFields, write, updates) : { fields: loadFields!, recreate: true, add: [], relax: [] };
-    const checked = checkLines(data, plan.fields, config.ignoreUnknownValues === true);
+    const rows = readRows(format, data, plan.fields, config);
+    const checked = checkLines(rows.ndjson, plan.fields, config.ignoreUnknownValues === true);
+    const bad = [...rows.bad, ...checked.bad.map((row) => (rows.origin ? { ...row, position: rows.origin[row.index]!, index: rows.indexOf(row.index) } : row))]
+      .sort((a, b) => a.position - b.position);
     const maxBad = config.maxBadRecords ?? 0;
-    const errors = checked.bad.map((row): ErrorProto => ({
+    const errors = bad.map((row): ErrorProto => ({
       reason: 'invalid',
-      message: `${PREFIX}JSON parsing error in row starting at position ${row.position}: ${row.message}`,
+      message: label === 'JSON'
+        ? `${PREFIX}JSON parsing error in row starting at position ${row.position}: ${row.message}`
+        : `${PREFIX}${row.message} (CSV row starting at position ${row.position})`,
       location: 'file-00000000',
     }));
-    if (checked.bad.length > maxBad) {
-      const rowsRead = checked.bad[maxBad] ? rowIndex(data, checked.bad[maxBad]!.position) : checked.rows;
-      const summary = `${PREFIX}JSON table encountered too many errors, giving up. Rows: ${rowsRead}; errors: ${checked.bad.length}. Please look into the errors[] collection for more details.`;
+    if (bad.length > maxBad) {
+      const rowsRead = bad[maxBad]!.index + 1;
+      const summary = `${PREFIX}${label} table encountered too many errors, giving up. Rows: ${rowsRead}; errors: ${bad.length}. Please look into the errors[] collection for more details.`;
       throw new BigQueryError('invalid', summary, {
         details: [
           { reason: 'invalid', message: summary },
-          { reason: 'invalid', message: `${PREFIX}JSON processing encountered too many errors, giving up. Rows: ${rowsRead}; errors: ${checked.bad.length}; max bad: ${maxBad}; error percent: 0` },
+          { reason: 'invalid', message: `${PREFIX}${label} processing encountered too many errors, giving up. Rows: ${rowsRead}; errors: ${bad.length}; max bad: ${maxBad}; error percent: 0` },
           ...errors,
         ],
       });
@@ -124,17 +136,32 @@ export async function runLoad(engine: Engine, store: Store, projectId: string, c
         inputFileBytes: String(data.length),
         outputRows: String(checked.goodCount),
         outputBytes: String(data.length),
-        badRecords: String(checked.bad.length),
+        badRecords: String(bad.length),
       },
       warnings: errors,
     };
   });
 }
 
-function rowIndex(data: Buffer, position: number): number {
-  let rows = 1;
-  for (let i = data.indexOf(10); i >= 0 && i < position; i = data.indexOf(10, i + 1)) rows++;
-  return rows;
+interface SourceRows {
+  /** The rows as NDJSON (the upload itself for NEWLINE_DELIMITED_JSON). */
+  ndjson: Buffer;
+  /** CSV: each NDJSON line's byte offset in the upload (bad rows are reported there). */
+  origin?: number[];
+  /** CSV: NDJSON line ordinal → record ordinal. */
+  indexOf(line: number): number;
+  /** Rows refused before the row checks (CSV records of the wrong shape). */
+  bad: BadRow[];
+}
+
+function readRows(format: string, data: Buffer, fields: readonly FieldSchema[], config: LoadConfig): SourceRows {
+  if (format !== 'CSV') return { ndjson: data, indexOf: (line) => line, bad: [] };
+  const csv = csvRows(data, fields, config);
+  // Record ordinals of the lines that reached the NDJSON (the bad-shaped records were left out).
+  const kept: number[] = [];
+  const refused = new Set(csv.bad.map((b) => b.index));
+  for (let i = 0; i < csv.rows; i++) if (!refused.has(i)) kept.push(i);
+  return { ndjson: csv.ndjson, origin: csv.origin, indexOf: (line) => kept[line] ?? line, bad: csv.bad };
 }
 
 interface SchemaPlan {

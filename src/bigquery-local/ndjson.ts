@@ -5,6 +5,8 @@
 import { type FieldSchema, canonicalMode, canonicalType } from './types.ts';
 
 export interface BadRow {
+  /** Ordinal of the row among the rows read (0-based). */
+  readonly index: number;
   readonly position: number;
   readonly message: string;
 }
@@ -66,7 +68,7 @@ export function checkLines(data: Buffer, fields: readonly FieldSchema[], ignoreU
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         // BigQuery names a row by its byte offset in the file.
-        bad.push({ position: Buffer.byteLength(text.slice(0, start)), message: error.message });
+        bad.push({ index: rows - 1, position: Buffer.byteLength(text.slice(0, start)), message: error.message });
       }
     }
     start = end + 1;
