@@ -1,0 +1,323 @@
+// The shipped package, exercised the way users get it: `npm pack` from the sources (its prepack builds dist/),
+// `npx ./source-tiktok-marketing-*.tgz …` from a clean folder (production dependencies only), and the Docker
+// image's stages replayed from the Dockerfile without a Docker engine. Shared by test/package.test.ts (Node 24)
+// and test/package-node22.stress.test.ts (Node 22).
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { ROOT } from './cli.ts';
+
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  files: string[];
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+export const TARBALL = `${PACKAGE.name}-${PACKAGE.version}.tgz`;
+/** The Node 24 binary of the `node@24` dev dependency (the Docker image's node:24). */
+export const NODE24_BIN_DIR = join(ROOT, 'node_modules', 'node', 'bin');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `tiktok-${label}-`));
+}
+
+/**
+ * The environment of a user's shell with the given Node first on PATH: no node_modules/.bin of this repository
+ * (its dev tools must not leak into a "clean" run), none of the npm_* variables `npm test` exports, no PG_URL
+ * (the demo must not find a database through it). npm's cache is the caller's choice.
+ */
+export function userEnv(nodeBinDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || /^npm_/i.test(key) || key === 'PG_URL' || key === 'DEMO_PG_URL' || key === 'NODE_OPTIONS' || key.startsWith('VITEST')) continue;
+    env[key] = value;
+  }
+  const path = (process.env['PATH'] ?? '').split(delimiter).filter((entry) => entry !== '' && !entry.includes('node_modules/.bin'));
+  env['PATH'] = [nodeBinDir, ...path].join(delimiter);
+  return { ...env, ...extra };
+}
+
+/** The npm cache users already have: tarballs come from it, so a test install asks the registry little. */
+export function userNpmCache(): string {
+  return process.env['npm_config_cache'] ?? join(homedir(), '.npm');
+}
+
+/**
+ * A cache folder of our own whose content store is the user's: npx puts its install under `<cache>/_npx/`, so that
+ * install lives in (and is removed with) the test's temp folder, while the downloads are shared.
+ */
+export function privateCacheSharingContent(dir: string): string {
+  const cache = join(dir, '.npm-cache');
+  mkdirSync(cache, { recursive: true });
+  const content = join(userNpmCache(), '_cacache');
+  if (existsSync(content)) symlinkSync(content, join(cache, '_cacache'));
+  return cache;
+}
+
+export function run(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+/** Runs and insists on exit 0, with the output in the error: a failed install or build must say why. */
+export async function runOk(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Run> {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} (in ${options.cwd}) exited ${result.code}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+  }
+  return result;
+}
+
+// ---- Dockerfile -------------------------------------------------------------------------------------------------
+
+export interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+export interface Stage {
+  image: string;
+  name: string | undefined;
+  instructions: Instruction[];
+}
+
+/** Stages and their instructions; continuation lines joined, comments dropped. */
+export function parseDockerfile(text: string): Stage[] {
+  const stages: Stage[] = [];
+  const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  for (const line of logical) {
+    const match = /^(\w+)\s+(.*)$/.exec(line);
+    if (!match) throw new Error(`Dockerfile line not understood: ${line}`);
+    const keyword = match[1]!.toUpperCase();
+    const args = match[2]!;
+    if (keyword === 'FROM') {
+      const from = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+      if (!from) throw new Error(`FROM not understood: ${args}`);
+      stages.push({ image: from[1]!, name: from[2], instructions: [] });
+      continue;
+    }
+    const stage = stages.at(-1);
+    if (!stage) throw new Error(`${keyword} before FROM`);
+    stage.instructions.push({ keyword, args });
+  }
+  return stages;
+}
+
+export interface Copy {
+  from: string | undefined;
+  sources: string[];
+  destination: string;
+}
+
+export function parseCopy(args: string): Copy {
+  const words = args.split(/\s+/);
+  let from: string | undefined;
+  while (words[0]?.startsWith('--')) {
+    const flag = words.shift()!;
+    if (flag.startsWith('--from=')) from = flag.slice('--from='.length);
+    else throw new Error(`COPY flag not supported here: ${flag}`);
+  }
+  const destination = words.pop();
+  if (destination === undefined || words.length === 0) throw new Error(`COPY needs a source and a destination: ${args}`);
+  return { from, sources: words, destination };
+}
+
+/** `ENV A=1 B="two words"` → { A: '1', B: 'two words' }. */
+export function parseEnv(args: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const match of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+    const raw = match[2]!;
+    env[match[1]!] = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+  }
+  return env;
+}
+
+/**
+ * A stage replayed in a folder standing for the image's root: WORKDIR, COPY (from the build context or an earlier
+ * stage's folder), ENV and RUN (`sh -c`, as Docker's shell form). `substitute` may take over a RUN (the build
+ * stage's dev install is this repository's node_modules, linked instead of reinstalled: 500 MB for nothing).
+ */
+export async function replayStage(
+  stage: Stage,
+  root: string,
+  options: { context: string; stageRoots: Record<string, string>; env: Record<string, string>; substitute?: (command: string, workdir: string) => boolean },
+): Promise<{ workdir: string; env: Record<string, string>; entrypoint: string[] | undefined; runs: string[] }> {
+  let workdir = root;
+  const env: Record<string, string> = {};
+  let entrypoint: string[] | undefined;
+  const runs: string[] = [];
+  const inRoot = (base: string, path: string) => (path.startsWith('/') ? join(base, path) : resolve(workdir, path));
+  for (const { keyword, args } of stage.instructions) {
+    switch (keyword) {
+      case 'WORKDIR':
+        workdir = inRoot(root, args);
+        mkdirSync(workdir, { recursive: true });
+        break;
+      case 'COPY': {
+        const copy = parseCopy(args);
+        const base = copy.from === undefined ? options.context : options.stageRoots[copy.from];
+        if (base === undefined) throw new Error(`COPY --from=${copy.from}: no such stage replayed`);
+        const destination = inRoot(root, copy.destination);
+        const toDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
+        for (const source of copy.sources) {
+          const from = copy.from === undefined ? join(base, source) : inRoot(base, source);
+          if (!existsSync(from)) throw new Error(`COPY source ${source} does not exist (${from})`);
+          cpSync(from, toDirectory ? join(destination, source.split('/').at(-1)!) : destination, { recursive: true });
+        }
+        break;
+      }
+      case 'ENV':
+        Object.assign(env, parseEnv(args));
+        break;
+      case 'RUN':
+        runs.push(args);
+        if (options.substitute?.(args, workdir)) break;
+        await runOk('sh', ['-c', args], { cwd: workdir, env: { ...options.env, ...env } });
+        break;
+      case 'ENTRYPOINT':
+        entrypoint = JSON.parse(args) as string[];
+        break;
+      case 'LABEL':
+      case 'EXPOSE':
+      case 'CMD':
+        break;
+      default:
+        throw new Error(`Dockerfile instruction not replayed: ${keyword}`);
+    }
+  }
+  return { workdir, env, entrypoint, runs };
+}
+
+// ---- pack ------------------------------------------------------------------------------------------------------
+
+/** The sources a pack is made from: what the Dockerfile's build stage copies, plus README.md (a packed file). */
+export function packSources(stages: readonly Stage[]): string[] {
+  const build = stages[0];
+  if (!build) throw new Error('Dockerfile has no stage');
+  const sources = build.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => parseCopy(i.args).sources);
+  return [...new Set([...sources, 'README.md'])];
+}
+
+/**
+ * `npm pack` in a fresh copy of the sources, without dist/: the tarball can only hold a build if prepack made it.
+ * node_modules is this repository's (linked): prepack needs the dev dependency typescript, as on a maintainer's
+ * machine.
+ */
+export async function packFromSources(sources: readonly string[], env: Record<string, string>): Promise<{ tarball: string; files: string[]; sourceDir: string }> {
+  const work = tempDir('pack-src');
+  for (const source of sources) cpSync(join(ROOT, source), join(work, source), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
+  const out = tempDir('pack-out');
+  await runOk('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: work, env });
+  const tarball = join(out, TARBALL);
+  if (!existsSync(tarball)) throw new Error(`npm pack made no ${TARBALL} (found: ${readdirSync(out).join(', ')})`);
+  const listing = await runOk('tar', ['-tzf', tarball], { cwd: out, env });
+  const files = listing.stdout.split('\n').filter((line) => line !== '' && !line.endsWith('/')).map((line) => line.replace(/^package\//, ''));
+  return { tarball, files, sourceDir: work };
+}
+
+/**
+ * `npx ./<tarball> <args>` from a clean folder holding only the tarball: npx installs the package with its
+ * production dependencies (a dependency's devDependencies are never installed) and runs its bin. Returns the run
+ * and that install's folder, which the other cases reuse instead of installing again.
+ */
+export async function npxFromTarball(tarball: string, args: readonly string[], nodeBinDir: string): Promise<{ result: Run; clean: string; installed: string }> {
+  const clean = tempDir('npx');
+  cpSync(tarball, join(clean, TARBALL));
+  const env = userEnv(nodeBinDir, { npm_config_cache: privateCacheSharingContent(clean), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' });
+  const result = await run('npx', ['--yes', `./${TARBALL}`, ...args], { cwd: clean, env });
+  const npx = join(clean, '.npm-cache', '_npx');
+  const installs = existsSync(npx) ? readdirSync(npx).map((hash) => join(npx, hash, 'node_modules')).filter((dir) => existsSync(join(dir, PACKAGE.name))) : [];
+  if (installs.length !== 1) throw new Error(`expected one npx install of ${TARBALL}, found ${installs.length}\n${result.stderr}`);
+  return { result, clean, installed: installs[0]! };
+}
+
+// ---- the CLI of an installed package ---------------------------------------------------------------------------
+
+export const EMULATOR_CREDENTIALS = { accessToken: 'pkg-test-access-token', appId: '7268034192837465012', secret: 'pkg-test-app-secret' };
+
+/** Starts `<bin> emulator` (the packaged one) and resolves with its base URL, its first stdout line. */
+export function startPackagedEmulator(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      command,
+      [...args, 'emulator', '--port', '0', '--seed', '12', '--advertisers', '2', '--access-token', EMULATOR_CREDENTIALS.accessToken, '--app-id', EMULATOR_CREDENTIALS.appId, '--secret', EMULATOR_CREDENTIALS.secret],
+      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the packaged emulator printed no URL in 30 s\n${stderr}`));
+    }, 30_000);
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line !== undefined) {
+        clearTimeout(timer);
+        resolvePromise({ url: line.trim(), child });
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the packaged emulator exited ${code} before printing its URL\n${stderr}`));
+    });
+  });
+}
+
+/** A config for the emulator and a catalog of an entity stream, an incremental entity stream and a report. */
+export function writeReadInputs(dir: string, apiUrl: string): { config: string; catalog: string; streams: string[] } {
+  const streams = ['advertisers', 'campaigns', 'ads_reports_daily'];
+  const startDate = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+  const config = join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      credentials: { auth_type: 'oauth2.0', app_id: EMULATOR_CREDENTIALS.appId, secret: EMULATOR_CREDENTIALS.secret, access_token: EMULATOR_CREDENTIALS.accessToken },
+      api_base_url: apiUrl,
+      start_date: startDate,
+      requests_per_second: 50,
+    }),
+  );
+  const full = JSON.parse(readFileSync(join(ROOT, 'integration_tests', 'configured_catalog.json'), 'utf8')) as { streams: { stream: { name: string } }[] };
+  const catalog = join(dir, 'catalog.json');
+  writeFileSync(catalog, JSON.stringify({ streams: full.streams.filter((entry) => streams.includes(entry.stream.name)) }));
+  return { config, catalog, streams };
+}
+
+export function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    child.once('exit', () => resolvePromise());
+    child.kill('SIGTERM');
+  });
+}
+
+/** A dev dependency's folder in an installed tree: present means the install was not production-only. */
+export function devDependenciesIn(nodeModules: string): string[] {
+  return Object.keys(PACKAGE.devDependencies).filter((name) => existsSync(join(nodeModules, name)));
+}
