@@ -224,6 +224,15 @@ describe('bigquery SQL', () => {
     expect(merge).toContain('ON (target.`ad_id` = source.`ad_id` OR (target.`ad_id` IS NULL AND source.`ad_id` IS NULL)) AND (target.`stat_time_day`');
     expect(merge).toContain('WHEN MATCHED AND (target.`stat_time_day` IS NULL OR source.`stat_time_day` >= target.`stat_time_day`) THEN UPDATE SET `_airbyte_raw_id` = source.`_airbyte_raw_id`');
     expect(merge).toMatch(/WHEN NOT MATCHED THEN INSERT \(`_airbyte_raw_id`, .*`metrics`\) VALUES \(source\.`_airbyte_raw_id`, .*source\.`metrics`\)$/);
+    // The staged rows' date span, as constants, so BigQuery reads only those partitions of the table.
+    const writer = new RowWriter(layout);
+    for (const day of ['2026-09-03', '2026-09-01', '2026-09-02']) writer.write(record('ads_reports_daily', { ad_id: 1, stat_time_day: `${day} 00:00:00` }), 1);
+    expect(writer.span?.range).toEqual({ min: '2026-09-01 00:00:00', max: '2026-09-03 00:00:00' });
+    expect(applySql(ref, stage, layout, 'merge', false, writer.span?.range)).toContain(
+      "AND (target.`stat_time_day` = source.`stat_time_day` OR (target.`stat_time_day` IS NULL AND source.`stat_time_day` IS NULL)) AND target.`stat_time_day` BETWEEN DATETIME '2026-09-01 00:00:00' AND DATETIME '2026-09-03 00:00:00'\nWHEN MATCHED",
+    );
+    writer.write(record('ads_reports_daily', { ad_id: 2 }), 2);
+    expect(writer.span?.range).toBeUndefined();
     const replace = applySql(ref, stage, layout, 'replace');
     expect(replace).toContain('ON FALSE');
     expect(replace).toContain('WHEN NOT MATCHED BY SOURCE THEN DELETE');

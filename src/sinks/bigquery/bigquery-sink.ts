@@ -173,7 +173,9 @@ export class BigQuerySink implements Sink {
         await this.#load(table);
         if (table.stagedRows > 0 || commit.replace) {
           const empty = table.stagedRows === 0;
-          await this.#query(applySql(table.ref, table.stageRef, table.layout, applyModeOf(table.layout, commit.replace), empty));
+          const mode = applyModeOf(table.layout, commit.replace);
+          await this.#query(applySql(table.ref, table.stageRef, table.layout, mode, empty, table.writer.span?.range));
+          table.writer.span?.reset();
           table.stagedRows = 0;
           table.truncateNext = true;
         }

@@ -14,7 +14,41 @@ interface MetaChange {
   reason: 'DESTINATION_TYPECAST_ERROR';
 }
 
+/**
+ * The span of partition dates among the rows written since the last `reset`: the MERGE names it as constants,
+ * so BigQuery reads only those partitions of the table (a subquery would not prune). Kept for DATE and
+ * DATETIME, whose canonical text sorts as time does; a NULL anywhere gives up (a NULL key matches NULL).
+ */
+export class PartitionSpan {
+  min: string | undefined;
+  max: string | undefined;
+  sawNull = false;
+
+  note(text: string | undefined): void {
+    if (text === undefined) {
+      this.sawNull = true;
+      return;
+    }
+    if (this.min === undefined || text < this.min) this.min = text;
+    if (this.max === undefined || text > this.max) this.max = text;
+  }
+
+  /** The span, when it can be used. */
+  get range(): { min: string; max: string } | undefined {
+    return this.sawNull || this.min === undefined || this.max === undefined ? undefined : { min: this.min, max: this.max };
+  }
+
+  reset(): void {
+    this.min = undefined;
+    this.max = undefined;
+    this.sawNull = false;
+  }
+}
+
 export class RowWriter {
+  /** Undefined when the table has no DATE/DATETIME partition column. */
+  readonly span: PartitionSpan | undefined;
+  readonly #partitionIndex: number;
   readonly #columns: readonly LoadedColumn[];
   /** `"name":` of each column, built once. */
   readonly #keys: readonly string[];
@@ -24,8 +58,11 @@ export class RowWriter {
   #lastEmittedAt = Number.NaN;
   #extractedAt = '';
 
-  constructor(layout: Pick<TableLayout, 'columns' | 'stream'>) {
+  constructor(layout: Pick<TableLayout, 'columns' | 'stream' | 'partition'>) {
     this.#columns = layout.columns;
+    const partition = layout.partition;
+    this.#partitionIndex = partition !== undefined && partition.type !== 'TIMESTAMP' ? layout.columns.findIndex((c) => c.name === partition.column) : -1;
+    this.span = this.#partitionIndex >= 0 ? new PartitionSpan() : undefined;
     this.#keys = layout.columns.map((column) => `,${JSON.stringify(column.name)}:`);
     this.#generation = String(layout.stream.generationId);
     this.#syncIdPart = layout.stream.syncId === undefined ? '' : `,"sync_id":${layout.stream.syncId}`;
@@ -48,10 +85,10 @@ export class RowWriter {
         }
       }
       const value = data[column.property];
-      if (value === undefined || value === null) continue;
-      const encoded = column.encode(value);
+      const encoded = value === undefined || value === null ? undefined : column.encode(value);
       if (encoded === INVALID) (changes ??= []).push({ field: column.property, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
-      else fields += this.#keys[i] + encoded;
+      else if (encoded !== undefined) fields += this.#keys[i] + encoded;
+      if (i === this.#partitionIndex) this.span!.note(encoded === undefined || encoded === INVALID ? undefined : encoded.slice(1, -1));
     }
     if (record.emitted_at !== this.#lastEmittedAt) {
       this.#lastEmittedAt = record.emitted_at;
