@@ -470,6 +470,10 @@ describe('bigquery-local', () => {
     expect(translate('SELECT CAST(x AS INT64), SAFE_CAST(y AS TIMESTAMP), timestamp FROM t')).toBe('SELECT CAST(x AS BIGINT), TRY_CAST(y AS TIMESTAMPTZ), timestamp FROM t');
     expect(translate("SELECT TIMESTAMP '2024-01-01 00:00:00+00', CURRENT_TIMESTAMP(), TIMESTAMP_TRUNC(ts, HOUR) FROM t")).toBe("SELECT CAST('2024-01-01 00:00:00+00' AS TIMESTAMPTZ), CURRENT_TIMESTAMP, date_trunc('hour', ts) FROM t");
     expect(translate("SELECT d + INTERVAL '1' DAY, DATE '2024-01-01' FROM t")).toBe("SELECT d + INTERVAL '1' DAY, CAST('2024-01-01' AS DATE) FROM t");
+    // The NULL-safe key match is DuckDB's IS NOT DISTINCT FROM (a hash join in MERGE instead of a nested loop).
+    expect(translate('MERGE `d.t` AS target USING `d.s` AS source ON (target.`id` = source.`id` OR (target.`id` IS NULL AND source.`id` IS NULL)) AND (JSON_VALUE(target.j, \'$.k\') = source.k OR (source.k IS NULL AND JSON_VALUE(target.j, \'$.k\') IS NULL)) WHEN MATCHED THEN DELETE'))
+      .toBe(`MERGE INTO "d"."t" AS target USING "d"."s" AS source ON (target."id" IS NOT DISTINCT FROM source."id") AND (JSON_VALUE(target.j, '$.k') IS NOT DISTINCT FROM source.k) WHEN MATCHED THEN DELETE`);
+    expect(translate('SELECT (a = b OR (a IS NULL AND c IS NULL)) FROM t')).toBe('SELECT (a = b OR (a IS NULL AND c IS NULL)) FROM t');
     expect(translate('SELECT TIMESTAMP_DIFF(a, b, SECOND), DATE_DIFF(CURRENT_DATE(), d, DAY) FROM t')).toBe("SELECT date_diff('second', b, a), date_diff('day', d, CURRENT_DATE) FROM t");
     expect(translate("SELECT DATE_ADD(d, INTERVAL 1 DAY), STRUCT(1 AS a, 'x' AS b), x FROM UNNEST([1, 2]) AS x"))
       .toBe(`SELECT CAST((d + INTERVAL 1 DAY) AS DATE), struct_pack("a" := 1, "b" := 'x'), x FROM UNNEST([1, 2]) AS "_unnest_x"("x")`);

@@ -4,6 +4,7 @@
 // clauses DuckDB lacks (PARTITION BY, CLUSTER BY, OPTIONS) are cut out by ddl.ts before this runs.
 
 import { type Token, closingParen, isPunct, isWord, nextSignificant, previousSignificant, render, tokenize } from './tokens.ts';
+import { nullSafeEquality } from './null-safe.ts';
 import { quoteIdent } from './types.ts';
 
 export interface TranslateOptions {
@@ -64,6 +65,10 @@ export function translate(sql: string, options: TranslateOptions = {}): string {
 }
 
 export function translateTokens(input: readonly Token[], options: TranslateOptions = {}): Token[] {
+  return nullSafeEquality(translateOnce(input, options));
+}
+
+function translateOnce(input: readonly Token[], options: TranslateOptions): Token[] {
   const tokens = input.map((t) => ({ ...t }));
   const out: Token[] = [];
   const typeStarts = typePositions(tokens);
