@@ -4,13 +4,17 @@ import type { PageInfo, Params } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { runReportTask } from '../tiktok/report-tasks.ts';
 import type { ReadContext } from './context.ts';
-import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
+import { type Granularity, SyncRate, chooseSplit } from './backfill-plan.ts';
+import { BackfillSpans, type DaySpan } from './backfill-spans.ts';
+import { addDays, dateOfEpoch, daysBetween, maxDate, minDate, todayIn } from './dates.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { RECONCILED_METRICS } from './metrics.ts';
 import { REPORT_TYPES } from './report-catalogue.ts';
 import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
+import { mergeConcurrently } from './merge.ts';
+import { taskLaneOf } from './task-lane.ts';
 import { WindowPlanner } from './windows.ts';
 
 /** TikTok's span limits per query: 30 days by day, 1 day by hour. */
@@ -22,10 +26,6 @@ export const PAGE_SIZE = 1000;
 const PAGE_LOOKAHEAD = 1;
 /** Records are built and handed on in chunks this size, so few are alive at once. */
 const CHUNK = 250;
-/** A remainder that would cost this many synchronous requests goes to report tasks instead (when allowed). */
-export const ASYNC_MIN_REQUESTS = 40;
-/** The span one report task covers. */
-const TASK_MAX_DAYS = 365;
 
 interface ReportPage {
   list?: ReportRow[];
@@ -36,7 +36,8 @@ interface ReportPage {
 /**
  * One advertiser's rows of one report stream. Dates are the advertiser's calendar: the range ends today in its
  * time zone (or end_date), starts at start_date (never before the advertiser existed) or, with a cursor, the
- * attribution window before it. A checkpoint follows each window, so a restart resumes at the next one.
+ * attribution window before it. A backfill runs through both lanes (see readBackfill); a checkpoint covers only days
+ * whose rows were all emitted, so a restart resumes at the first unfinished day.
  */
 export async function* readReport(
   ctx: ReadContext,
@@ -70,35 +71,18 @@ export async function* readReport(
     if (start <= end) yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: start, end_date: end }, `${start}..${end}`);
     return;
   }
-  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -(stream.lookbackDays ?? ctx.config.attributionWindow)));
+  const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
+  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
   if (start > end) return;
-
-  const planner = new WindowPlanner(start, end, MAX_WINDOW_DAYS[stream.granularity], PAGE_SIZE);
-  let asyncTried = false;
-  let rowsSoFar = 0;
-  let estimated = false;
-  while (!planner.done) {
-    if (!asyncTried && planner.rowsPerDay !== undefined && worthATask(ctx, planner, stream)) {
-      asyncTried = true;
-      yield* readByTasks(ctx, stream, advertiserId, base, planner);
-      continue;
-    }
-    const window = planner.next();
-    const params = { ...base, start_date: window.start, end_date: window.end };
-    let total: number;
-    try {
-      total = yield* readWindow(ctx, stream, advertiserId, params, `${window.start}..${window.end}`);
-    } catch (error) {
-      if (error instanceof TikTokApiError && error.kind === 'too_large' && planner.tooLarge(window)) continue;
-      throw error;
-    }
-    planner.completed(window, total);
-    rowsSoFar += total;
-    // The first window tells the advertiser's density: enough for an estimate of the whole range.
-    const estimate = estimated ? undefined : Math.round(rowsSoFar + (planner.rowsPerDay ?? 0) * planner.remainingDays);
-    estimated = true;
-    yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` }, ...(estimate === undefined ? {} : { estimate }) };
-  }
+  // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
+  const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
+  // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports.
+  const tasks = !steady && ctx.config.asyncReports === 'auto' && REPORT_TYPES[stream.reportType].async;
+  const advertisers = (await ctx.advertisers()).length;
+  const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
+  // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.
+  const appRate = Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate);
+  yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
 }
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */
@@ -120,65 +104,213 @@ export function reportFiltering(stream: ReportStream, includeDeleted: boolean): 
   return filters;
 }
 
-/** Synchronous requests a remainder would still cost, from the density learned so far. */
-function syncRequestsLeft(planner: WindowPlanner, stream: ReportStream): number {
-  const days = planner.remainingDays;
-  const rows = (planner.rowsPerDay ?? 0) * days;
-  return Math.max(Math.ceil(rows / PAGE_SIZE), Math.ceil(days / MAX_WINDOW_DAYS[stream.granularity as 'day' | 'hour']));
+interface BackfillRange {
+  start: string;
+  end: string;
+  /** Whether report tasks may take part of it. */
+  tasks: boolean;
+  /** This advertiser's expected share of the app's requests per second, until its own is measured. */
+  syncShare: number;
 }
 
-function worthATask(ctx: ReadContext, planner: WindowPlanner, stream: ReportStream): boolean {
-  // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports.
-  if (!REPORT_TYPES[stream.reportType].async) return false;
-  return ctx.config.asyncReports === 'auto' && syncRequestsLeft(planner, stream) >= ASYNC_MIN_REQUESTS;
+/** What a lane hands on: rows, and when a span's rows are all out, the span (and, once, the estimate). */
+interface LaneItem {
+  records: AirbyteMessage[];
+  finished?: { span: DaySpan; from: 'sync' | 'task' };
+  estimate?: number;
+}
+
+/** What the two lanes of one advertiser know together. */
+interface LaneState {
+  range: DaySpan;
+  spans: BackfillSpans;
+  syncRate: SyncRate;
+  /** Rows and days read synchronously so far: the advertiser's density. */
+  syncRows: number;
+  syncDays: number;
+  /** The report task running now, to abort once the synchronous lane has read all its days. */
+  running?: { span: DaySpan; controller: AbortController };
+  /** Settles once the first window told the density (or the synchronous lane ended). */
+  densityKnown: Promise<void>;
+  learnedDensity: () => void;
 }
 
 /**
- * The rest of a large backfill through asynchronous report tasks (one per TASK_MAX_DAYS), which spend their own
- * budget and return everything in one CSV. A task that fails or stalls hands its span back to synchronous reads.
+ * One advertiser's range through both lanes at once: synchronous windows from the first day up, report tasks
+ * from the last day down, meeting where the plan says both finish together. A STATE follows only the finished
+ * prefix of the range, so a restart re-reads at most what was not yet checkpointed.
  */
-async function* readByTasks(
+async function* readBackfill(
   ctx: ReadContext,
   stream: ReportStream,
   advertiserId: string,
   base: Params,
-  planner: WindowPlanner,
+  range: BackfillRange,
 ): AsyncGenerator<Batch> {
-  const codec = reportCodec(stream);
-  while (!planner.done) {
-    const window = planner.nextOf(TASK_MAX_DAYS);
-    let rows: AsyncIterable<Record<string, string>>;
-    try {
-      rows = await runReportTask(ctx.client, advertiserId, { ...base, start_date: window.start, end_date: window.end }, {
-        pollMs: ctx.config.asyncPollMs,
-        maxWaitMs: ctx.config.asyncMaxWaitMs,
-      });
-    } catch (error) {
-      if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') throw error;
-      ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${window.start}..${window.end} failed (${error.message}); reading it synchronously.`);
-      return;
-    }
-    let count = 0;
-    let records: AirbyteMessage[] = [];
-    const emittedAt = Date.now();
-    for await (const row of rows) {
-      count++;
-      try {
-        records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
-      } catch (error) {
-        if (!(error instanceof RowError)) throw error;
-        ctx.summary.unparsedRows++;
-        ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${window.start}..${window.end}: a row could not be read (${error.message}); not emitted.`);
-      }
-      if (records.length >= CHUNK) {
-        yield { records };
-        records = [];
-      }
-    }
-    if (records.length > 0) yield { records };
-    planner.completed(window, count);
-    yield { records: [], checkpoint: { advertiserId, cursor: `${window.end} 00:00:00` } };
+  let learnedDensity = () => {};
+  const densityKnown = new Promise<void>((resolve) => (learnedDensity = resolve));
+  const state: LaneState = {
+    range: { start: range.start, end: range.end },
+    spans: new BackfillSpans(range.start, range.end),
+    syncRate: new SyncRate(range.syncShare),
+    syncRows: 0,
+    syncDays: 0,
+    densityKnown,
+    learnedDensity,
+  };
+  const lanes = [() => syncLane(ctx, stream, advertiserId, base, state)];
+  if (range.tasks) lanes.push(() => taskLane(ctx, stream, advertiserId, base, state));
+  for await (const item of mergeConcurrently(lanes, lanes.length)) {
+    if (item.records.length > 0) yield { records: item.records };
+    if (!item.finished) continue;
+    const through = state.spans.finish(item.finished.span, item.finished.from);
+    if (through === undefined && item.estimate === undefined) continue;
+    yield {
+      records: [],
+      ...(through === undefined ? {} : { checkpoint: { advertiserId, cursor: `${through} 00:00:00` } }),
+      ...(item.estimate === undefined ? {} : { estimate: item.estimate }),
+    };
   }
+}
+
+/** Synchronous windows from the lowest day no finished lane holds, up to the last (see BackfillSpans). */
+async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
+  const granularity = stream.granularity as Granularity;
+  const planner = new WindowPlanner(state.range.start, state.range.end, MAX_WINDOW_DAYS[granularity], PAGE_SIZE);
+  const totalDays = daysBetween(state.range.start, state.range.end) + 1;
+  try {
+    for (let free = state.spans.nextForSync(); free; free = state.spans.nextForSync()) {
+      const window = planner.nextIn(free.start, free.end);
+      state.spans.takeForSync(window);
+      if (state.running && !state.spans.taskStillNeeded(state.running.span)) state.running.controller.abort();
+      const started = performance.now();
+      let total: number;
+      try {
+        total = yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: window.start, end_date: window.end }, `${window.start}..${window.end}`);
+      } catch (error) {
+        if (error instanceof TikTokApiError && error.kind === 'too_large' && planner.tooLarge(window)) {
+          state.spans.giveBack(window, 'sync');
+          continue;
+        }
+        throw error;
+      }
+      planner.learn(window, total);
+      state.syncRate.observe(Math.max(1, Math.ceil(total / PAGE_SIZE)), performance.now() - started);
+      const first = state.syncDays === 0;
+      state.syncRows += total;
+      state.syncDays += window.days;
+      state.learnedDensity();
+      // The first window tells the advertiser's density: enough for an estimate of the whole range.
+      const estimate = first ? Math.round(total + (total / window.days) * (totalDays - window.days)) : undefined;
+      yield { records: [], finished: { span: window, from: 'sync' }, ...(estimate === undefined ? {} : { estimate }) };
+    }
+  } finally {
+    state.learnedDensity();
+  }
+}
+
+/**
+ * Report tasks from the highest free day down, one at a time per advertiser, each sized by the plan from what
+ * has been learned so far (density, the synchronous lane's speed, the tasks' cost). A task that fails or stalls
+ * leaves its days to the synchronous lane (which may have read some already); this advertiser asks for no more.
+ */
+async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
+  const lane = taskLaneOf(ctx);
+  const granularity = stream.granularity as Granularity;
+  // The first synchronous window tells the density; nothing to plan before it.
+  await state.densityKnown;
+  for (;;) {
+    if (state.syncDays === 0 || state.spans.freeDays === 0) return;
+    const rowsPerDay = state.syncRows / state.syncDays;
+    const release = await lane.acquire(rowsPerDay * state.spans.freeDays);
+    try {
+      const split = chooseSplit({
+        days: state.spans.freeDays,
+        rowsPerDay,
+        granularity,
+        syncRequestsPerSecond: state.syncRate.requestsPerSecond,
+        task: lane.costs.cost,
+      });
+      const span = split.taskDays > 0 ? state.spans.takeForTask(split.taskDays) : undefined;
+      if (!span) return;
+      const started = performance.now();
+      const controller = new AbortController();
+      state.running = { span, controller };
+      const rows = await startTask(ctx, stream, advertiserId, base, span, controller.signal);
+      state.running = undefined;
+      if (!rows) {
+        state.spans.giveBack(span, 'task');
+        return;
+      }
+      const delivers = state.spans.taskDelivers(span);
+      const count = yield* taskRecords(ctx, stream, advertiserId, span, rows, delivers);
+      lane.costs.observe(count, performance.now() - started);
+      yield { records: [], finished: { span, from: 'task' } };
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * A report task for the span, finished and ready to download; undefined when it failed or stalled (warned) or
+ * was overtaken by the synchronous lane (aborted).
+ */
+async function startTask(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  base: Params,
+  span: DaySpan,
+  signal: AbortSignal,
+): Promise<AsyncIterable<Record<string, string>> | undefined> {
+  try {
+    return await runReportTask(ctx.client, advertiserId, { ...base, start_date: span.start, end_date: span.end }, {
+      pollMs: ctx.config.asyncPollMs,
+      maxWaitMs: ctx.config.asyncMaxWaitMs,
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') throw error;
+    // Overtaken: the synchronous lane read every day of it meanwhile. Nothing was lost, nothing to say.
+    if (signal.aborted) return undefined;
+    ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${span.start}..${span.end} failed (${error.message}); reading it synchronously.`);
+    return undefined;
+  }
+}
+
+/** A finished task's CSV rows of the days it delivers as records, in chunks; returns how many rows the file had. */
+async function* taskRecords(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  span: DaySpan,
+  rows: AsyncIterable<Record<string, string>>,
+  delivers: (day: string) => boolean,
+): AsyncGenerator<LaneItem, number> {
+  const codec = reportCodec(stream);
+  let count = 0;
+  let records: AirbyteMessage[] = [];
+  const emittedAt = Date.now();
+  const timeColumn = stream.timeDimension ?? '';
+  for await (const row of rows) {
+    count++;
+    // Days the synchronous lane read while the task ran are its, not the task's: each row comes out once.
+    if (!delivers(String(row[timeColumn] ?? '').slice(0, 10))) continue;
+    try {
+      records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      ctx.summary.unparsedRows++;
+      ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${span.start}..${span.end}: a row could not be read (${error.message}); not emitted.`);
+    }
+    if (records.length >= CHUNK) {
+      yield { records };
+      records = [];
+    }
+  }
+  if (records.length > 0) yield { records };
+  return count;
 }
 
 /** A CSV row (header = dimension and metric names) in the shape of a synchronous report row. */

@@ -50,27 +50,34 @@ export class WindowPlanner {
   }
 
   next(): DateWindow {
-    const days = this.chooseDays();
-    const end = minDate(addDays(this.cursor, days - 1), this.end);
-    const window = { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
+    return this.nextIn(this.cursor, this.end);
+  }
+
+  /**
+   * The window that starts at `start` and ends by `end`: the stretch this reader holds when another lane
+   * (report tasks) reads the days after it.
+   */
+  nextIn(start: string, end: string): DateWindow {
+    const days = this.chooseDays(daysBetween(start, end) + 1);
+    const last = minDate(addDays(start, days - 1), end);
+    const window = { start, end: last, days: daysBetween(start, last) + 1 };
     this.predicted = this.density === undefined ? undefined : this.density * window.days;
     return window;
   }
 
-  /** A window of up to `days` days, whatever the page arithmetic says (report tasks have no pages). */
-  nextOf(days: number): DateWindow {
-    const end = minDate(addDays(this.cursor, days - 1), this.end);
-    return { start: this.cursor, end, days: daysBetween(this.cursor, end) + 1 };
-  }
-
   /** The window was read whole: move on and learn from it. */
   completed(window: DateWindow, totalRows: number): void {
+    this.learn(window, totalRows);
+    this.cursor = addDays(window.end, 1);
+  }
+
+  /** Learn the density from a window read whole, wherever it lay. */
+  learn(window: DateWindow, totalRows: number): void {
     if (this.predicted !== undefined && this.predicted > 0) {
       const miss = Math.abs(totalRows - this.predicted) / this.predicted;
       this.error = 0.7 * this.error + 0.3 * Math.min(miss, 1);
     }
     this.density = totalRows / window.days;
-    this.cursor = addDays(window.end, 1);
     if (this.failedDays !== undefined) {
       // Now the span that failed can be turned into a row count, and the span may grow again up to it.
       this.rowCeiling = Math.min(this.rowCeiling, Math.max(this.density, 1) * this.failedDays);
@@ -96,8 +103,8 @@ export class WindowPlanner {
    * count is averaged over the prediction's error band, so a window aimed just under a page boundary only wins
    * when predictions have been accurate. Ties go to the longer span (fewer windows, fewer partial pages).
    */
-  private chooseDays(): number {
-    const cap = Math.min(this.maxDays, this.dayCeiling, this.remainingDays);
+  private chooseDays(available: number): number {
+    const cap = Math.min(this.maxDays, this.dayCeiling, available);
     if (this.density === undefined || this.density === 0) return cap;
     let best = cap;
     let bestCost = Number.POSITIVE_INFINITY;
