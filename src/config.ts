@@ -7,6 +7,7 @@ import { registerSecret } from './secrets.ts';
 import { connectionSpecification } from './spec.ts';
 import { type CustomReportConfig, customReportStreams } from './streams/custom-reports.ts';
 import { type ReportStream, STREAMS_BY_NAME } from './streams/definitions.ts';
+import type { ApiTier } from './tiktok/limits.ts';
 
 export const PRODUCTION_HOST = 'https://business-api.tiktok.com';
 export const SANDBOX_HOST = 'https://sandbox-ads.tiktok.com';
@@ -26,6 +27,13 @@ export interface SourceConfig {
   /** Host root without trailing slash; the client appends /open_api/v1.3/. */
   apiBaseUrl: string;
   requestsPerSecond: number;
+  /** The app's rate-limit tier: the per-minute and per-day windows the client paces under. */
+  apiTier: ApiTier;
+  /** Overrides of the tier's per-minute / per-day figures. */
+  requestsPerMinute: number | undefined;
+  requestsPerDay: number | undefined;
+  /** The longest wait for one TikTok suspension (a 40100 streak) to lift. */
+  suspensionWaitMs: number;
   asyncReports: 'auto' | 'off';
   asyncRequestsPerSecond: number;
   /** First pause between report task status checks. */
@@ -53,6 +61,10 @@ type RawConfig = {
   include_deleted: boolean;
   api_base_url?: string;
   requests_per_second: number;
+  api_tier: ApiTier;
+  requests_per_minute?: number;
+  requests_per_day?: number;
+  rate_limit_suspension_minutes: number;
   async_reports: 'auto' | 'off';
   async_requests_per_second: number;
   async_task_timeout_minutes: number;
@@ -117,6 +129,10 @@ function normalise(raw: RawConfig): SourceConfig {
     includeDeleted: raw.include_deleted,
     apiBaseUrl: (raw.api_base_url ?? defaultHost).replace(/\/+$/, '').replace(/\/open_api\/v1\.[0-9]+$/, ''),
     requestsPerSecond: raw.requests_per_second,
+    apiTier: raw.api_tier,
+    requestsPerMinute: raw.requests_per_minute,
+    requestsPerDay: raw.requests_per_day,
+    suspensionWaitMs: Math.round(raw.rate_limit_suspension_minutes * 60_000),
     asyncReports: raw.async_reports,
     asyncRequestsPerSecond: raw.async_requests_per_second,
     asyncPollMs: Math.max(250, Math.round(1000 / raw.async_requests_per_second)),

@@ -3,9 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { parseJsonLossless } from '../json.ts';
 import { redact } from '../secrets.ts';
+import { type ConnectorError, transientError } from '../errors.ts';
+import { type AppBudget, type Lane, sharedAppBudget } from './app-budget.ts';
 import { MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
-import { type AdaptiveRateLimiter, sharedLimiter } from './rate-limiter.ts';
+import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
+import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
 import { Semaphore } from './semaphore.ts';
+import { SuspensionPersists } from './suspension.ts';
 
 export const API_PREFIX = '/open_api/v1.3/';
 
@@ -15,8 +19,19 @@ export interface ClientOptions {
   accessToken: string;
   /** Keys the shared budget: TikTok limits per app. */
   appId?: string | undefined;
+  /** The user's ceiling of calls per second (never above the tier's). */
   requestsPerSecond: number;
+  /** The user's ceiling for report/task/create/ (never above TikTok's 2 per second). */
   taskRequestsPerSecond: number;
+  /** The app's rate-limit tier: its per-minute and per-day windows (default basic: 600 / 864,000). */
+  tier?: ApiTier | undefined;
+  /** Overrides of the tier's per-minute and per-day figures. */
+  requestsPerMinute?: number | undefined;
+  requestsPerDay?: number | undefined;
+  /** The longest wait for one suspension to lift (TikTok suspends for 5 minutes). */
+  suspensionMs?: number | undefined;
+  /** Lines for people watching (a suspension announced, its lift): stderr by default. */
+  onNotice?: (line: string) => void;
   maxConcurrency: number;
   timeoutMs: number;
   maxRetries: number;
@@ -43,6 +58,13 @@ export interface ClientStats {
   requests: number;
   retries: number;
   throttles: number;
+  /** Suspensions recognised (and waited out, or given up on). */
+  suspensions: number;
+}
+
+/** What is left of a lane, and whether it is suspended right now. */
+export interface LaneBudget extends RemainingBudget {
+  suspended: boolean;
 }
 
 interface Envelope {
@@ -57,23 +79,42 @@ interface Envelope {
  * per-app budget, a concurrency bound, a timeout, and p-retry driven by TikTok's codes.
  */
 export class TikTokClient {
-  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0, suspensions: 0 };
   private readonly options: ClientOptions;
-  private readonly limiters: Record<Budget, AdaptiveRateLimiter>;
+  private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
 
   constructor(options: ClientOptions) {
     this.options = options;
     const key = options.appId ?? `token:${options.accessToken.slice(-8)}`;
-    this.limiters = {
-      sync: sharedLimiter(`${options.baseUrl}|${key}|sync`, options.requestsPerSecond),
-      task: sharedLimiter(`${options.baseUrl}|${key}|task`, options.taskRequestsPerSecond),
-    };
+    const notice = options.onNotice ?? ((line: string) => process.stderr.write(`[source-tiktok-marketing] ${redact(line)}\n`));
+    this.budget = sharedAppBudget(`${options.baseUrl}|${key}`, {
+      ...laneLimitsOf({
+        tier: options.tier ?? 'basic',
+        requestsPerSecond: options.requestsPerSecond,
+        requestsPerMinute: options.requestsPerMinute,
+        requestsPerDay: options.requestsPerDay,
+        taskRequestsPerSecond: options.taskRequestsPerSecond,
+      }),
+      suspensionMs: options.suspensionMs ?? DEFAULT_SUSPENSION_MS,
+      notice,
+    });
     this.inFlight = new Semaphore(options.maxConcurrency);
   }
 
+  /** The app lane's current per-second rate (it adapts to 40100). */
   get currentRate(): number {
-    return this.limiters.sync.currentRate;
+    return this.budget.app.limiter.currentRate;
+  }
+
+  /**
+   * What is left of a budget, shared by every client of the app in this process: 'sync' is the app's windows
+   * (every call), 'task' is report/task/create/'s own (2 QPS, 60 QPM, 4,500 QPD). A planner reads it to decide
+   * how much to put on each lane; `suspended` says a suspension is being waited out.
+   */
+  remainingBudget(budget: Budget): LaneBudget {
+    const lane = budget === 'task' ? this.budget.create : this.budget.app;
+    return { ...lane.limiter.remaining(), suspended: lane.watch.isSuspended };
   }
 
   get<T>(path: string, params: Params = {}, budget: Budget = 'sync'): Promise<T> {
@@ -102,6 +143,10 @@ export class TikTokClient {
   async *pages<T>(path: string, params: Params, pageSize = 1000): AsyncGenerator<{ list: T[]; pageInfo: PageInfo }> {
     for (let page = 1; ; page++) {
       const data = await this.get<{ list?: T[]; page_info?: PageInfo }>(path, { ...params, page, page_size: pageSize });
+      // Iterating a string or an object here would emit its characters or nothing as records.
+      if (data.list !== undefined && data.list !== null && !Array.isArray(data.list)) {
+        throw transportError(path, `${path} answered data.list as ${typeof data.list}, not a list`);
+      }
       const pageInfo = data.page_info ?? { page, page_size: pageSize, total_number: data.list?.length ?? 0, total_page: 1 };
       yield { list: data.list ?? [], pageInfo };
       if (page >= pageInfo.total_page || (data.list?.length ?? 0) === 0) return;
@@ -115,39 +160,132 @@ export class TikTokClient {
     });
   }
 
-  private async retrying<T>(path: string, budget: Budget, attempt: () => Promise<T>): Promise<T> {
-    const limiter = this.limiters[budget];
+  /**
+   * Pacing and throttles around p-retry's retries of failures. Which windows a call passes follows TikTok's
+   * rules for its path (report/task/create/ has its own on top of the app's), whatever budget the caller names.
+   */
+  private async retrying<T>(path: string, _budget: Budget, attempt: () => Promise<T>): Promise<T> {
     const base = this.options.retryBaseMs ?? 500;
-    return pRetry(
-      async () => {
-        await limiter.acquire();
-        const result = await this.inFlight.run(attempt);
-        limiter.onSuccess();
-        return result;
+    const maxRetryTime = this.options.maxRetryTimeMs ?? 15 * 60_000;
+    return pRetry(() => this.paced(path, attempt, Date.now() + maxRetryTime), {
+      retries: this.options.maxRetries,
+      factor: 2,
+      minTimeout: base,
+      maxTimeout: base * 64,
+      randomize: true,
+      maxRetryTime,
+      shouldRetry: ({ error }) => error instanceof TikTokApiError && error.kind === 'retry',
+      onFailedAttempt: async ({ error, attemptNumber }) => {
+        if (!(error instanceof TikTokApiError) || error.kind !== 'retry') return;
+        this.stats.retries++;
+        this.options.onRetry?.(error, attemptNumber);
+        if (error.code === MAINTENANCE_CODE) await sleep(base * 4 * attemptNumber);
       },
-      {
-        retries: this.options.maxRetries,
-        factor: 2,
-        minTimeout: base,
-        maxTimeout: base * 64,
-        randomize: true,
-        maxRetryTime: this.options.maxRetryTimeMs ?? 15 * 60_000,
-        // A throttle is the budget's problem, not the request's: it never uses up a retry.
-        shouldConsumeRetry: ({ error }) => !(error instanceof TikTokApiError && error.kind === 'throttle'),
-        shouldRetry: ({ error }) => error instanceof TikTokApiError && (error.kind === 'retry' || error.kind === 'throttle'),
-        onFailedAttempt: async ({ error, attemptNumber }) => {
-          if (!(error instanceof TikTokApiError)) return;
-          if (error.kind === 'throttle') {
-            this.stats.throttles++;
-            limiter.onThrottle();
-          }
-          if (error.kind === 'retry' || error.kind === 'throttle') {
-            this.stats.retries++;
-            this.options.onRetry?.(error, attemptNumber);
-          }
-          if (error.code === MAINTENANCE_CODE) await sleep(base * 4 * attemptNumber);
-        },
-      },
+    });
+  }
+
+  /**
+   * One attempt, paced under every window of its lanes, repeated on 40100 without spending a retry: a throttle
+   * is the budget's problem, not the request's. A 40100 streak that outlasts a per-second refusal is a
+   * suspension: waited out once (SuspensionWatch), then a transient_error. Bounded by the retry time.
+   */
+  private async paced<T>(path: string, attempt: () => Promise<T>, deadline: number): Promise<T> {
+    const lanes = this.budget.lanesFor(path);
+    const narrowest = lanes[lanes.length - 1]!;
+    let lastThrottle: TikTokApiError | undefined;
+    for (let throttled = 0; ; ) {
+      const probing = new Set<Lane>();
+      for (const lane of lanes) {
+        let turn: 'go' | 'probe' | 'expired';
+        try {
+          turn = await lane.watch.beforeCall(deadline);
+        } catch (persisting) {
+          // Another call already gave up on this lane's suspension: this one ends the same way.
+          if (persisting instanceof SuspensionPersists) throw this.suspensionError(lane, path, persisting, lastThrottle);
+          throw persisting;
+        }
+        if (turn === 'probe') probing.add(lane);
+        if (turn === 'expired' && lastThrottle) {
+          for (const held of probing) held.watch.probeEnded();
+          throw lastThrottle;
+        }
+      }
+      let result: T;
+      try {
+        result = await this.inFlight.run(async () => {
+          // Inside the concurrency bound, so a call leaves when its slot comes, not in a burst after a wait.
+          for (const lane of lanes) await lane.limiter.acquire();
+          return attempt();
+        });
+      } catch (error) {
+        if (!(error instanceof TikTokApiError && error.kind === 'throttle')) {
+          for (const held of probing) held.watch.probeEnded();
+          throw error instanceof DailyLimitReached ? this.dailyLimitError(lanes, error) : error;
+        }
+        for (const held of probing) if (held !== narrowest) held.watch.probeEnded();
+        lastThrottle = error;
+        this.stats.throttles++;
+        this.stats.retries++;
+        this.options.onRetry?.(error, ++throttled);
+        this.onThrottle(narrowest, path, error, probing.has(narrowest));
+        if (Date.now() >= deadline) {
+          narrowest.watch.abandon();
+          throw error;
+        }
+        continue;
+      }
+      for (const lane of lanes) {
+        lane.limiter.onSuccess();
+        if (lane.watch.onSuccess() && lane.rateBeforeStreak !== undefined) lane.limiter.restore(lane.rateBeforeStreak);
+        lane.rateBeforeStreak = undefined;
+      }
+      return result;
+    }
+  }
+
+  private onThrottle(lane: Lane, path: string, error: TikTokApiError, wasProbe: boolean): void {
+    const suspensionsBefore = lane.watch.suspensions;
+    let verdict: 'retry' | 'suspended';
+    try {
+      verdict = lane.watch.onThrottle(wasProbe);
+    } catch (persisting) {
+      if (persisting instanceof SuspensionPersists) throw this.suspensionError(lane, path, persisting, error);
+      throw persisting;
+    }
+    if (lane.watch.suspensions > suspensionsBefore) this.stats.suspensions++;
+    if (verdict === 'retry') {
+      lane.rateBeforeStreak ??= lane.limiter.currentRate;
+      lane.limiter.onThrottle();
+    }
+  }
+
+  /**
+   * The day's calls are spent by our own count. The app's lane ends the run (TikTok would suspend every call
+   * until 00:00 UTC); report/task/create/'s own ends only task creation: the reader falls back to synchronous
+   * reports, which the app's lane still allows.
+   */
+  private dailyLimitError(lanes: Lane[], reached: DailyLimitReached): ConnectorError | TikTokApiError {
+    const lane = lanes.find((l) => l.limiter.remaining().day === 0) ?? lanes[0]!;
+    const when = `${reached.resetsAt.toISOString()} (00:00 UTC, in ${describeWait(reached.resetsAt.getTime() - Date.now())})`;
+    if (lane.name === 'create') {
+      return new TikTokApiError({ code: 40100, kind: 'throttle', path: TASK_CREATE_PATH, message: `${TASK_CREATE_PATH} has used its ${reached.limit.toLocaleString('en-US')} calls of the day; it resets at ${when}` });
+    }
+    return transientError(
+      `This run used the app's daily limit of ${reached.limit.toLocaleString('en-US')} TikTok API calls (api_tier / requests_per_day); more would make TikTok suspend the app until 00:00 UTC. Rows up to the last STATE are kept; run again after ${when}.`,
+    );
+  }
+
+  /** 40100 outlasted the suspension wait: for the app's lane, the end of the run. */
+  private suspensionError(lane: Lane, path: string, persisting: SuspensionPersists, last: TikTokApiError | undefined): ConnectorError | TikTokApiError {
+    const reset = nextUtcMidnight(Date.now());
+    const when = `${reset.toISOString()} (00:00 UTC, in ${describeWait(reset.getTime() - Date.now())})`;
+    if (lane.name === 'create') {
+      return new TikTokApiError({ code: 40100, kind: 'throttle', path, message: `${TASK_CREATE_PATH} stays suspended (${persisting.message}); its daily limit may be spent until ${when}` });
+    }
+    const internal = last ? `${path} answered code ${last.code}: ${last.message}${last.requestId ? ` (request_id ${last.requestId})` : ''}` : `${path}: ${persisting.message}`;
+    return transientError(
+      `TikTok still refuses this app's API calls (code 40100) after waiting ${describeWait(persisting.waitedMs)} for a suspension to lift: the app's daily limit (QPD) is most likely spent, which TikTok resets at ${when}; or another connection of the app keeps breaching its limits. Rows up to the last STATE are kept; run again after the reset.`,
+      { internal },
     );
   }
 

@@ -1,55 +1,131 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type LaneLimits, nextUtcMidnight } from './limits.ts';
+
+/** Time for the limiter; tests pass a fake one to check the windows without waiting a minute. */
+export interface LimiterClock {
+  /** Milliseconds since the epoch (the day window follows the UTC day). */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: LimiterClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 /**
- * Spaces request starts evenly at `rate` per second. TikTok's limit is per developer app and shared by every
- * connection of that app, so the real figure is unknown: on 40100 the rate halves (multiplicative decrease) and
- * each success earns a little back (additive increase) up to the configured ceiling.
+ * Calls that fall on the minute's edge may reach TikTok a little apart from when they left here (latency
+ * varies): leave this much room so the server's sliding minute never sees one call too many.
+ */
+const MINUTE_MARGIN_MS = 250;
+const MINUTE_MS = 60_000;
+
+/** The day's calls are spent: TikTok would suspend the app (or the endpoint) until 00:00 UTC. */
+export class DailyLimitReached extends Error {
+  readonly limit: number;
+  readonly resetsAt: Date;
+  constructor(limit: number, resetsAt: Date) {
+    super(`the daily limit of ${limit.toLocaleString('en-US')} calls is spent until ${resetsAt.toISOString()}`);
+    this.name = 'DailyLimitReached';
+    this.limit = limit;
+    this.resetsAt = resetsAt;
+  }
+}
+
+/** What is left of a lane's windows right now (a planner reads it to share the budget out). */
+export interface RemainingBudget {
+  /** The current, adaptive per-second rate. */
+  rate: number;
+  /** Calls that may still start within the sliding minute; undefined: no minute limit. */
+  minute: number | undefined;
+  /** Calls left today (UTC) by this process's count; undefined: no daily limit. */
+  day: number | undefined;
+  dayResetsAt: Date;
+}
+
+/**
+ * Paces call starts under three windows at once: per second (evenly spaced at an adaptive rate), per sliding
+ * minute and per UTC day. TikTok's limit is per developer app and shared by every connection of that app, so the
+ * real per-second figure is unknown: on 40100 the rate halves (multiplicative decrease) and each success earns a
+ * little back (additive increase) up to the ceiling. The minute and day windows are TikTok's documented figures
+ * and never adapt: breaking the minute costs a 5-minute suspension, the day a suspension until 00:00 UTC.
+ * Slots are reserved synchronously, so concurrent callers never share one.
  */
 export class AdaptiveRateLimiter {
   private rate: number;
   private readonly ceiling: number;
   private readonly floor: number;
+  private readonly perMinute: number | undefined;
+  private readonly perDay: number | undefined;
+  private readonly clock: LimiterClock;
   private nextSlot = 0;
+  /** Reserved start times, ascending; only the last `perMinute` matter. */
+  private starts: number[] = [];
+  private day = -1;
+  private dayCount = 0;
   throttles = 0;
 
-  constructor(ceiling: number) {
-    this.ceiling = ceiling;
-    this.rate = ceiling;
-    this.floor = Math.min(ceiling, 0.05);
+  constructor(limits: number | LaneLimits, clock: LimiterClock = realClock) {
+    const lane = typeof limits === 'number' ? { perSecond: limits } : limits;
+    this.ceiling = lane.perSecond;
+    this.rate = lane.perSecond;
+    this.floor = Math.min(lane.perSecond, 0.05);
+    this.perMinute = finite(lane.perMinute);
+    this.perDay = finite(lane.perDay);
+    this.clock = clock;
   }
 
   get currentRate(): number {
     return this.rate;
   }
 
+  /** Waits for the next slot free in every window. Throws DailyLimitReached when the day's calls are spent. */
   async acquire(): Promise<void> {
-    const now = performance.now();
-    const slot = Math.max(now, this.nextSlot);
+    const now = this.clock.now();
+    const today = Math.floor(now / 86_400_000);
+    if (today !== this.day) {
+      this.day = today;
+      this.dayCount = 0;
+    }
+    if (this.perDay !== undefined && this.dayCount >= this.perDay) throw new DailyLimitReached(this.perDay, nextUtcMidnight(now));
+    let slot = Math.max(now, this.nextSlot);
+    if (this.perMinute !== undefined) {
+      const oldest = this.starts[this.starts.length - this.perMinute];
+      if (oldest !== undefined) slot = Math.max(slot, oldest + MINUTE_MS + MINUTE_MARGIN_MS);
+      this.starts.push(slot);
+      if (this.starts.length > 2 * this.perMinute) this.starts = this.starts.slice(-this.perMinute);
+    }
     this.nextSlot = slot + 1000 / this.rate;
-    if (slot > now) await sleep(slot - now);
+    this.dayCount++;
+    if (slot > now) await this.clock.sleep(slot - now);
   }
 
   onThrottle(): void {
     this.throttles++;
     this.rate = Math.max(this.floor, this.rate / 2);
     // Leave a gap of one new interval before anyone else starts.
-    this.nextSlot = Math.max(this.nextSlot, performance.now() + 1000 / this.rate);
+    this.nextSlot = Math.max(this.nextSlot, this.clock.now() + 1000 / this.rate);
   }
 
   onSuccess(): void {
     if (this.rate < this.ceiling) this.rate = Math.min(this.ceiling, this.rate + this.ceiling / 50);
   }
-}
 
-const limiters = new Map<string, AdaptiveRateLimiter>();
-
-/** One limiter per app (or token, where the app is unknown) and budget, shared by every client in the process. */
-export function sharedLimiter(key: string, ceiling: number): AdaptiveRateLimiter {
-  const id = `${key}\u0000${ceiling}`;
-  let limiter = limiters.get(id);
-  if (!limiter) {
-    limiter = new AdaptiveRateLimiter(ceiling);
-    limiters.set(id, limiter);
+  /** Back to a rate held before: after a suspension its 40100s said nothing about our own pace. */
+  restore(rate: number): void {
+    this.rate = Math.min(this.ceiling, Math.max(this.rate, rate));
   }
-  return limiter;
+
+  remaining(): RemainingBudget {
+    const now = this.clock.now();
+    const inMinute = this.starts.filter((t) => t > now - MINUTE_MS).length;
+    const today = Math.floor(now / 86_400_000);
+    const spentToday = today === this.day ? this.dayCount : 0;
+    return {
+      rate: this.rate,
+      minute: this.perMinute === undefined ? undefined : Math.max(0, this.perMinute - inMinute),
+      day: this.perDay === undefined ? undefined : Math.max(0, this.perDay - spentToday),
+      dayResetsAt: nextUtcMidnight(now),
+    };
+  }
 }
+
+const finite = (value: number | undefined): number | undefined =>
+  value !== undefined && Number.isFinite(value) ? Math.max(1, Math.floor(value)) : undefined;

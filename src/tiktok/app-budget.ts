@@ -1,0 +1,76 @@
+import { type LaneLimits, TASK_CREATE_PATH } from './limits.ts';
+import { AdaptiveRateLimiter } from './rate-limiter.ts';
+import { SuspensionWatch } from './suspension.ts';
+
+/** One set of windows with its suspension watch: the app's, report/task/create/'s own, or (sandbox) one endpoint's. */
+export interface Lane {
+  name: 'app' | 'create';
+  limiter: AdaptiveRateLimiter;
+  watch: SuspensionWatch;
+  /** The rate before the current 40100 streak, restored if the streak turns out to be a suspension. */
+  rateBeforeStreak: number | undefined;
+}
+
+export interface AppBudgetOptions {
+  app: LaneLimits;
+  create: LaneLimits;
+  /** The sandbox limits each endpoint on its own: one app lane per path. */
+  perEndpoint: boolean;
+  suspensionMs: number;
+  notice: (line: string) => void;
+}
+
+/**
+ * Every lane of one developer app. TikTok counts per app, so one AppBudget is shared by every client, stream and
+ * advertiser of the process (see sharedAppBudget).
+ */
+export class AppBudget {
+  readonly app: Lane;
+  readonly create: Lane;
+  private readonly options: AppBudgetOptions;
+  private readonly endpoints = new Map<string, Lane>();
+
+  constructor(options: AppBudgetOptions) {
+    this.options = options;
+    this.app = this.lane('app', options.app, "this app's API calls");
+    this.create = this.lane('create', options.create, `this app's ${TASK_CREATE_PATH} calls`);
+  }
+
+  /** The lanes a call to `path` passes, widest first: the app's, then report/task/create/'s own. */
+  lanesFor(path: string): Lane[] {
+    const normalised = path.replace(/^\/+/, '');
+    const app = this.options.perEndpoint ? this.endpointLane(normalised) : this.app;
+    return normalised === TASK_CREATE_PATH ? [app, this.create] : [app];
+  }
+
+  private endpointLane(path: string): Lane {
+    let lane = this.endpoints.get(path);
+    if (!lane) {
+      lane = this.lane('app', this.options.app, `this app's ${path} calls`);
+      this.endpoints.set(path, lane);
+    }
+    return lane;
+  }
+
+  private lane(name: Lane['name'], limits: LaneLimits, what: string): Lane {
+    return {
+      name,
+      limiter: new AdaptiveRateLimiter(limits),
+      watch: new SuspensionWatch({ waitMs: this.options.suspensionMs, what, notice: this.options.notice }),
+      rateBeforeStreak: undefined,
+    };
+  }
+}
+
+const budgets = new Map<string, AppBudget>();
+
+/** One budget per app (or token, where the app is unknown) and set of limits, shared by every client in the process. */
+export function sharedAppBudget(key: string, options: AppBudgetOptions): AppBudget {
+  const id = `${key}\u0000${JSON.stringify([options.app, options.create, options.perEndpoint, options.suspensionMs])}`;
+  let budget = budgets.get(id);
+  if (!budget) {
+    budget = new AppBudget(options);
+    budgets.set(id, budget);
+  }
+  return budget;
+}
