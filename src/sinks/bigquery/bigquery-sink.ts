@@ -25,7 +25,7 @@ import { columnDefinitions, planTable, SEQUENCE_COLUMN, type ExistingTable, type
 import { applyModeOf, applySql } from './merge.ts';
 import { MAX_TABLE_LENGTH } from './names.ts';
 import { RowWriter } from './ndjson.ts';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { classify, DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { Spool, type SpoolFile } from './spool.ts';
 import { createStateTableSql, deleteStateSql, readStateSql, stateTableRef, storeStateSql } from './state.ts';
 import type { BigQueryTarget } from './target.ts';
@@ -85,6 +85,10 @@ export class BigQuerySink implements Sink {
   #jobs = 0;
   #sequence = 1;
   #closed = false;
+  /** BigQuery answered at least once in this run. */
+  #reached = false;
+  /** A call found nobody at the endpoint: close() does not wait on it again. */
+  #unreachable = false;
 
   constructor(target: BigQueryTarget, client: BigQuery, options: BigQuerySinkOptions = {}) {
     this.target = target;
@@ -205,8 +209,9 @@ export class BigQuerySink implements Sink {
     for (const table of this.#tables.values()) {
       await table.inFlight?.catch(() => undefined);
       await table.spool.discard();
-      // Best effort: a staging table that cannot be dropped now expires by itself.
-      await table.stage.delete().catch(() => undefined);
+      // Best effort: a staging table that cannot be dropped now expires by itself (and with BigQuery gone,
+      // each attempt would only wait out the client's retries).
+      if (!this.#unreachable) await table.stage.delete().catch(() => undefined);
     }
     rmSync(this.#dir, { recursive: true, force: true });
   }
@@ -370,10 +375,14 @@ export class BigQuerySink implements Sink {
 
   async #guard<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      const result = await run();
+      this.#reached = true;
+      return result;
     } catch (error) {
       if (error instanceof ConnectorError) throw error;
-      throw bigQueryErrorOf(error, action, this.target);
+      if (classify(error) === 'unreachable') this.#unreachable = true;
+      // An endpoint that answered earlier in this run and stops now went away: a re-run may succeed.
+      throw bigQueryErrorOf(error, action, this.target, { reachedBefore: this.#reached });
     }
   }
 }

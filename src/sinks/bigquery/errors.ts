@@ -30,7 +30,7 @@ export function loadFailureOf(error: unknown, jobId: string, stage: string): Loa
   return new LoadJobError(`Load job ${jobId} into ${stage} failed:\n${body}`, list, (error as { code?: unknown } | null)?.code, error);
 }
 
-export function bigQueryErrorOf(error: unknown, action: string, target: BigQueryTarget): ConnectorError {
+export function bigQueryErrorOf(error: unknown, action: string, target: BigQueryTarget, context: { reachedBefore?: boolean } = {}): ConnectorError {
   const { messages } = errorDetails(error);
   const detail = [...new Set(messages)].join('; ') || String(error);
   const where = target.display;
@@ -46,6 +46,9 @@ export function bigQueryErrorOf(error: unknown, action: string, target: BigQuery
     case 'retry':
       return transientError(`BigQuery kept failing while trying to ${action} at ${where} (retried with backoff): ${detail}.`, options);
     case 'unreachable':
+      if (context.reachedBefore) {
+        return transientError(`BigQuery at ${target.apiEndpoint ?? 'bigquery.googleapis.com'} stopped answering while trying to ${action}: ${detail}. Rows committed so far are kept; the next run continues from the stored state.`, options);
+      }
       return configError(`Cannot reach BigQuery at ${target.apiEndpoint ?? 'bigquery.googleapis.com'} to ${action}: ${detail}. Check api_endpoint and the network.`, options);
     case 'fatal':
       return systemError(`BigQuery failed while trying to ${action} at ${where}: ${detail}`, options);

@@ -335,7 +335,8 @@ function databaseErrorOf(error: unknown, action: string, target: PostgresTarget)
   if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE')) {
     return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
   }
-  if (/Connection terminated|connection is closed|Client was closed/i.test(message)) {
+  // node-postgres, asked again after its connection died: "Client has encountered a connection error and is not queryable".
+  if (/Connection terminated|connection is closed|Client was closed|not queryable/i.test(message)) {
     return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
   }
   if (code === '53100' || code === '53200') {
