@@ -137,14 +137,15 @@ describe('bigquery-local', () => {
   test('bigquery: a load with a bad row fails with BigQuery\'s error lines and leaves the table unchanged', async () => {
     const ds = await dataset('ds_badload');
     await ds.createTable('t', { schema: { fields: [{ name: 'id', type: 'INTEGER', mode: 'REQUIRED' }, { name: 'name', type: 'STRING' }] } });
-    const file = await ndjson(['{"id":"1","name":"ok"}', '{"id":"abc","name":"bad"}', '{"id":"3","colour":"red"}']);
+    // "ö" is two bytes: BigQuery's positions are byte offsets.
+    const file = await ndjson(['{"id":"1","name":"ök"}', '{"id":"abc","name":"bad"}', '{"id":"3","colour":"red"}']);
     const error = await ds.table('t').load(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON' }).then(() => undefined, (e: unknown) => e as { message: string; errors: { reason: string; message: string }[] });
     expect(error).toBeDefined();
     const messages = error!.errors.map((e) => e.message);
     expect(error!.errors.every((e) => e.reason === 'invalid')).toBe(true);
     expect(messages[0]).toMatch(/^Error while reading data, error message: JSON table encountered too many errors, giving up\. Rows: 2; errors: 2\./);
-    expect(messages).toContain("Error while reading data, error message: JSON parsing error in row starting at position 23: Could not convert value 'string_value: \"abc\"' to integer. Field: id; Value: abc");
-    expect(messages).toContain('Error while reading data, error message: JSON parsing error in row starting at position 49: No such field: colour.');
+    expect(messages).toContain("Error while reading data, error message: JSON parsing error in row starting at position 24: Could not convert value 'string_value: \"abc\"' to integer. Field: id; Value: abc");
+    expect(messages).toContain('Error while reading data, error message: JSON parsing error in row starting at position 50: No such field: colour.');
     const [rows] = await client.query('SELECT COUNT(*) AS n FROM ds_badload.t');
     expect(rows[0].n).toBe(0);
 

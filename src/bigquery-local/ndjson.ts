@@ -42,42 +42,66 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 class RowError extends Error {}
 
+/** Bytes decoded at a time: the rows of a large upload never sit on the V8 heap as one string (the CLI runs
+ * with a 192 MB old space), and each piece is still decoded once rather than line by line (~3x faster). */
+const PIECE_BYTES = 8 * 1024 * 1024;
+
 export function checkLines(data: Buffer, fields: readonly FieldSchema[], ignoreUnknownValues: boolean): CheckedLines {
-  // One decode of the whole upload, then slices: ~3x faster than decoding each line's bytes.
-  const text = data.toString('utf8');
-  const good: [number, number][] = [];
   const bad: BadRow[] = [];
+  /** Byte ranges [start, end) of the bad rows, to leave out of goodRows(). */
+  const badRanges: [number, number][] = [];
   let rows = 0;
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    if (line.trim() !== '') {
-      rows++;
-      try {
-        let row: unknown;
+  for (let pieceStart = 0; pieceStart < data.length; ) {
+    let pieceEnd = data.indexOf(10, Math.min(pieceStart + PIECE_BYTES, data.length - 1));
+    pieceEnd = pieceEnd < 0 ? data.length : pieceEnd + 1;
+    const text = data.subarray(pieceStart, pieceEnd).toString('utf8');
+    // As many characters as bytes: ASCII, so a line's length is its size in bytes.
+    const ascii = text.length === pieceEnd - pieceStart;
+    let byte = pieceStart;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
+      const lineBytes = ascii ? line.length : Buffer.byteLength(line);
+      if (line.trim() !== '') {
+        rows++;
         try {
-          // The reviver keeps numbers' source text but costs ~3x: only lines with a number of 16+ digits need it.
-          row = LONG_NUMBER.test(line) ? JSON.parse(line, keepNumbers as (key: string, value: unknown) => unknown) : JSON.parse(line);
-        } catch {
-          throw new RowError('Parser terminated before end of string');
+          let row: unknown;
+          try {
+            // The reviver keeps numbers' source text but costs ~3x: only lines with a number of 16+ digits need it.
+            row = LONG_NUMBER.test(line) ? JSON.parse(line, keepNumbers as (key: string, value: unknown) => unknown) : JSON.parse(line);
+          } catch {
+            throw new RowError('Parser terminated before end of string');
+          }
+          checkRecord(row, byName, ignoreUnknownValues);
+        } catch (error) {
+          if (!(error instanceof RowError)) throw error;
+          // BigQuery names a row by its byte offset in the file.
+          bad.push({ index: rows - 1, position: byte, message: error.message });
+          badRanges.push([byte, byte + lineBytes + 1]);
         }
-        checkRecord(row, byName, ignoreUnknownValues);
-        good.push([start, end]);
-      } catch (error) {
-        if (!(error instanceof RowError)) throw error;
-        // BigQuery names a row by its byte offset in the file.
-        bad.push({ index: rows - 1, position: Buffer.byteLength(text.slice(0, start)), message: error.message });
       }
+      byte += lineBytes + 1;
+      start = end + 1;
     }
-    start = end + 1;
+    pieceStart = pieceEnd;
   }
   return {
-    goodCount: good.length,
+    goodCount: rows - bad.length,
     bad,
     rows,
-    goodRows: () => (bad.length === 0 ? data : Buffer.from(good.map(([from, to]) => text.slice(from, to)).join('\n'))),
+    goodRows: () => {
+      if (bad.length === 0) return data;
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (const [start, end] of badRanges) {
+        parts.push(data.subarray(from, start));
+        from = end;
+      }
+      parts.push(data.subarray(Math.min(from, data.length)));
+      return Buffer.concat(parts);
+    },
   };
 }
 
