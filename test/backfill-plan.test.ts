@@ -206,7 +206,9 @@ describe('both lanes against the emulator', () => {
 
   it('killed mid-read and resumed: each STATE covers only days whose rows were all out; the resume completes the rows', async () => {
     const perDay = countByAdvertiserDay(syncOnly);
-    const first = await readInProcess(configFor(slow.emu.url, RANGE), [HOURLY], { stopAfterRecords: 900 });
+    // A slow synchronous lane (1 request a second per advertiser): its window is still out when the task delivers.
+    const slowSync = { ...RANGE, requests_per_second: 2 };
+    const first = await readInProcess(configFor(slow.emu.url, slowSync), [HOURLY], { stopAfterRecords: 900 });
     expectStatesCoverEmittedDays(first.messages, perDay);
     const state = lastStates(first.messages);
     expect(state.length).toBe(1);
