@@ -118,15 +118,21 @@ export function parsePage(query: URLSearchParams): PageRequest {
 }
 
 /** Rows [offset, offset+max) as cells, and the token of the next page if any. */
+/** Where a page starts: its pageToken (an offset), else startIndex. */
+export function pageOffset(request: PageRequest): number {
+  return request.pageToken !== undefined ? Number(Buffer.from(request.pageToken, 'base64url').toString()) : request.startIndex ?? 0;
+}
+
+export const pageSize = (request: PageRequest): number => request.maxResults ?? 100_000;
+
+export const pageToken = (next: number, total: number): { pageToken?: string } =>
+  next < total ? { pageToken: Buffer.from(String(next)).toString('base64url') } : {};
+
+/** Rows [offset, offset+max) as cells, and the token of the next page if any. */
 export function page(rows: readonly unknown[][], fields: QueryOutcome['fields'], request: PageRequest, format: FormatOptions) {
-  const offset = request.pageToken !== undefined ? Number(Buffer.from(request.pageToken, 'base64url').toString()) : request.startIndex ?? 0;
-  const max = request.maxResults ?? 100_000;
-  const slice = rows.slice(offset, offset + max);
-  const next = offset + slice.length;
-  return {
-    rows: slice.map((row) => rowCells(row, fields, format)),
-    ...(next < rows.length ? { pageToken: Buffer.from(String(next)).toString('base64url') } : {}),
-  };
+  const offset = pageOffset(request);
+  const slice = rows.slice(offset, offset + pageSize(request));
+  return { rows: slice.map((row) => rowCells(row, fields, format)), ...pageToken(offset + slice.length, rows.length) };
 }
 
 /** getQueryResults / jobs.query body for a finished query job (a failed one is an HTTP error, as BigQuery's). */

@@ -3,12 +3,12 @@
 import type { ApiRequest, EndpointContext, Handler } from './context.ts';
 import { noContent, ok } from './context.ts';
 import { BigQueryError, invalid } from './errors.ts';
-import { page, parsePage } from './jobs.ts';
+import { pageOffset, pageSize, pageToken, parsePage } from './jobs.ts';
 import { datasetResource, tableListEntry, tableResource } from './resources.ts';
 import { type DatasetMeta, type TableMeta, tablePath } from './store.ts';
 import { type FieldSchema, canonicalField, canonicalMode, canonicalType, duckColumn, quoteIdent } from './types.ts';
 import { runQuery } from './query.ts';
-import { formatOptions } from './values.ts';
+import { formatOptions, rowCells } from './values.ts';
 
 type Body = Record<string, unknown>;
 const asBody = (request: ApiRequest): Body => (request.body ?? {}) as Body;
@@ -164,10 +164,13 @@ export const listTableData: Handler = async (context, request) => {
   return ok(await context.engine.exclusive(async (c) => {
     const meta = context.store.table(p, d, t);
     const fields = await context.store.fields(c, meta);
-    const reader = await c.runAndReadAll(`SELECT * FROM ${tablePath(p, d, t)}`);
-    const rows = reader.getRows();
-    const { rows: cells, pageToken } = page(rows, fields, parsePage(request.query), format);
-    return { kind: 'bigquery#tableDataList', totalRows: String(rows.length), ...(cells.length > 0 ? { rows: cells } : {}), ...(pageToken ? { pageToken } : {}) };
+    // Only the page is read: a large table never sits in memory whole.
+    const paging = parsePage(request.query);
+    const offset = pageOffset(paging);
+    const total = Number(await context.store.numRows(c, meta));
+    const reader = await c.runAndReadAll(`SELECT * FROM ${tablePath(p, d, t)} LIMIT ${pageSize(paging)} OFFSET ${offset}`);
+    const cells = reader.getRows().map((row) => rowCells(row, fields, format));
+    return { kind: 'bigquery#tableDataList', totalRows: String(total), ...(cells.length > 0 ? { rows: cells } : {}), ...pageToken(offset + cells.length, total) };
   }));
 };
 
