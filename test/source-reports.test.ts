@@ -171,16 +171,16 @@ describe('time zones at both extremes', () => {
 
 describe('asynchronous report tasks', () => {
   it('a large backfill goes through report tasks and gives the same rows as synchronous reads', async () => {
-    const streams = ['ads_reports_hourly'];
-    const range = { start_date: addDays(END, -59), async_requests_per_second: 10, async_task_timeout_minutes: 1 };
+    const streams = ['campaigns_reports_hourly'];
+    const range = { start_date: addDays(END, -49), async_requests_per_second: 10, async_task_timeout_minutes: 1 };
     const before = { ...api.stats().byPath };
     const tasks = await readInProcess(config(api.url, range), streams);
     const after = api.stats().byPath;
     const created = Object.entries(after).filter(([p]) => p.includes('report/task/create')).reduce((n, [p, c]) => n + c - (before[p] ?? 0), 0);
     expect(created).toBeGreaterThan(0);
     const sync = await readInProcess(config(api.url, { ...range, async_reports: 'off' }), streams);
-    const key = ['ad_id', 'stat_time_hour'];
-    expect(rowDifferences(deduped(recordsOf(tasks.messages, 'ads_reports_hourly'), key), deduped(recordsOf(sync.messages, 'ads_reports_hourly'), key))).toEqual([]);
+    const key = ['campaign_id', 'stat_time_hour'];
+    expect(rowDifferences(deduped(recordsOf(tasks.messages, 'campaigns_reports_hourly'), key), deduped(recordsOf(sync.messages, 'campaigns_reports_hourly'), key))).toEqual([]);
     expect(tasks.requests).toBeLessThan(sync.requests);
   });
 });

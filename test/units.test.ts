@@ -46,7 +46,10 @@ describe('report rows', () => {
     const hourly = STREAMS_BY_NAME.get('ad_groups_reports_hourly') as ReportStream;
     expect(hourly.primaryKey).toEqual(['adgroup_id', 'stat_time_hour']);
     expect(hourly.cursorField).toBe('stat_time_hour');
-    expect(hourly.metrics).not.toContain('reach');
+    // Reach is served by the hour (Airbyte's hourly streams ask for it); cash/voucher spend only by the day.
+    expect(hourly.metrics).toContain('reach');
+    expect(STREAMS_BY_NAME.get('advertisers_reports_hourly')).toMatchObject({ metrics: expect.not.arrayContaining(['cash_spend']) });
+    expect(STREAMS_BY_NAME.get('advertisers_reports_daily')).toMatchObject({ metrics: expect.arrayContaining(['cash_spend']) });
     const lifetime = STREAMS_BY_NAME.get('campaigns_reports_lifetime') as ReportStream;
     expect(lifetime.primaryKey).toEqual(['campaign_id']);
     expect(lifetime.cursorField).toBeUndefined();
