@@ -344,6 +344,13 @@ describe('bigquery-local', () => {
     expect(listed.map((r) => r.id)).toEqual([3, 5]);
     const [positional] = await client.query({ query: 'SELECT id FROM ds_params.t WHERE id BETWEEN ? AND ? ORDER BY id', params: [2, 3] });
     expect(positional.map((r) => r.id)).toEqual([2, 3]);
+    // Unnamed result columns are f0_, f1_… as in BigQuery; results page through getQueryResults.
+    expect((await client.query('SELECT 1, COUNT(*), MAX(id) AS top FROM ds_params.t'))[0]).toEqual([{ f0_: 1, f1_: 25, top: 25 }]);
+    const [job] = await client.createQueryJob({ query: 'SELECT id FROM ds_params.t ORDER BY id' });
+    const [firstPage, nextPage] = await job.getQueryResults({ maxResults: 20, autoPaginate: false });
+    expect(firstPage.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const [secondPage] = await job.getQueryResults({ ...nextPage, autoPaginate: false });
+    expect(secondPage.map((r) => r.id)).toEqual([21, 22, 23, 24, 25]);
     const [page, next] = await ds.table('t').getRows({ maxResults: 10, autoPaginate: false });
     expect(page).toHaveLength(10);
     expect(next).toMatchObject({ pageToken: expect.any(String) });

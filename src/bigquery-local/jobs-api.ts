@@ -143,12 +143,12 @@ export const jobsQuery: Handler = async (context, request) => {
   });
   const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
   const maxResults = typeof body['maxResults'] === 'number' ? { maxResults: body['maxResults'] } : {};
-  return ok(queryResults(job, 'bigquery#queryResponse', maxResults, formatOptions(options.useInt64Timestamp, options.timestampOutputFormat)));
+  return ok(await queryResults(context.engine, job, 'bigquery#queryResponse', maxResults, formatOptions(options.useInt64Timestamp, options.timestampOutputFormat)));
 };
 
 export const getQueryResults: Handler = async (context, request) => {
   const job = context.jobs.get(request.params['p']!, request.params['j']!);
   if (job.jobType !== 'QUERY') throw invalid(`Job ${job.projectId}:${job.location}.${job.jobId} is not a query job`);
   const format = formatOptions(request.query.get('formatOptions.useInt64Timestamp'), request.query.get('formatOptions.timestampOutputFormat'));
-  return ok(queryResults(job, 'bigquery#getQueryResultsResponse', parsePage(request.query), format));
+  return ok(await queryResults(context.engine, job, 'bigquery#getQueryResultsResponse', parsePage(request.query), format));
 };

@@ -3,6 +3,7 @@
 
 import { BigQueryError, type ErrorProto, alreadyExists, invalid, notFound } from './errors.ts';
 import type { LoadOutcome } from './load.ts';
+import type { Engine } from './engine.ts';
 import type { QueryOutcome } from './query.ts';
 import { etagOf } from './store.ts';
 import { type FormatOptions, rowCells } from './values.ts';
@@ -135,17 +136,26 @@ export function page(rows: readonly unknown[][], fields: QueryOutcome['fields'],
   return { rows: slice.map((row) => rowCells(row, fields, format)), ...pageToken(offset + slice.length, rows.length) };
 }
 
+/** One page of a SELECT's result table. */
+async function resultPage(engine: Engine, outcome: QueryOutcome, request: PageRequest, format: FormatOptions) {
+  const { table, total } = outcome.result!;
+  const offset = pageOffset(request);
+  const rows = await engine.exclusive(async (c) =>
+    (await c.runAndReadAll(`SELECT * FROM temp.main.${table} LIMIT ${pageSize(request)} OFFSET ${offset}`)).getRows());
+  return { rows: rows.map((row) => rowCells(row, outcome.fields, format)), ...pageToken(offset + rows.length, total) };
+}
+
 /** getQueryResults / jobs.query body for a finished query job (a failed one is an HTTP error, as BigQuery's). */
-export function queryResults(job: JobRecord, kind: string, request: PageRequest, format: FormatOptions): Record<string, unknown> {
+export async function queryResults(engine: Engine, job: JobRecord, kind: string, request: PageRequest, format: FormatOptions): Promise<Record<string, unknown>> {
   if (job.error) throw job.error;
   const outcome = job.query!;
-  const { rows, pageToken } = page(outcome.rows, outcome.fields, request, format);
+  const { rows, pageToken } = outcome.result ? await resultPage(engine, outcome, request, format) : page(outcome.rows, outcome.fields, request, format);
   return {
     kind,
     etag: etagOf([job.jobId, request]),
     jobReference: { projectId: job.projectId, jobId: job.jobId, location: job.location },
     schema: { fields: outcome.fields },
-    totalRows: String(outcome.rows.length),
+    totalRows: String(outcome.result?.total ?? outcome.rows.length),
     ...(rows.length > 0 ? { rows } : {}),
     ...(pageToken ? { pageToken } : {}),
     totalBytesProcessed: '0',

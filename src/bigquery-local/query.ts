@@ -38,6 +38,8 @@ export interface QueryOutcome {
   statementType: string;
   fields: FieldSchema[];
   rows: unknown[][];
+  /** A SELECT's rows, kept in a DuckDB temp table (paged from there, never all in the JS heap). */
+  result?: { table: string; total: number };
   numDmlAffectedRows?: string;
   dmlStats?: DmlStats;
   ddlOperationPerformed?: string;
@@ -128,6 +130,8 @@ function tableNotFound(error: unknown, request: QueryRequest): unknown {
   return new BigQueryError('notFound', `Not found: Table ${p}:${d}.${t} was not found in location ${request.location}`);
 }
 
+let resultCounter = 0;
+
 class StatementRunner {
   inTransaction = false;
   changedSchema = false;
@@ -194,7 +198,7 @@ class StatementRunner {
     const statementType = STATEMENT_TYPES[statement.kind] ?? statement.kind.replace(/^resolved|StmtNode$/g, '').toUpperCase();
     switch (statement.kind) {
       case 'resolvedQueryStmtNode':
-        return this.select(tokens);
+        return this.select(tokens, statement.node);
       case 'resolvedInsertStmtNode':
       case 'resolvedUpdateStmtNode':
       case 'resolvedDeleteStmtNode':
@@ -229,15 +233,23 @@ class StatementRunner {
     }
   }
 
-  private async select(tokens: readonly Token[]): Promise<QueryOutcome> {
+  private async select(tokens: readonly Token[], node: Record<string, unknown>): Promise<QueryOutcome> {
     this.lastSelect = this.translate(tokens).replace(/;\s*$/, '');
-    const reader = await this.exec(this.lastSelect);
-    const fields: FieldSchema[] = [];
-    for (let i = 0; i < reader.columnCount; i++) {
-      const type = reader.columnType(i);
-      fields.push(fieldFromDuck(reader.columnName(i), type.alias === 'JSON' ? 'JSON' : type.toString(), false));
-    }
-    return { statementType: 'SELECT', fields, rows: reader.getRows() };
+    const table = `bq_result_${++resultCounter}`;
+    await this.exec(`CREATE TEMP TABLE ${table} AS ${this.lastSelect}`);
+    const columns = (await this.c.runAndReadAll(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = $t ORDER BY column_index`,
+      { t: table },
+    )).getRows();
+    // BigQuery names unnamed columns f0_, f1_… (ZetaSQL calls them $col1, $col2…); DuckDB would say "1", "count_star()".
+    const analysed = ((node['outputColumnList'] ?? []) as { name?: string }[]).map((c) => c.name ?? '');
+    let anonymous = 0;
+    const fields = columns.map(([name, type], i) => {
+      const given = analysed.length === columns.length && analysed[i]!.startsWith('$col') ? `f${anonymous++}_` : String(name);
+      return fieldFromDuck(given, String(type), false);
+    });
+    const total = Number((await this.c.runAndReadAll(`SELECT count(*) FROM temp.main.${table}`)).getRows()[0]?.[0] ?? 0);
+    return { statementType: 'SELECT', fields, rows: [], result: { table, total } };
   }
 
   private async dml(tokens: readonly Token[], statementType: string): Promise<QueryOutcome> {
