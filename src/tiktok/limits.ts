@@ -73,7 +73,7 @@ export function nextUtcMidnight(at: number): Date {
 export function describeWait(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (seconds < 90) return plural(seconds, 'second');
+  if (seconds < 60) return plural(seconds, 'second');
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return plural(minutes, 'minute');
   return `${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')}`;

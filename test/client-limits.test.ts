@@ -1,0 +1,191 @@
+// TikTok's rate windows in the client: pacing under the minute and the day (fake clock: a minute is not waited
+// here; test/client-limits.stress.test.ts runs a real minute against the emulator), a suspension tripped by
+// another token of the same app waited out once, and a spent day ending the read with a transient_error that
+// names the 00:00 UTC reset, the STATEs before it intact.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/emulator/index.ts';
+import { ConnectorError } from '../src/errors.ts';
+import type { AirbyteMessage } from '../src/protocol/types.ts';
+import { addDays } from '../src/streams/dates.ts';
+import { AppBudget } from '../src/tiktok/app-budget.ts';
+import { laneLimitsOf, nextUtcMidnight } from '../src/tiktok/limits.ts';
+import { AdaptiveRateLimiter, DailyLimitReached, type LimiterClock } from '../src/tiktok/rate-limiter.ts';
+import { APP_ID, configFor } from './support/credentials.ts';
+import { emulator } from './support/emulator.ts';
+import { deduped, readInProcess, recordsOf } from './support/read.ts';
+
+/** A clock that moves only when someone sleeps: the windows are checked without waiting for them. */
+function fakeClock(start = Date.UTC(2026, 10, 28, 12, 0, 0)): LimiterClock & { t: number } {
+  const clock = {
+    t: start,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+/** The most starts that fall in any window of `span` ms. */
+function busiest(starts: number[], span: number): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < starts.length; j++) {
+    while (starts[j]! - starts[i]! >= span) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+describe('the windows (fake clock)', () => {
+  it('never starts more calls in a sliding minute than the minute allows, and no later than needed', async () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter({ perSecond: 10, perMinute: 25 }, clock);
+    const starts: number[] = [];
+    for (let i = 0; i < 80; i++) {
+      await limiter.acquire();
+      starts.push(clock.t);
+    }
+    expect(busiest(starts, 60_000)).toBe(25);
+    // 80 calls at 25 a minute: the 26th waits for the first to leave the minute, the whole takes just over 3 minutes.
+    expect(starts[25]! - starts[0]!).toBeGreaterThanOrEqual(60_000);
+    expect(starts[79]! - starts[0]!).toBeLessThan(3 * 60_000 + 2_000);
+    expect(busiest(starts, 1_000)).toBeLessThanOrEqual(10);
+  });
+
+  it('counts the UTC day and refuses past its limit with the next 00:00 UTC, then starts afresh', async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 28, 23, 59, 0));
+    const limiter = new AdaptiveRateLimiter({ perSecond: 100, perDay: 5 }, clock);
+    for (let i = 0; i < 5; i++) await limiter.acquire();
+    expect(limiter.remaining().day).toBe(0);
+    const refused = await limiter.acquire().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DailyLimitReached);
+    expect((refused as DailyLimitReached).resetsAt.toISOString()).toBe('2026-11-29T00:00:00.000Z');
+    clock.t = Date.UTC(2026, 10, 29, 0, 0, 1);
+    await limiter.acquire();
+    expect(limiter.remaining().day).toBe(4);
+  });
+
+  it('report/task/create/ passes its own windows (2/s, 60/min, 4,500/day) on top of the app\'s; other calls only the app\'s', () => {
+    const limits = laneLimitsOf({ tier: 'basic', requestsPerSecond: 50, taskRequestsPerSecond: 10 });
+    expect(limits.app).toEqual({ perSecond: 10, perMinute: 600, perDay: 864_000 });
+    expect(limits.create).toEqual({ perSecond: 2, perMinute: 60, perDay: 4_500 });
+    expect(laneLimitsOf({ tier: 'advanced', requestsPerSecond: 5, requestsPerMinute: 100, taskRequestsPerSecond: 0.3 }).app.perMinute).toBe(100);
+    const budget = new AppBudget({ ...limits, suspensionMs: 1000, notice: () => undefined });
+    expect(budget.lanesFor('report/task/create/').map((l) => l.name)).toEqual(['app', 'create']);
+    expect(budget.lanesFor('report/task/check/').map((l) => l.name)).toEqual(['app']);
+    expect(nextUtcMidnight(Date.UTC(2026, 0, 31, 5)).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+  });
+});
+
+const NOW = new Date();
+const END = addDays(NOW.toISOString().slice(0, 10), -2);
+const RANGE = { start_date: addDays(END, -6), end_date: END };
+const KEY = ['ad_id', 'stat_time_day'];
+
+let clean: Map<string, string>;
+beforeAll(async () => {
+  const free = await emulator({ advertisers: 2, now: NOW, seed: 11 });
+  try {
+    const { messages } = await readInProcess(configFor(free.url, RANGE), ['ads_reports_daily']);
+    clean = deduped(recordsOf(messages, 'ads_reports_daily'), KEY);
+    expect(clean.size).toBeGreaterThan(20);
+  } finally {
+    await free.close();
+  }
+});
+
+interface Stats {
+  requests: number;
+  throttled: number;
+  throttledBy: { qps: number; qpm: number; qpd: number; suspended: number };
+  suspensions: { qpm: number; qpd: number };
+}
+const statsOf = async (api: Emulator) => (await (await fetch(`${api.url}/_emulator/stats`)).json()) as Stats;
+
+describe('a suspension tripped by another connection of the same app', () => {
+  let api: Emulator;
+  beforeAll(async () => {
+    api = await emulator({ advertisers: 2, now: NOW, seed: 11, tier: 'basic', qpm: 20, suspensionMs: 3_000 });
+  });
+  afterAll(() => api?.close());
+
+  it('is recognised, announced and waited out once, without spending retries: the rows of a free read', async () => {
+    // Another connection of the app (its own token) breaks the minute: the app is suspended for 3 s.
+    const minted = (await (await fetch(`${api.url}/_emulator/tokens`, { method: 'POST', body: JSON.stringify({ app_id: APP_ID }) })).json()) as { access_token: string };
+    const [advertiser] = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
+    while ((await statsOf(api)).suspensions.qpm === 0) {
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${api.url}/open_api/v1.3/campaign/get/?advertiser_id=${advertiser!.advertiser_id}`, { headers: { 'Access-Token': minted.access_token } }).then((r) => r.text()),
+        ),
+      );
+    }
+    const notices: string[] = [];
+    const { messages } = await readInProcess(configFor(api.url, { ...RANGE, requests_per_second: 5, max_retries: 0, rate_limit_suspension_minutes: 1 }), ['ads_reports_daily'], {
+      client: { onNotice: (line) => notices.push(line) },
+    });
+    expect(deduped(recordsOf(messages, 'ads_reports_daily'), KEY)).toEqual(clean);
+    expect(notices[0]).toMatch(/^TikTok suspended this app's API calls after a per-minute limit breach .*; waiting up to 1 minute\.$/);
+    expect(notices[1]).toMatch(/^TikTok lifted the suspension after \d+ seconds; continuing\.$/);
+    expect(notices).toHaveLength(2);
+    const summary = messages.find((m) => m.type === 'LOG' && m.log.message.startsWith('Read summary'));
+    expect(summary?.type === 'LOG' && summary.log.message).toMatch(/throttled [1-9]/);
+    // The read itself tripped nothing: the one suspension is the other connection's.
+    expect((await statsOf(api)).suspensions).toEqual({ qpm: 1, qpd: 0 });
+  });
+});
+
+describe('the day spent', () => {
+  const STREAMS = ['campaigns', 'ad_groups', 'ads'];
+  const collect = async (api: Emulator, extra: Record<string, unknown>) => {
+    const seen: AirbyteMessage[] = [];
+    const error = await readInProcess(configFor(api.url, { ...RANGE, requests_per_second: 20, ...extra }), STREAMS, {
+      onMessage: (m) => void seen.push(m),
+    }).catch((e: unknown) => e);
+    return { seen, error };
+  };
+  const stateStreams = (seen: AirbyteMessage[]) =>
+    new Set(seen.flatMap((m) => (m.type === 'STATE' && m.state.stream ? [m.state.stream.stream_descriptor.name] : [])));
+  const resetNamed = (message: string) => {
+    const at = nextUtcMidnight(Date.now()).toISOString();
+    expect(message).toContain(`${at} (00:00 UTC, in `);
+  };
+
+  it('by our own count (requests_per_day): a transient_error naming the reset before TikTok would suspend, STATEs before it intact', async () => {
+    const api = await emulator({ advertisers: 2, now: NOW, seed: 11 });
+    try {
+      const { seen, error } = await collect(api, { requests_per_day: 5 });
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect(error).toMatchObject({ failureType: 'transient_error' });
+      expect((error as Error).message).toMatch(/daily limit of 5 TikTok API calls/);
+      resetNamed((error as Error).message);
+      // Exactly the day's calls went out: grant, info, then campaigns of both advertisers and one more.
+      expect((await statsOf(api)).requests).toBe(5);
+      expect(stateStreams(seen).has('campaigns')).toBe(true);
+      expect(recordsOf(seen, 'campaigns').length).toBeGreaterThan(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("by TikTok's refusal (40100 past the suspension wait): a transient_error naming the reset, STATEs before it intact", async () => {
+    const api = await emulator({ advertisers: 2, now: NOW, seed: 11, tier: 'basic', qpd: 5, suspensionMs: 60_000 });
+    try {
+      const notices: string[] = [];
+      const seen: AirbyteMessage[] = [];
+      const error = await readInProcess(configFor(api.url, { ...RANGE, requests_per_second: 20, rate_limit_suspension_minutes: 0.05 }), STREAMS, {
+        onMessage: (m) => void seen.push(m),
+        client: { onNotice: (line) => notices.push(line) },
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ failureType: 'transient_error' });
+      expect((error as Error).message).toMatch(/still refuses this app's API calls \(code 40100\) after waiting \d+ seconds.*daily limit \(QPD\)/);
+      resetNamed((error as Error).message);
+      expect(notices[0]).toMatch(/waiting up to 3 seconds/);
+      expect((await statsOf(api)).suspensions.qpd).toBe(1);
+      expect(stateStreams(seen).has('campaigns')).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+});
