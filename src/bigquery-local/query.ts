@@ -12,7 +12,7 @@ import { type Parameters, type QueryParameter, bindings, numberPositional, parse
 import type { Store } from './store.ts';
 import { type Token, isWord, nextSignificant, render, tokenize } from './tokens.ts';
 import { nameParts, translateTokens } from './translate.ts';
-import { type FieldSchema, fieldFromDuck } from './types.ts';
+import { type FieldSchema, fieldFromDuck, quoteIdent } from './types.ts';
 import { buildCatalog } from './zeta-catalog.ts';
 
 export type { QueryParameter } from './parameters.ts';
@@ -248,6 +248,11 @@ class StatementRunner {
       const given = analysed.length === columns.length && analysed[i]!.startsWith('$col') ? `f${anonymous++}_` : String(name);
       return fieldFromDuck(given, String(type), false);
     });
+    for (const [i, [name]] of columns.entries()) {
+      if (fields[i]!.name !== String(name)) await this.exec(`ALTER TABLE temp.main.${table} RENAME COLUMN ${quoteIdent(String(name))} TO ${quoteIdent(fields[i]!.name)}`);
+    }
+    // A destination table gets exactly these rows (a second run of the SELECT could differ: GENERATE_UUID, now()).
+    this.lastSelect = `SELECT * FROM temp.main.${table}`;
     const total = Number((await this.c.runAndReadAll(`SELECT count(*) FROM temp.main.${table}`)).getRows()[0]?.[0] ?? 0);
     return { statementType: 'SELECT', fields, rows: [], result: { table, total } };
   }
