@@ -221,7 +221,7 @@ describe('bigquery SQL', () => {
     expect(merge.match(/^MERGE /gm)).toHaveLength(1);
     expect(merge).toContain('ROW_NUMBER() OVER (PARTITION BY `ad_id`, `stat_time_day` ORDER BY `stat_time_day` DESC NULLS LAST, `_ab_seq` DESC)');
     expect(merge).toContain('WHERE _ab_row_number = 1');
-    expect(merge).toContain('ON (target.`ad_id` = source.`ad_id` OR (target.`ad_id` IS NULL AND source.`ad_id` IS NULL)) AND (target.`stat_time_day`');
+    expect(merge).toContain('ON target.`ad_id` IS NOT DISTINCT FROM source.`ad_id` AND target.`stat_time_day` IS NOT DISTINCT FROM source.`stat_time_day`');
     expect(merge).toContain('WHEN MATCHED AND (target.`stat_time_day` IS NULL OR source.`stat_time_day` >= target.`stat_time_day`) THEN UPDATE SET `_airbyte_raw_id` = source.`_airbyte_raw_id`');
     expect(merge).toMatch(/WHEN NOT MATCHED THEN INSERT \(`_airbyte_raw_id`, .*`metrics`\) VALUES \(source\.`_airbyte_raw_id`, .*source\.`metrics`\)$/);
     // The staged rows' date span, as constants, so BigQuery reads only those partitions of the table.
@@ -229,7 +229,7 @@ describe('bigquery SQL', () => {
     for (const day of ['2026-09-03', '2026-09-01', '2026-09-02']) writer.write(record('ads_reports_daily', { ad_id: 1, stat_time_day: `${day} 00:00:00` }), 1);
     expect(writer.span?.range).toEqual({ min: '2026-09-01 00:00:00', max: '2026-09-03 00:00:00' });
     expect(applySql(ref, stage, layout, 'merge', false, writer.span?.range)).toContain(
-      "AND (target.`stat_time_day` = source.`stat_time_day` OR (target.`stat_time_day` IS NULL AND source.`stat_time_day` IS NULL)) AND target.`stat_time_day` BETWEEN DATETIME '2026-09-01 00:00:00' AND DATETIME '2026-09-03 00:00:00'\nWHEN MATCHED",
+      "AND target.`stat_time_day` IS NOT DISTINCT FROM source.`stat_time_day` AND target.`stat_time_day` BETWEEN DATETIME '2026-09-01 00:00:00' AND DATETIME '2026-09-03 00:00:00'\nWHEN MATCHED",
     );
     writer.write(record('ads_reports_daily', { ad_id: 2 }), 2);
     expect(writer.span?.range).toBeUndefined();

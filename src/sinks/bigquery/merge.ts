@@ -2,7 +2,9 @@
 // - append_dedup: MERGE on the key. The staged rows are first cut to one per key with ROW_NUMBER (BigQuery
 //   refuses a MERGE whose source matches a target row twice); the winner is the latest cursor, then the last
 //   row received. A stored row is replaced unless its cursor is later than the staged one (a late, older copy
-//   never overwrites a newer one). Keys compare NULL-safely, so a NULL key part matches itself.
+//   never overwrites a newer one). Keys compare with IS NOT DISTINCT FROM: NULL-safe (a NULL key part matches
+//   itself) and still a join on equality; the spelled-out `a = b OR (a IS NULL AND b IS NULL)` turns the join
+//   into a nested loop on engines that cannot see through it (measured: DuckDB, minutes for 1 M rows).
 // - overwrite (at the stream's end): MERGE … ON FALSE with WHEN NOT MATCHED BY SOURCE THEN DELETE: every old
 //   row goes and every staged winner comes in, atomically, and the table keeps its partitioning, clustering
 //   and schema (CREATE OR REPLACE would drop them, and anyone's grants on it).
@@ -73,7 +75,7 @@ export function applySql(
     .map((ref) => {
       const stored = fieldSql(ref, 'target');
       const staged = fieldSql(ref, 'source');
-      return `(${stored} = ${staged} OR (${stored} IS NULL AND ${staged} IS NULL))`;
+      return `${stored} IS NOT DISTINCT FROM ${staged}`;
     })
     .join(' AND ');
   // Only stored rows in the staged rows' date span can match: saying so with constants lets BigQuery read those
