@@ -97,7 +97,8 @@ export function readJsonFile(path: string, what: string): unknown {
   }
   if (text.trim() === '') throw configError(`The ${what} file ${path} is empty; it must hold a JSON object.`);
   try {
-    return parseJsonLossless(text);
+    // Editors on Windows save JSON with a byte-order mark, which JSON.parse refuses.
+    return parseJsonLossless(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw configError(`The ${what} file ${path} is not valid JSON: ${(error as Error).message}.`);
   }
@@ -146,6 +147,13 @@ function normalise(raw: RawConfig): SourceConfig {
 
 function credentialsOf(raw: RawConfig): Credentials {
   const c = raw.credentials;
+  // A pasted token with a line break or space would reach fetch as a header and fail there as a network error
+  // (or, with CR/LF, try to add a header); TikTok's tokens, ids and secrets are printable ASCII without spaces.
+  for (const [field, value] of Object.entries({ access_token: c?.access_token ?? raw.access_token, app_id: c?.app_id, secret: c?.secret })) {
+    if (typeof value === 'string' && value !== '' && !/^[\x21-\x7e]+$/.test(value)) {
+      throw configError(`Invalid config: credentials.${field} contains a space, line break, control or non-ASCII character; copy it again without them.`);
+    }
+  }
   // Airbyte's own order: credentials first, then the legacy top-level token and environment block.
   const legacyAdvertiser = raw.environment?.advertiser_id || undefined;
   if (c === undefined) {
@@ -216,7 +224,7 @@ function formatErrors(errors: ErrorObject[], raw: Record<string, unknown>): stri
       case 'format':
         messages.add(
           error.params['format'] === 'date'
-            ? `${field} "${String(error.data)}" is not a real calendar date (YYYY-MM-DD)`
+            ? `${field} ${shown(error.data)} is not a real calendar date (YYYY-MM-DD)`
             : `${field} must be a valid ${String(error.params['format'])}`,
         );
         break;
@@ -253,6 +261,11 @@ function patternHint(field: string): string {
   if (field.endsWith('advertiser_id')) return 'the advertiser id as a string of digits';
   if (field === 'api_base_url') return 'a URL such as https://business-api.tiktok.com';
   return 'a different format';
+}
+/** A value as a message shows it: quoted, and cut short, so a huge or binary value never floods the error. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';

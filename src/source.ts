@@ -30,6 +30,7 @@ import { readReport } from './streams/report.ts';
 import { readAssets } from './streams/assets.ts';
 import { readPixelStream } from './streams/pixels.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
+import { reconcileRoundedIds } from './streams/rounded-ids.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
@@ -119,6 +120,7 @@ export async function* read(
     if (!stream) {
       // Skipped, never failed: a catalog made for production credentials still syncs the rest in the sandbox.
       const left = available.leftOut.get(name);
+      ctx.summary.skipped.push(`stream ${JSON.stringify(name)} (${left ? left.reason : 'not a stream of this source'})`);
       yield logMessage('WARN', left ? `Stream "${name}" is in the catalog but skipped: ${left.reason}.` : `Stream "${name}" is in the catalog but this source does not have it: skipped.`);
       yield streamStatusMessage(name, 'INCOMPLETE');
       continue;
@@ -181,6 +183,11 @@ async function* batchesOf(
   }
   const partitioned: Exclude<StreamDefinition, AdvertiserStream> = stream;
   const advertisers = await ctx.advertisers();
+  if (cursors) {
+    // Against the grant list, not the described one: a granted advertiser skipped today still makes an id ambiguous.
+    const granted = (await ctx.grantedAdvertisers()).map((a) => a.advertiser_id);
+    for (const warning of reconcileRoundedIds(cursors, granted, stream.name)) ctx.warn(warning);
+  }
   const partition = (advertiser: AdvertiserInfo): AsyncGenerator<Batch> => {
     const cursor = cursors?.get(advertiser.advertiser_id);
     switch (partitioned.kind) {

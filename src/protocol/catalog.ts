@@ -35,7 +35,13 @@ const schema = {
 const validate = new Ajv({ allErrors: true }).compile<ConfiguredAirbyteCatalog>(schema);
 
 export function parseCatalog(input: unknown): ConfiguredAirbyteCatalog {
-  if (validate(input)) return input;
+  if (validate(input)) {
+    // A stream configured twice would be read twice and its two states would overwrite each other.
+    const names = input.streams.map((s) => s.stream.name);
+    const twice = names.find((name, i) => names.indexOf(name) !== i);
+    if (twice !== undefined) throw configError(`Invalid configured catalog: stream ${JSON.stringify(twice)} is configured more than once.`);
+    return input;
+  }
   const problems = (validate.errors ?? [])
     .map((e) => `${e.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'catalog'} ${e.message ?? 'is invalid'}`)
     .slice(0, 5);

@@ -41,8 +41,11 @@ const stringText = (value: unknown): string => {
   if (typeof value === 'string') return PLAIN_TEXT.test(value) ? `"${value}"` : JSON.stringify(value);
   throw unusual;
 };
-const numberValue = (value: unknown): number | null =>
-  value === '-' || value === '' || value === null || value === undefined ? null : Number(value);
+const numberValue = (value: unknown): number | RawJSON | null =>
+  value === '-' || value === '' || value === null || value === undefined ? null : typeof value === 'string' && value.length > 15 ? exactNumber(value) : Number(value);
+/** Text with more significant digits than a double holds stays exact (as the text path writes it), never rounded. */
+const exactNumber = (value: string): number | RawJSON =>
+  JSON_NUMBER.test(value) && !/[eE]/.test(value) && value.replace(/\D/g, '').replace(/^0+/, '').length > 15 ? JSON.rawJSON(value) : Number(value);
 const stringValue = (value: unknown): unknown => (value === '-' || value === undefined ? null : value);
 const idValue = (value: unknown): unknown => (value === '-' || value === '' || value === undefined ? null : toId(value));
 

@@ -12,6 +12,7 @@ export interface ReportRow {
 export class RowError extends Error {}
 
 const DIGITS = /^\d+$/;
+const EXACT_DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /**
  * One TikTok report row as an Airbyte record: the id and time at the top level (plus advertiser_id), and
@@ -62,7 +63,8 @@ function typedMetrics(metrics: Record<string, unknown>): RecordData {
       case 'number': {
         const n = typeof value === 'number' ? value : Number(value);
         if (typeof value === 'boolean' || !Number.isFinite(n)) throw new RowError(`metric ${name} is ${JSON.stringify(value)}, not a number`);
-        out[name] = n;
+        // More digits than a double holds: the text goes out as a JSON number verbatim, never rounded.
+        out[name] = typeof value === 'string' && EXACT_DECIMAL.test(value) && value.replace(/\D/g, '').replace(/^0+/, '').length > 15 ? JSON.rawJSON(value) : n;
         break;
       }
       case 'id':

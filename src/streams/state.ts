@@ -73,13 +73,27 @@ export class PartitionCursors {
   constructor(field: string, streamState: Record<string, unknown> | undefined, streamName: string) {
     this.field = field;
     const invalid = (what: string) => configError(`Invalid state for stream "${streamName}": ${what}.`);
+    // A state none of whose keys this source (or Airbyte's TikTok connector) writes came from elsewhere: reading
+    // on as if there were none would silently re-read from start_date.
+    const keys = Object.keys(streamState ?? {});
+    if (keys.length > 0 && !keys.some((key) => key === field || KNOWN_STATE_KEYS.has(key) || key.startsWith('__ab_'))) {
+      throw invalid(
+        `it holds ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')} but no "${field}" or "states" (a state from another connector or another stream?); remove it to read from start_date`,
+      );
+    }
+    const cursorOf = (value: string): string => {
+      const cursor = normaliseCursor(value);
+      if (!CURSOR.test(cursor)) throw invalid(`the cursor ${JSON.stringify(value.slice(0, 40))} is not a date or date-time (YYYY-MM-DD[ HH:MM:SS])`);
+      return cursor;
+    };
     const legacy = streamState?.[field];
+    if (legacy !== undefined && legacy !== null && typeof legacy !== 'string') throw invalid(`${field} must be a string`);
     const global = streamState?.['state'];
     const globalValue = isObject(global) ? global[field] : undefined;
     if (global !== undefined && global !== null && !isObject(global)) throw invalid('"state" must be an object');
     if (globalValue !== undefined && typeof globalValue !== 'string') throw invalid(`state.${field} must be a string`);
     const fallbackValue = typeof legacy === 'string' ? legacy : globalValue;
-    this.fallback = fallbackValue !== undefined ? normaliseCursor(fallbackValue) : undefined;
+    this.fallback = fallbackValue !== undefined ? cursorOf(fallbackValue) : undefined;
     const useGlobal = streamState?.['use_global_cursor'];
     if (useGlobal !== undefined && typeof useGlobal !== 'boolean') throw invalid('"use_global_cursor" must be true or false');
     if (useGlobal === true) {
@@ -100,12 +114,24 @@ export class PartitionCursors {
       // The CDK writes an empty cursor for a partition it started but never finished: nothing to resume from.
       if (isObject(cursor) && Object.keys(cursor).length === 0) continue;
       if (typeof value !== 'string') throw invalid(`each states[] entry needs cursor.${field} (a string)`);
-      this.cursors.set(String(id), normaliseCursor(value));
+      this.cursors.set(String(id), cursorOf(value));
     }
   }
 
   get(advertiserId: string): string | undefined {
     return this.cursors.get(advertiserId) ?? this.fallback;
+  }
+
+  /** The advertiser ids that have a cursor of their own. */
+  partitions(): string[] {
+    return [...this.cursors.keys()];
+  }
+
+  /** Moves a partition's cursor to another id (a rounded id to the one it was rounded from); `to` keeps its own if it has one. */
+  rename(from: string, to: string): void {
+    const value = this.cursors.get(from);
+    this.cursors.delete(from);
+    if (value !== undefined && !this.cursors.has(to)) this.cursors.set(to, value);
   }
 
   /** Moves a cursor forward; it never moves back. */
@@ -124,6 +150,10 @@ export class PartitionCursors {
     return state;
   }
 }
+
+/** Keys of Airbyte's per-partition states besides the cursor field (see PartitionCursors). */
+const KNOWN_STATE_KEYS = new Set(['states', 'state', 'use_global_cursor', 'lookback_window', 'parent_state']);
+const CURSOR = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** Cursors compare as text: "YYYY-MM-DD HH:MM:SS". Airbyte states may hold ISO forms or bare dates. */
 export function normaliseCursor(value: string): string {

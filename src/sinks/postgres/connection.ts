@@ -20,6 +20,7 @@ export interface PostgresTarget {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+const ENCODE_HINT = 'Percent-encode special characters in the user name and password (@ %40, / %2F, : %3A, # %23, ? %3F, % %25).';
 
 /** A target from a `postgres://user:password@host:port/database?sslmode=…` URL. */
 export function targetFromUrl(url: string, schema: string = DEFAULT_SCHEMA): PostgresTarget {
@@ -27,7 +28,11 @@ export function targetFromUrl(url: string, schema: string = DEFAULT_SCHEMA): Pos
   try {
     parsed = new URL(url);
   } catch {
-    throw configError('The destination is not a valid URL; expected postgres://user:password@host:5432/database.');
+    throw configError(`The destination is not a valid URL; expected postgres://user:password@host:5432/database. ${ENCODE_HINT}`);
+  }
+  // An unencoded @ or / in the password moves the host into the path: refuse it rather than connect elsewhere.
+  if (/[@/]/.test(parsed.pathname.replace(/^\//, ''))) {
+    throw configError(`The destination URL has "@" or "/" after the host. ${ENCODE_HINT}`);
   }
   if (parsed.password) {
     registerSecret(parsed.password);
