@@ -66,14 +66,14 @@ export async function bigQueryThroughput(emulator: EmulatorProcess, today: strin
   const ratio = bigquery.wallMs / postgres.wallMs;
   return [
     {
-      name: 'BigQuery sink: load jobs for the backfill',
+      name: 'P4 BigQuery: load jobs for the backfill',
       value: loadJobs,
       goal: `<= ${MAX_LOAD_JOBS}`,
       pass: loadJobs <= MAX_LOAD_JOBS,
       detail: `${bigquery.rows} rows (${days} days): ${loadJobs} load jobs, ${queryJobs} query jobs`,
     },
     {
-      name: 'BigQuery sink: sync time into the local endpoint / into Postgres',
+      name: 'P4 BigQuery: sync into the local endpoint / into Postgres',
       value: ratio,
       goal: 'reported',
       pass: true,

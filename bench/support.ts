@@ -18,8 +18,12 @@ export const NODE_FLAGS: string[] = (/^#!\S+\s+-S\s+node\s+(.*)$/m.exec(readFile
 
 const scratchDir = mkdtempSync(join(tmpdir(), 'tiktok-bench-'));
 export function writeJson(name: string, value: unknown): string {
+  return writeText(name, JSON.stringify(value));
+}
+
+export function writeText(name: string, text: string): string {
   const path = join(scratchDir, name);
-  writeFileSync(path, JSON.stringify(value));
+  writeFileSync(path, text);
   return path;
 }
 
@@ -55,24 +59,50 @@ export interface ReadResult {
   records: number;
   wallMs: number;
   maxRssMb: number;
+  /** What the peak was made of (bench/report-rss.mjs), e.g. "heapTotal=53.6 external=8.9 …". */
+  peakSample: string;
   perAdvertiser: Map<string, number>;
+  /** The last STATE message of each stream as JSON text (kept as text: 19-digit ids must not pass through a number). */
+  finalStates: string[];
   stderr: string;
 }
 
+export interface ReadOptions {
+  /** V8 flags; the CLI's own (NODE_FLAGS) unless told otherwise, [] for a plain `node dist/cli.js`. */
+  nodeFlags?: string[];
+  /** A `--state` to start from: STATE messages' `state` objects as JSON text. */
+  state?: string[];
+}
+
+/** The peak-RSS lines bench/report-rss.mjs prints at exit. */
+export function rssOf(stderr: string): { maxRssMb: number; peakSample: string } {
+  const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(stderr);
+  const sample = /BENCH_PEAK_SAMPLE rss=[\d.]+ (.*) samples=/.exec(stderr);
+  return { maxRssMb: Number(rss?.[1] ?? 0) / 1024, peakSample: sample?.[1] ?? '' };
+}
+
 /** Runs `read` as a child process, counting records per advertiser as they stream by. */
-export function runRead(config: unknown, catalog: unknown, name: string): Promise<ReadResult> {
+export function runRead(config: unknown, catalog: unknown, name: string, options: ReadOptions = {}): Promise<ReadResult> {
   const configPath = writeJson(`${name}-config.json`, config);
   const catalogPath = writeJson(`${name}-catalog.json`, catalog);
+  const stateArgs = options.state === undefined ? [] : ['--state', writeText(`${name}-state.json`, `[${options.state.join(',')}]`)];
   const started = performance.now();
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath], {
+  const flags = options.nodeFlags ?? NODE_FLAGS;
+  const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const perAdvertiser = new Map<string, number>();
   let records = 0;
+  const states = new Map<string, string>();
   const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
   lines.on('line', (line) => {
+    if (line.startsWith('{"type":"STATE"')) {
+      const message = JSON.parse(line) as { state: { stream?: { stream_descriptor?: { name?: string } } } };
+      states.set(message.state.stream?.stream_descriptor?.name ?? '', line.slice('{"type":"STATE","state":'.length, -1));
+      return;
+    }
     if (!line.startsWith('{"type":"RECORD"')) return;
     records++;
     const match = /"advertiser_id":(\d+)/.exec(line);
@@ -82,8 +112,7 @@ export function runRead(config: unknown, catalog: unknown, name: string): Promis
   return new Promise((resolvePromise, reject) => {
     child.once('close', (code) => {
       if (code !== 0) return reject(new Error(`read exited ${code}: ${stderr.slice(-2000)}`));
-      const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(stderr);
-      resolvePromise({ records, wallMs: performance.now() - started, maxRssMb: Number(rss?.[1] ?? 0) / 1024, perAdvertiser, stderr });
+      resolvePromise({ records, wallMs: performance.now() - started, ...rssOf(stderr), perAdvertiser, finalStates: [...states.values()], stderr });
     });
   });
 }
