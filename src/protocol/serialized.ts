@@ -1,25 +1,21 @@
 import type { RecordData } from './types.ts';
 
 /**
- * A RECORD message whose JSON line was written by the producer (see streams/report-codec.ts); MessageWriter
- * uses the line as it is. JSON.stringify of the object gives the same values (TikTok's decimal text, such as
- * "10.50", may be written as 10.5 there).
+ * A RECORD message that can write its own JSON line (see streams/report-codec.ts); MessageWriter uses the line
+ * as it is. JSON.stringify of the object gives the same values (TikTok's decimal text, such as "10.50", may be
+ * written as 10.5 there). The line is a getter so that a producer can build it only when it is written: a sink
+ * in the same process never asks for it, and a line built early is held (and promoted by the GC) for nothing.
  */
-export class SerializedRecord {
+export abstract class SerializedRecord {
   readonly type = 'RECORD' as const;
-  readonly record: { stream: string; readonly data: RecordData; emitted_at: number };
-  readonly json: string;
-
-  constructor(record: SerializedRecord['record'], json: string) {
-    this.record = record;
-    this.json = json;
-  }
+  abstract readonly record: { stream: string; readonly data: RecordData; emitted_at: number };
+  /** The message as one JSON line, without the newline. */
+  abstract get json(): string;
 
   toJSON(): { type: 'RECORD'; record: SerializedRecord['record'] } {
     return { type: this.type, record: this.record };
   }
 }
-
 
 /**
  * A record may carry, under this symbol, the JSON text of some of its object fields (report `metrics` and

@@ -8,8 +8,9 @@ import { type ReportRow, RowError, reportRecord } from './report-rows.ts';
 /**
  * The hot path of every report sync: TikTok row → RECORD message. TikTok sends metric values as decimal text
  * ("12.34"); text that is already a valid JSON number is copied into the output line as it is, instead of being
- * parsed into a double and printed back (that round trip was two thirds of the cost). The typed `data` object is
- * built only when an in-process consumer (a sink) asks for it. Rows with unusual values take the generic path.
+ * parsed into a double and printed back (that round trip was two thirds of the cost). The metrics text is built
+ * (and checked) once per row; the output line and the typed `data` object are built from it only when a writer or
+ * an in-process consumer (a sink) asks for them. Rows with unusual values take the generic path.
  */
 export interface ReportCodec {
   /** Throws RowError for a row that cannot become a record. */
@@ -106,8 +107,7 @@ function buildCodec(stream: ReportStream): ReportCodec {
     }
     return text;
   };
-  const dimensionsText = (id: string, time: unknown, extra: string) =>
-    timeKey ? `{${idKey}:${id},${timeKey}:"${time as string}"${extra}}` : `{${idKey}:${id}${extra}}`;
+  const shape: StreamShape = { stream, prefix, idKey, timeKey, metricsData };
 
   const generic = (row: ReportRow, advertiserId: string, emittedAt: number): AirbyteMessage => {
     const data = reportRecord(row, stream, JSON.rawJSON(advertiserId));
@@ -133,26 +133,92 @@ function buildCodec(stream: ReportStream): ReportCodec {
         if (error === unusual) return generic(row, advertiserId, emittedAt);
         throw error;
       }
-      const owner = ownedById ? id : advertiserId;
-      const json =
-        `${prefix}${owner},${idKey}:${id}${timeKey ? `,${timeKey}:"${time as string}"` : ''}${extra},"dimensions":${dimensionsText(id, time, extra)}` +
-        `,"metrics":{${metricsJson}}},"emitted_at":${emittedAt}}}`;
-      let data: RecordData | undefined;
-      const record = {
-        stream: stream.name,
-        get data(): RecordData {
-          // Rebuilt from the row rather than kept from above: capturing the texts here slowed every record by a third.
-          data ??= typedRecord(stream, owner, id, time, dims, () => metricsData(metrics), {
-            metrics: `{${metricsText(metrics)}}`,
-            dimensions: dimensionsText(id, time, extra),
-          });
-          return data;
-        },
-        emitted_at: emittedAt,
-      };
-      return new SerializedRecord(record, json);
+      return new ReportMessage(shape, ownedById ? id : advertiserId, id, time, extra, metricsJson, dims, metrics, emittedAt);
     },
   };
+}
+
+/** What every record of one stream shares: names, the line's fixed prefix, and the typed-metrics builder. */
+interface StreamShape {
+  stream: ReportStream;
+  prefix: string;
+  idKey: string;
+  timeKey: string | undefined;
+  metricsData: MetricsData;
+}
+
+/**
+ * A report RECORD whose JSON line and typed data are both built on demand from the row's parts and the metrics
+ * text, which the codec computes (and checks) once: `read` asks for the line only as it writes it, so no line is
+ * held while its page waits in a queue; `sync` never builds the line, and its typed data reuses the metrics text.
+ */
+class ReportMessage extends SerializedRecord {
+  readonly record: { stream: string; readonly data: RecordData; emitted_at: number };
+  readonly #shape: StreamShape;
+  readonly #owner: string;
+  readonly #id: string;
+  readonly #time: unknown;
+  readonly #extra: string;
+  readonly #metricsJson: string;
+  readonly #dims: Record<string, unknown>;
+  readonly #metrics: Record<string, unknown>;
+  #data: RecordData | undefined;
+
+  constructor(
+    shape: StreamShape,
+    owner: string,
+    id: string,
+    time: unknown,
+    extra: string,
+    metricsJson: string,
+    dims: Record<string, unknown>,
+    metrics: Record<string, unknown>,
+    emittedAt: number,
+  ) {
+    super();
+    this.#shape = shape;
+    this.#owner = owner;
+    this.#id = id;
+    this.#time = time;
+    this.#extra = extra;
+    this.#metricsJson = metricsJson;
+    this.#dims = dims;
+    this.#metrics = metrics;
+    // A plain object with an own `data` getter, as consumers (and JSON.stringify) expect of `record`.
+    const self = this;
+    this.record = {
+      stream: shape.stream.name,
+      get data(): RecordData {
+        return self.#typed();
+      },
+      emitted_at: emittedAt,
+    };
+  }
+
+  get json(): string {
+    const { prefix, idKey, timeKey } = this.#shape;
+    const id = this.#id;
+    const time = this.#time as string;
+    return (
+      `${prefix}${this.#owner},${idKey}:${id}${timeKey ? `,${timeKey}:"${time}"` : ''}${this.#extra},"dimensions":${this.#dimensionsText()}` +
+      `,"metrics":{${this.#metricsJson}}},"emitted_at":${this.record.emitted_at}}}`
+    );
+  }
+
+  #dimensionsText(): string {
+    const { idKey, timeKey } = this.#shape;
+    return timeKey ? `{${idKey}:${this.#id},${timeKey}:"${this.#time as string}"${this.#extra}}` : `{${idKey}:${this.#id}${this.#extra}}`;
+  }
+
+  #typed(): RecordData {
+    const metrics = this.#metrics;
+    const metricsData = this.#shape.metricsData;
+    this.#data ??= typedRecord(this.#shape.stream, this.#owner, this.#id, this.#time, this.#dims, () => metricsData(metrics), {
+      metrics: `{${this.#metricsJson}}`,
+      dimensions: this.#dimensionsText(),
+    });
+    return this.#data;
+  }
 }
 
 /**
