@@ -12,7 +12,8 @@ import { discover, read } from './source.ts';
 import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './sinks/load-messages.ts';
 import { containerOf, isBigQueryTarget, openSink, targetFromDestinationUrl, type SinkTarget } from './sinks/destination-target.ts';
 import { DEFAULT_SCHEMA } from './sinks/postgres/connection.ts';
-import { formatCount, formatSeconds, reportProgressEvery, textTable } from './sinks/progress.ts';
+import { formatCount, formatSeconds, textTable } from './sinks/progress.ts';
+import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
 import { dispositionFor, type StoredState, type WriteDisposition } from './sinks/sink.ts';
 import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
@@ -115,8 +116,16 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const sink = await openSink(options.target, log);
     try {
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
-      stopProgress = reportProgressEvery(progress, options.progressIntervalMs ?? 5000, log, { startedAt });
-      const messages = read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {}));
+      // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
+      const reading = new ReadProgress();
+      const display = startProgressDisplay(reading, {
+        tty: options.log === undefined && process.stderr.isTTY === true,
+        intervalMs: options.progressIntervalMs ?? progressIntervalMs(),
+        write: log,
+        extra: (name) => `${formatCount(progress.streams.get(name)?.committed ?? 0)} committed`,
+      });
+      stopProgress = () => display.stop();
+      const messages = observed(read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {})), reading);
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {

@@ -58,6 +58,9 @@ export class AdaptiveRateLimiter {
   private nextSlot = 0;
   /** Reserved start times, ascending; only the last `perMinute` matter. */
   private starts: number[] = [];
+  /** When calls really left (after any late wake-up), ascending; only the last `perMinute` matter. */
+  private sent: number[] = [];
+  private lastSent = Number.NEGATIVE_INFINITY;
   private day = -1;
   private dayCount = 0;
   throttles = 0;
@@ -95,6 +98,32 @@ export class AdaptiveRateLimiter {
     this.nextSlot = slot + 1000 / this.rate;
     this.dayCount++;
     if (slot > now) await this.clock.sleep(slot - now);
+    await this.holdIfLate();
+  }
+
+  /**
+   * The reserved slot is a plan; what TikTok counts is when calls really leave. A busy event loop wakes
+   * sleepers late and then together, which would put two calls closer than the rate or squeeze the minute:
+   * check both against the calls actually sent, and wait again if needed.
+   */
+  private async holdIfLate(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      let wait = this.lastSent + 1000 / this.rate - now;
+      if (this.perMinute !== undefined) {
+        const oldest = this.sent[this.sent.length - this.perMinute];
+        if (oldest !== undefined) wait = Math.max(wait, oldest + MINUTE_MS + MINUTE_MARGIN_MS - now);
+      }
+      // Sub-millisecond differences are timer rounding, not a burst.
+      if (wait < 1) break;
+      await this.clock.sleep(wait);
+    }
+    const now = this.clock.now();
+    this.lastSent = now;
+    if (this.perMinute !== undefined) {
+      this.sent.push(now);
+      if (this.sent.length > 2 * this.perMinute) this.sent = this.sent.slice(-this.perMinute);
+    }
   }
 
   onThrottle(): void {
