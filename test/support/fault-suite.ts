@@ -90,7 +90,19 @@ const kindsSince = (after: EmulatorStats, before: EmulatorStats): Record<string,
       .filter(([, n]) => n > 0),
   );
 
-export function faultSuite(options: { rates: readonly number[]; maxRetries?: number; unhealable?: boolean }): void {
+/** Into BigQuery: entity, audience and custom-report streams (each commit costs seconds on the local engine). */
+export const BIGQUERY_STREAMS = ['campaigns', 'campaigns_audience_reports_daily', CUSTOM_REPORT.name];
+
+export interface FaultSuiteOptions {
+  /** Fault rates of the reads and of the syncs into Postgres. */
+  rates: readonly number[];
+  /** Fault rates of the syncs into the local BigQuery. */
+  bigQueryRates: readonly number[];
+  maxRetries?: number;
+  unhealable?: boolean;
+}
+
+export function faultSuite(options: FaultSuiteOptions): void {
   let clean: Emulator;
   let faulty: Emulator;
   let local: LocalBigQueryForTests;
@@ -199,7 +211,7 @@ export function faultSuite(options: { rates: readonly number[]; maxRetries?: num
     const postgresDigests = async (db: TestSchema) => Object.fromEntries(await Promise.all(STREAMS.map(async (s) => [s, await db.digest(s, 'row_text')] as const)));
     const bigQueryDigests = async (dataset: string) => {
       const out: Record<string, string> = {};
-      for (const stream of STREAMS) out[stream] = await bigQueryDigest(local.client(), dataset, stream);
+      for (const stream of BIGQUERY_STREAMS) out[stream] = await bigQueryDigest(local.client(), dataset, stream);
       return out;
     };
     const expectOk = (result: SyncResult) => {
@@ -218,7 +230,7 @@ export function faultSuite(options: { rates: readonly number[]; maxRetries?: num
       for (const [stream, digest] of Object.entries(postgresReference)) expect(digest.startsWith('0:'), stream).toBe(false);
       const dataset = `fclean_${Math.random().toString(36).slice(2, 8)}`;
       cleanDataset = dataset;
-      expectOk(await runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: STREAMS, now: () => NOW, log: () => undefined }));
+      expectOk(await runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: BIGQUERY_STREAMS, now: () => NOW, log: () => undefined }));
       bigQueryReference = await bigQueryDigests(dataset);
       for (const [stream, digest] of Object.entries(bigQueryReference)) expect(digest.startsWith('0:'), stream).toBe(false);
     }, 180_000);
@@ -233,12 +245,14 @@ export function faultSuite(options: { rates: readonly number[]; maxRetries?: num
         for (const kind of Object.keys(kindsSince(faulty.stats(), before))) injectedKinds.add(kind);
         expect(await postgresDigests(db)).toEqual(postgresReference);
       }, 240_000);
+    }
 
+    for (const rate of options.bigQueryRates) {
       it(`${rate * 100} % faults: a sync into the local BigQuery ends with the tables of a clean sync`, async () => {
         await plan(rate);
         const before = faulty.stats();
         const dataset = `fbq_${Math.random().toString(36).slice(2, 8)}`;
-        expectOk(await runSync({ config: parseConfig(faultyConfig()), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: STREAMS, now: () => NOW, log: () => undefined }));
+        expectOk(await runSync({ config: parseConfig(faultyConfig()), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: BIGQUERY_STREAMS, now: () => NOW, log: () => undefined }));
         expect(faulty.stats().faults - before.faults).toBeGreaterThan(0);
         for (const kind of Object.keys(kindsSince(faulty.stats(), before))) injectedKinds.add(kind);
         expect(await bigQueryDigests(dataset)).toEqual(bigQueryReference);
@@ -335,7 +349,7 @@ function unhealableTests(world: () => World): void {
       await expectKeptThenHealed(db, statesBefore, () =>
         runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromUrl(db.url, db.schema), streams: STREAMS, now: () => NOW, log: () => undefined }),
       );
-    });
+    }, 300_000);
 
     it('40002 "no permission" on one advertiser: skipped by name, the others loaded exactly as in a clean sync', async () => {
       const { clean, schema, referenceSchema } = world();
@@ -365,7 +379,7 @@ function unhealableTests(world: () => World): void {
       } finally {
         await proxy.close();
       }
-    });
+    }, 300_000);
 
     it('Postgres goes away mid-sync (its backends terminated): a transient_error; committed rows and states stay; a re-run completes the tables', async () => {
       const { clean, schema } = world();
@@ -387,7 +401,7 @@ function unhealableTests(world: () => World): void {
       await expectKeptThenHealed(db, statesBefore, () =>
         runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromUrl(db.url, db.schema), streams: STREAMS, now: () => NOW, log: () => undefined }),
       );
-    });
+    }, 300_000);
 
     it('the BigQuery endpoint goes away mid-sync: a transient_error; committed rows and states stay; a re-run completes the tables', async () => {
       const { clean, local, bigQueryReference, bigQueryDataset } = world();
@@ -401,23 +415,23 @@ function unhealableTests(world: () => World): void {
       };
       let statesBefore = 0;
       const { result, acted } = await actWhen(
-        runSync({ config: slowConfig(clean.url), target: targetFromDestinationUrl(bigQueryUrl(local, dataset, '&checkpoint_seconds=0', proxy.url)), streams: STREAMS, now: () => NOW, log: () => undefined }),
+        runSync({ config: slowConfig(clean.url), target: targetFromDestinationUrl(bigQueryUrl(local, dataset, '&checkpoint_seconds=0', proxy.url)), streams: BIGQUERY_STREAMS, now: () => NOW, log: () => undefined }),
         async () => (statesBefore = await bigQueryStates()) >= 2,
         () => proxy.close(),
       );
       expect(acted).toBe(true);
       expect(result.error?.failureType, result.error?.message).toBe('transient_error');
       expect(await bigQueryStates()).toBeGreaterThanOrEqual(statesBefore);
-      for (const stream of STREAMS) {
+      for (const stream of BIGQUERY_STREAMS) {
         const got = await bigQueryRows(client, dataset, stream);
         const want = await bigQueryRows(client, bigQueryDataset, stream);
         expect(extraLines(got.lines, want.lines), stream).toEqual([]);
       }
-      const rerun = await runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: STREAMS, now: () => NOW, log: () => undefined });
+      const rerun = await runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromDestinationUrl(bigQueryUrl(local, dataset)), streams: BIGQUERY_STREAMS, now: () => NOW, log: () => undefined });
       expect(rerun.error?.message).toBeUndefined();
       const digests: Record<string, string> = {};
-      for (const stream of STREAMS) digests[stream] = (await bigQueryRows(client, dataset, stream)).digest;
+      for (const stream of BIGQUERY_STREAMS) digests[stream] = (await bigQueryRows(client, dataset, stream)).digest;
       expect(digests).toEqual(bigQueryReference);
-    });
+    }, 300_000);
   });
 }
