@@ -4,7 +4,7 @@
 // and test/package-node22.stress.test.ts (Node 22).
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { ROOT } from './cli.ts';
@@ -230,6 +230,16 @@ export async function buildStageAndPack(stages: readonly Stage[], env: Record<st
   const stage = stages[0];
   if (!stage) throw new Error('Dockerfile has no stage');
   const root = tempDir('docker-build');
+  try {
+    return await buildAndPackIn(stage, root, env);
+  } catch (error) {
+    // The caller only learns of the folder on success: a failed build must not leave it behind.
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function buildAndPackIn(stage: Stage, root: string, env: Record<string, string>): Promise<{ root: string; build: Replayed; tarball: string; files: string[]; workdir: string }> {
   const out = join(root, '.pack');
   mkdirSync(out);
   const build = await replayStage(stage, root, {
@@ -265,13 +275,18 @@ export async function buildStageAndPack(stages: readonly Stage[], env: Record<st
  */
 export async function npxFromTarball(tarball: string, args: readonly string[], nodeBinDir: string): Promise<{ result: Run; clean: string; installed: string }> {
   const clean = tempDir('npx');
-  cpSync(tarball, join(clean, TARBALL));
-  const env = userEnv(nodeBinDir, { npm_config_cache: privateCacheSharingContent(clean), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' });
-  const result = await run('npx', ['--yes', `./${TARBALL}`, ...args], { cwd: clean, env });
-  const npx = join(clean, '.npm-cache', '_npx');
-  const installs = existsSync(npx) ? readdirSync(npx).map((hash) => join(npx, hash, 'node_modules')).filter((dir) => existsSync(join(dir, PACKAGE.name))) : [];
-  if (installs.length !== 1) throw new Error(`expected one npx install of ${TARBALL}, found ${installs.length}\n${result.stderr}`);
-  return { result, clean, installed: installs[0]! };
+  try {
+    cpSync(tarball, join(clean, TARBALL));
+    const env = userEnv(nodeBinDir, { npm_config_cache: privateCacheSharingContent(clean), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' });
+    const result = await run('npx', ['--yes', `./${TARBALL}`, ...args], { cwd: clean, env });
+    const npx = join(clean, '.npm-cache', '_npx');
+    const installs = existsSync(npx) ? readdirSync(npx).map((hash) => join(npx, hash, 'node_modules')).filter((dir) => existsSync(join(dir, PACKAGE.name))) : [];
+    if (installs.length !== 1) throw new Error(`expected one npx install of ${TARBALL}, found ${installs.length}\n${result.stderr}`);
+    return { result, clean, installed: installs[0]! };
+  } catch (error) {
+    rmSync(clean, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 // ---- the CLI of an installed package ---------------------------------------------------------------------------
