@@ -293,10 +293,18 @@ async function* taskRecords(
   let records: AirbyteMessage[] = [];
   const emittedAt = Date.now();
   const timeColumn = stream.timeDimension ?? '';
+  let lastDay = '';
+  let lastDelivered = false;
   for await (const row of rows) {
     count++;
     // Days the synchronous lane read while the task ran are its, not the task's: each row comes out once.
-    if (!delivers(String(row[timeColumn] ?? '').slice(0, 10))) continue;
+    // Rows come day by day, so the answer for the last day seen saves a date calculation per row.
+    const day = String(row[timeColumn] ?? '').slice(0, 10);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastDelivered = delivers(day);
+    }
+    if (!lastDelivered) continue;
     try {
       records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
     } catch (error) {
