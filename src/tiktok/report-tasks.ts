@@ -13,6 +13,8 @@ export interface TaskOptions {
   pollMs: number;
   /** Give up waiting after this long (the sync then falls back to synchronous reports). */
   maxWaitMs: number;
+  /** Aborted when the task is no longer needed (its days were read otherwise): it is cancelled at TikTok. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -42,11 +44,16 @@ export async function runReportTask(
     if (FAILED.has(status)) {
       throw new TikTokApiError({ code: -1, message: `report task ${taskId} ended ${status}`, path: 'report/task/check/', kind: 'param' });
     }
+    if (options.signal?.aborted) {
+      await client.post('report/task/cancel/', { advertiser_id: advertiserId, task_id: taskId }, 'task').catch(() => undefined);
+      throw new TikTokApiError({ code: -1, message: `report task ${taskId} no longer needed`, path: 'report/task/check/', kind: 'param' });
+    }
     if (performance.now() - started > options.maxWaitMs) {
       await client.post('report/task/cancel/', { advertiser_id: advertiserId, task_id: taskId }, 'task').catch(() => undefined);
       throw new TikTokApiError({ code: -1, message: `report task ${taskId} still ${status} after ${options.maxWaitMs} ms`, path: 'report/task/check/', kind: 'param' });
     }
-    await sleep(pause);
+    // An abort ends the pause early; the check above then cancels the task.
+    await sleep(pause, undefined, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
     pause = Math.min(pause * 2, options.pollMs * 8);
   }
   // Fetch the first answer before returning, so an error envelope surfaces here (and falls back to sync reads).
