@@ -43,14 +43,38 @@ describe('the windows (fake clock)', () => {
     const limiter = new AdaptiveRateLimiter({ perSecond: 10, perMinute: 25 }, clock);
     const starts: number[] = [];
     for (let i = 0; i < 80; i++) {
-      await limiter.acquire();
+      const end = await limiter.acquire();
       starts.push(clock.t);
+      end();
     }
     expect(busiest(starts, 60_000)).toBe(25);
     // 80 calls at 25 a minute: the 26th waits for the first to leave the minute, the whole takes just over 3 minutes.
     expect(starts[25]! - starts[0]!).toBeGreaterThanOrEqual(60_000);
     expect(starts[79]! - starts[0]!).toBeLessThan(3 * 60_000 + 2_000);
     expect(busiest(starts, 1_000)).toBeLessThanOrEqual(10);
+  });
+
+  it('counts a call in the minute until a minute after it ended (TikTok saw it somewhere in between), a running one until it ends', async () => {
+    const clock = fakeClock();
+    // Each sleep lets the test run in between (a macrotask), as real timers would.
+    const turning = { ...clock, sleep: async (ms: number) => {
+      clock.t += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    } };
+    const limiter = new AdaptiveRateLimiter({ perSecond: 100, perMinute: 1 }, turning);
+    const endSlow = await limiter.acquire();
+    let secondAt: number | undefined;
+    const second = limiter.acquire().then((end) => {
+      secondAt = clock.t;
+      end();
+    });
+    // The slow call runs for five (fake) minutes: the second waits all along.
+    while (clock.t < Date.UTC(2026, 10, 28, 12, 5, 0)) await new Promise((resolve) => setImmediate(resolve));
+    expect(secondAt).toBeUndefined();
+    const slowEndedAt = clock.t;
+    endSlow();
+    await second;
+    expect(secondAt).toBeGreaterThanOrEqual(slowEndedAt + 60_000);
   });
 
   it('counts the UTC day and refuses past its limit with the next 00:00 UTC, then starts afresh', async () => {

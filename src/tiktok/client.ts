@@ -214,8 +214,13 @@ export class TikTokClient {
       try {
         result = await this.inFlight.run(async () => {
           // Inside the concurrency bound, so a call leaves when its slot comes, not in a burst after a wait.
-          for (const lane of lanes) await lane.limiter.acquire();
-          return attempt();
+          const ends: (() => void)[] = [];
+          try {
+            for (const lane of lanes) ends.push(await lane.limiter.acquire());
+            return await attempt();
+          } finally {
+            for (const end of ends) end();
+          }
         });
       } catch (error) {
         if (!(error instanceof TikTokApiError && error.kind === 'throttle')) {

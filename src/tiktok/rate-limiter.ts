@@ -10,10 +10,7 @@ export interface LimiterClock {
 
 export const realClock: LimiterClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
-/**
- * Calls that fall on the minute's edge may reach TikTok a little apart from when they left here (latency
- * varies): leave this much room so the server's sliding minute never sees one call too many.
- */
+/** Room on the minute's edge for clocks and timers that are a little off. */
 const MINUTE_MARGIN_MS = 250;
 const MINUTE_MS = 60_000;
 
@@ -58,8 +55,15 @@ export class AdaptiveRateLimiter {
   private nextSlot = 0;
   /** Reserved start times, ascending; only the last `perMinute` matter. */
   private starts: number[] = [];
-  /** When calls really left (after any late wake-up), ascending; only the last `perMinute` matter. */
-  private sent: number[] = [];
+  /**
+   * When finished calls ended (answer received or given up), ascending. TikTok saw each call somewhere between
+   * its start and its end, so the minute counts a call until a minute after its end: safe whatever the latency.
+   */
+  private ended: number[] = [];
+  /** Calls started and not ended: TikTok may count any of them at any moment. */
+  private running = 0;
+  /** Resolved (and replaced) whenever a call ends: wakes callers waiting for the minute. */
+  private ending = signal();
   private lastSent = Number.NEGATIVE_INFINITY;
   private day = -1;
   private dayCount = 0;
@@ -79,8 +83,11 @@ export class AdaptiveRateLimiter {
     return this.rate;
   }
 
-  /** Waits for the next slot free in every window. Throws DailyLimitReached when the day's calls are spent. */
-  async acquire(): Promise<void> {
+  /**
+   * Waits for the next slot free in every window; answers the function to call when the call has ended (its
+   * answer came, or it failed). Throws DailyLimitReached when the day's calls are spent.
+   */
+  async acquire(): Promise<() => void> {
     const now = this.clock.now();
     const today = Math.floor(now / 86_400_000);
     if (today !== this.day) {
@@ -99,31 +106,52 @@ export class AdaptiveRateLimiter {
     this.dayCount++;
     if (slot > now) await this.clock.sleep(slot - now);
     await this.holdIfLate();
+    if (this.perMinute === undefined) return () => undefined;
+    this.running++;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.running--;
+      this.ended.push(this.clock.now());
+      const ended = this.ending;
+      this.ending = signal();
+      ended.fire();
+    };
   }
 
   /**
-   * The reserved slot is a plan; what TikTok counts is when calls really leave. A busy event loop wakes
-   * sleepers late and then together, which would put two calls closer than the rate or squeeze the minute:
-   * check both against the calls actually sent, and wait again if needed.
+   * The reserved slot is a plan; what TikTok counts is when calls really arrive. A busy event loop wakes
+   * sleepers late and then together, and a slow call may reach TikTok late: check the rate against the calls
+   * actually started and the minute against the calls running or ended within it, and wait again if needed.
    */
   private async holdIfLate(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      let wait = this.lastSent + 1000 / this.rate - now;
-      if (this.perMinute !== undefined) {
-        const oldest = this.sent[this.sent.length - this.perMinute];
-        if (oldest !== undefined) wait = Math.max(wait, oldest + MINUTE_MS + MINUTE_MARGIN_MS - now);
+      const wait = this.lastSent + 1000 / this.rate - now;
+      const minute = this.minuteWait(now);
+      if (minute === 'until a call ends') {
+        await Promise.race([this.ending.fired, this.clock.sleep(Math.max(wait, 1_000))]);
+        continue;
       }
       // Sub-millisecond differences are timer rounding, not a burst.
-      if (wait < 1) break;
-      await this.clock.sleep(wait);
+      if (Math.max(wait, minute) < 1) break;
+      await this.clock.sleep(Math.max(wait, minute));
     }
-    const now = this.clock.now();
-    this.lastSent = now;
-    if (this.perMinute !== undefined) {
-      this.sent.push(now);
-      if (this.sent.length > 2 * this.perMinute) this.sent = this.sent.slice(-this.perMinute);
-    }
+    this.lastSent = this.clock.now();
+  }
+
+  /** How long until one more call fits in the sliding minute. */
+  private minuteWait(now: number): number | 'until a call ends' {
+    if (this.perMinute === undefined) return 0;
+    const edge = now - MINUTE_MS - MINUTE_MARGIN_MS;
+    let gone = 0;
+    while (gone < this.ended.length && this.ended[gone]! <= edge) gone++;
+    if (gone > 0) this.ended.splice(0, gone);
+    const over = this.ended.length + this.running - this.perMinute + 1;
+    if (over <= 0) return 0;
+    if (over > this.ended.length) return 'until a call ends';
+    return this.ended[over - 1]! + MINUTE_MS + MINUTE_MARGIN_MS - now;
   }
 
   onThrottle(): void {
@@ -154,6 +182,12 @@ export class AdaptiveRateLimiter {
       dayResetsAt: nextUtcMidnight(now),
     };
   }
+}
+
+function signal(): { fired: Promise<void>; fire: () => void } {
+  let fire = (): void => undefined;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fired, fire };
 }
 
 const finite = (value: number | undefined): number | undefined =>
