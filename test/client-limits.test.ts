@@ -99,6 +99,11 @@ describe('the windows (fake clock)', () => {
     expect(budget.lanesFor('report/task/create/').map((l) => l.name)).toEqual(['app', 'create']);
     expect(budget.lanesFor('report/task/check/').map((l) => l.name)).toEqual(['app']);
     expect(nextUtcMidnight(Date.UTC(2026, 0, 31, 5)).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    // The sandbox counts each endpoint on its own (1 / 30 / 1,000): one lane per path, not one for the app.
+    const sandbox = new AppBudget({ ...laneLimitsOf({ tier: 'sandbox', requestsPerSecond: 5, taskRequestsPerSecond: 1 }), suspensionMs: 1000, notice: () => undefined });
+    expect(sandbox.lanesFor('campaign/get/')[0]).toBe(sandbox.lanesFor('/campaign/get/')[0]);
+    expect(sandbox.lanesFor('campaign/get/')[0]).not.toBe(sandbox.lanesFor('ad/get/')[0]);
+    expect(sandbox.lanesFor('ad/get/')[0]!.limiter.remaining()).toMatchObject({ rate: 1, minute: 30, day: 1_000 });
   });
 });
 
