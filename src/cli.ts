@@ -28,7 +28,7 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   bigquery-local [--port N --project P --dataset D …]   run the local BigQuery (dev install: DuckDB + ZetaSQL)
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
-  demo                                             emulator + embedded Postgres + sync, then show the rows
+  demo                                             emulator + embedded Postgres + sync, then show the rows (dev install)
   dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
   views    --destination postgres://…|bigquery://… [--schema S] [--config FILE]   print the analytics views' SQL`;
 
