@@ -34,7 +34,7 @@ import { standardType } from './types.ts';
 /** NDJSON bytes per load job: big enough that a backfill takes few jobs, well below BigQuery's per-file limits. */
 export const LOAD_BYTES = 200 * 1024 * 1024;
 /** Least time between two commits of one stream (its MERGE and state write). */
-export const CHECKPOINT_SECONDS = 60;
+export const CHECKPOINT_SECONDS = 300;
 /** A staging table left behind by a killed run expires after this. */
 const STAGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 

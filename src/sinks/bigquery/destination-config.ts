@@ -24,7 +24,7 @@ export const bigQueryDestinationSpecification: JsonSchema = {
     },
     api_endpoint: { type: 'string', title: 'API endpoint', description: 'A BigQuery-compatible REST root other than Google\'s, e.g. http://127.0.0.1:9050.', order: 4 },
     access_token: { type: 'string', title: 'Access token', description: 'A bearer token used as is (for a local endpoint).', airbyte_secret: true, order: 5 },
-    checkpoint_seconds: { type: 'number', title: 'Seconds between commits of a stream', default: 60, minimum: 0, order: 6 },
+    checkpoint_seconds: { type: 'number', title: 'Seconds between commits of a stream', default: 300, minimum: 0, order: 6 },
   },
 };
 
