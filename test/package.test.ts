@@ -3,8 +3,9 @@
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
 //     then serves the emulator, check, read and the dev-only commands;
-//   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its tsc, the runtime
-//     stage's `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
+//   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
+//     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
+//     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
 // The Node 22 variant is test/package-node22.stress.test.ts.
 
 import type { ChildProcess } from 'node:child_process';
