@@ -113,6 +113,19 @@ describe('the two lanes of one range', () => {
     expect(spans.finish({ start: '2026-01-01', end: '2026-01-01' }, 'sync')).toBe('2026-01-10');
   });
 
+  it('a window given back (40067) inside a running task returns to that task, not to the free days', () => {
+    const spans = new BackfillSpans('2026-01-01', '2026-03-31');
+    const task = spans.takeForTask(60)!;
+    const stolen = { start: task.start, end: addDays(task.start, 29) };
+    // The synchronous lane read every free day, then took 30 of the task's, which TikTok found too many.
+    spans.takeForSync({ start: '2026-01-01', end: addDays(task.start, -1) });
+    spans.takeForSync(stolen);
+    spans.giveBack(stolen, 'sync');
+    // Another task must not take those days too (both would deliver them).
+    expect(spans.takeForTask(30)).toBeUndefined();
+    expect(spans.taskDelivers(task)(task.start)).toBe(true);
+  });
+
   it('a failed task gives back the days the synchronous lane has not read', () => {
     const spans = new BackfillSpans('2026-01-01', '2026-01-10');
     const task = spans.takeForTask(10)!;

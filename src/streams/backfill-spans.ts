@@ -27,6 +27,8 @@ export class BackfillSpans {
   private readonly holder: Uint8Array;
   private readonly finished: Uint8Array;
   private prefix = -1;
+  /** Spans of tasks still running (a window given back inside one returns to the task, not to the free days). */
+  private readonly running: [number, number][] = [];
 
   constructor(start: string, end: string) {
     this.first = start;
@@ -69,6 +71,7 @@ export class BackfillSpans {
     while (lo - 1 >= 0 && hi - (lo - 1) < days && this.holder[lo - 1] === FREE) lo--;
     const span = this.span(lo, hi);
     this.mark(span, () => TASK);
+    this.running.push([lo, hi]);
     return span;
   }
 
@@ -77,6 +80,7 @@ export class BackfillSpans {
    * (YYYY-MM-DD) is the task's to deliver.
    */
   taskDelivers(span: DaySpan): (day: string) => boolean {
+    this.stopped(span);
     this.mark(span, (h) => (h === TASK ? OWNED : h));
     return (day) => {
       const i = daysBetween(this.first, day);
@@ -93,8 +97,12 @@ export class BackfillSpans {
 
   /** A window TikTok found too large, or a task that failed: its days not read meanwhile are free again. */
   giveBack(span: DaySpan, from: 'sync' | 'task'): void {
-    const held = from === 'sync' ? SYNC : TASK;
-    this.mark(span, (h) => (h === held ? FREE : h));
+    if (from === 'task') {
+      this.stopped(span);
+      this.mark(span, (h) => (h === TASK ? FREE : h));
+      return;
+    }
+    this.mark(span, (h, i) => (h !== SYNC ? h : this.running.some(([a, b]) => i >= a && i <= b) ? TASK : FREE));
   }
 
   /**
@@ -114,9 +122,15 @@ export class BackfillSpans {
     return this.holder[i] === FREE || this.holder[i] === TASK;
   }
 
-  private mark(span: DaySpan, next: (holder: number) => number): void {
+  private mark(span: DaySpan, next: (holder: number, index: number) => number): void {
     const [lo, hi] = this.indices(span);
-    for (let i = lo; i <= hi; i++) this.holder[i] = next(this.holder[i]!);
+    for (let i = lo; i <= hi; i++) this.holder[i] = next(this.holder[i]!, i);
+  }
+
+  private stopped(span: DaySpan): void {
+    const [lo, hi] = this.indices(span);
+    const at = this.running.findIndex(([a, b]) => a === lo && b === hi);
+    if (at >= 0) this.running.splice(at, 1);
   }
 
   private inside(span: DaySpan, i: number): boolean {
