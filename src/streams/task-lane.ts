@@ -58,8 +58,10 @@ const lanes = new WeakMap<ReadContext, TaskLane>();
 export function taskLaneOf(ctx: ReadContext): TaskLane {
   let lane = lanes.get(ctx);
   if (!lane) {
-    // create + check + download at the task budget's rate, and the first poll's pause.
-    const fixedMs = (3 / ctx.config.asyncRequestsPerSecond) * 1000 + ctx.config.asyncPollMs;
+    // A create at its own lane's rate, the first poll's pause (checks and downloads pass the app's faster lane).
+    // Optimistic on purpose: a task slower than this costs no wall time (the synchronous lane reads on into its
+    // days and it is cancelled once overtaken), only its few requests; and the first one measures the real cost.
+    const fixedMs = 1000 / ctx.config.asyncRequestsPerSecond + ctx.config.asyncPollMs;
     lane = new TaskLane(TASK_SLOTS, new TaskCostModel({ fixedMs, msPerRow: PRIOR_MS_PER_ROW }));
     lanes.set(ctx, lane);
   }
