@@ -145,7 +145,8 @@ export function startProgressDisplay(progress: ReadProgress, options: ProgressDi
   if (options.tty) {
     const terminal = options.terminal ?? process.stderr;
     const area: LiveArea = liveArea(terminal);
-    const draw = () => area.draw(barLines(progress, terminal.columns ?? 100, extra));
+    // A pseudo-terminal may report 0 columns: draw for a common width then.
+    const draw = () => area.draw(barLines(progress, terminal.columns > 0 ? terminal.columns : 100, extra));
     const timer = setInterval(draw, 250);
     timer.unref();
     return {
