@@ -11,11 +11,15 @@ import { estimateMessage, streamStatusMessage } from '../src/protocol/messages.t
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ReadProgress, barLines, progressLine, withProgress } from '../src/progress.ts';
 import { liveArea } from '../src/progress-live.ts';
+import { parseConfig } from '../src/config.ts';
+import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
+import { runSync } from '../src/sync.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { runCli } from './support/cli.ts';
 import { configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
+import { freshSchema } from './support/postgres.ts';
 
 const record = (stream: string): AirbyteMessage => ({ type: 'RECORD', record: { stream, data: {}, emitted_at: 0 } });
 
@@ -85,19 +89,39 @@ describe('on a terminal', () => {
   });
 });
 
-describe('a read of the CLI, stderr not a terminal', () => {
+describe('stderr not a terminal', () => {
   let api: Emulator;
   let dir: string;
   const NOW = new Date();
   const END = addDays(NOW.toISOString().slice(0, 10), -2);
+  // A slow budget (2 calls a second) over several report windows, so lines come while rows are flowing.
+  const SLOW = { start_date: addDays(END, -120), end_date: END, requests_per_second: 2, async_reports: 'off' };
   beforeAll(async () => {
     api = await emulator({ advertisers: 2, now: NOW, seed: 3 });
     dir = mkdtempSync(join(tmpdir(), 'progress-'));
-    // A slow budget (2 calls a second) over several report windows, so lines come while rows are flowing.
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(configFor(api.url, { start_date: addDays(END, -120), end_date: END, requests_per_second: 2, async_reports: 'off' })));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(configFor(api.url, SLOW)));
     writeFileSync(join(dir, 'catalog.json'), JSON.stringify(defaultConfiguredCatalog(['campaigns_reports_daily'])));
   });
   afterAll(() => api?.close());
+
+  it('a sync prints lines with rows of the estimate, percent, ETA and the rows committed', async () => {
+    const db = await freshSchema('progress');
+    try {
+      const lines: string[] = [];
+      const result = await runSync({
+        config: parseConfig(configFor(api.url, SLOW)),
+        target: targetFromUrl(db.url, db.schema),
+        streams: ['campaigns_reports_daily'],
+        log: (line) => lines.push(line),
+        progressIntervalMs: 300,
+      });
+      expect(result.ok, result.error?.message).toBe(true);
+      const mid = lines.filter((l) => /^\[progress [^\]]+\] campaigns_reports_daily [\d,]+ \/ [\d,]+ rows \(\d+ %\), [\d,]+ rows\/s, ETA \d+ s, [\d,]+ committed\n$/.test(l));
+      expect(mid.length, lines.join('')).toBeGreaterThan(0);
+    } finally {
+      await db.drop();
+    }
+  });
 
   it('prints lines with rows of the estimate, percent and ETA on stderr every interval, and none on stdout', async () => {
     const result = await runCli(['read', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], {
