@@ -248,6 +248,21 @@ describe('tasks that fail or fall behind', () => {
     }
   });
 
+  it('throttled task calls (40100 on create): the synchronous lane reads on meanwhile; the same rows, each once', async () => {
+    const w = await world({ taskLatencyMs: 500 });
+    try {
+      await w.post('faults', { rate: 1, kinds: ['code40100'], paths: ['report/task/create/'], for_requests: 2 });
+      const { messages } = await readInProcess(configFor(w.emu.url, RANGE), [HOURLY]);
+      expect(w.emu.stats().faults).toBe(2);
+      expect(w.calls('report/task/create')).toBeGreaterThanOrEqual(2 + 2);
+      const rows = recordsOf(messages, HOURLY);
+      expect(rows.length).toBe(syncOnly.length);
+      expect(rowDifferences(deduped(rows, KEY), deduped(syncOnly, KEY))).toEqual([]);
+    } finally {
+      await w.emu.close();
+    }
+  });
+
   it('a task far slower than planned is overtaken: the synchronous lane reads its days and the task is cancelled', async () => {
     const w = await world({ taskLatencyMs: 120_000 });
     try {
