@@ -16,7 +16,7 @@ import { parseCatalog } from '../src/protocol/catalog.ts';
 import { errorTraceMessage } from '../src/protocol/messages.ts';
 import { redact } from '../src/secrets.ts';
 import type { AirbyteMessage, FailureType } from '../src/protocol/types.ts';
-import { targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
+import { targetFromConfig, targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { reconcileRoundedIds } from '../src/streams/rounded-ids.ts';
 import { PartitionCursors, parseState } from '../src/streams/state.ts';
@@ -484,6 +484,15 @@ describe('destination URLs', () => {
       await expectError(() => targetFromDestinationUrl(url, schema), 'config_error', mention);
     });
   }
+
+  it('destination configs with wrong types (Airbyte destination-postgres and destination-bigquery shapes)', async () => {
+    await expectError(() => targetFromConfig({ host: '127.0.0.1', port: '5432', database: 'db', username: 'u', password: 'pw-xyz-123' }), 'config_error', /port must be a whole number/);
+    await expectError(() => targetFromConfig({ host: '127.0.0.1', database: ['db'], username: 'u' }), 'config_error', /database must be a string/);
+    await expectError(() => targetFromConfig({ url: 'postgres://u:pw@127.0.0.1/db', analytics_views: 'yes' }), 'config_error', /analytics_views must be true or false/);
+    await expectError(() => targetFromConfig({ project_id: 'p', dataset_id: 'd', checkpoint_seconds: -1 }), 'config_error', /checkpoint_seconds/);
+    await expectError(() => targetFromConfig({ project_id: 'p', dataset_id: 'd', credentials_json: '{"type": "service_account", "private_key": ' }), 'config_error', /not JSON/);
+    await expectError(() => targetFromConfig([]), 'config_error', /must be a JSON object/);
+  });
 
   /** A sync in-process (the same runSync the CLI runs), its notes and error text captured for the secret checks. */
   async function syncTo(destination: string, schema?: string): Promise<{ result: SyncResult; text: string }> {

@@ -25,10 +25,12 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the built CLI as a user does; `stdin` is written and closed, `onStderr` may act on what it prints. */
+/**
+ * Runs the built CLI as a user does (SECRETS_TEST_CLI names another build, e.g. one with redaction broken on
+ * purpose, to watch this test go red); `stdin` is written and closed, `onStderr` may act on what it prints. */
 function run(what: string, args: string[], options: { stdin?: string; env?: Record<string, string>; onOutput?: (stderr: string, stdout: string, child: ChildProcess) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [process.env['SECRETS_TEST_CLI'] ?? CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -174,7 +176,7 @@ describe('secrets', () => {
             run('sync bigquery, key file refused', ['sync', '--config', config, '--destination', bq(`&key_file=${encodeURIComponent(keyPath)}`), '--streams', 'campaigns'], { env: { BIGQUERY_ACCESS_TOKEN: '' } }),
           ])),
         );
-        const client = local.client();
+        const client = local.client({ autoRetry: true });
         const [tables] = await client.dataset(dataset).getTables();
         for (const table of tables) {
           const [rows] = await table.getRows();
