@@ -92,7 +92,8 @@ describe('the windows (fake clock)', () => {
 
   it('report/task/create/ passes its own windows (2/s, 60/min, 4,500/day) on top of the app\'s; other calls only the app\'s', () => {
     const limits = laneLimitsOf({ tier: 'basic', requestsPerSecond: 50, taskRequestsPerSecond: 10 });
-    expect(limits.app).toEqual({ perSecond: 10, perMinute: 600, perDay: 864_000 });
+    // requests_per_second stays the user's ceiling; the minute and the day are the tier's.
+    expect(limits.app).toEqual({ perSecond: 50, perMinute: 600, perDay: 864_000 });
     expect(limits.create).toEqual({ perSecond: 2, perMinute: 60, perDay: 4_500 });
     expect(laneLimitsOf({ tier: 'advanced', requestsPerSecond: 5, requestsPerMinute: 100, taskRequestsPerSecond: 0.3 }).app.perMinute).toBe(100);
     const budget = new AppBudget({ ...limits, suspensionMs: 1000, notice: () => undefined });
@@ -103,7 +104,7 @@ describe('the windows (fake clock)', () => {
     const sandbox = new AppBudget({ ...laneLimitsOf({ tier: 'sandbox', requestsPerSecond: 5, taskRequestsPerSecond: 1 }), suspensionMs: 1000, notice: () => undefined });
     expect(sandbox.lanesFor('campaign/get/')[0]).toBe(sandbox.lanesFor('/campaign/get/')[0]);
     expect(sandbox.lanesFor('campaign/get/')[0]).not.toBe(sandbox.lanesFor('ad/get/')[0]);
-    expect(sandbox.lanesFor('ad/get/')[0]!.limiter.remaining()).toMatchObject({ rate: 1, minute: 30, day: 1_000 });
+    expect(sandbox.lanesFor('ad/get/')[0]!.limiter.remaining()).toMatchObject({ rate: 5, minute: 30, day: 1_000 });
   });
 });
 

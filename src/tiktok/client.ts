@@ -19,7 +19,7 @@ export interface ClientOptions {
   accessToken: string;
   /** Keys the shared budget: TikTok limits per app. */
   appId?: string | undefined;
-  /** The user's ceiling of calls per second (never above the tier's). */
+  /** The user's ceiling of calls per second (40100 lowers the pace below it by itself). */
   requestsPerSecond: number;
   /** The user's ceiling for report/task/create/ (never above TikTok's 2 per second). */
   taskRequestsPerSecond: number;

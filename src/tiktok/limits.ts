@@ -45,12 +45,16 @@ export interface AppLimitOptions {
   taskRequestsPerSecond: number;
 }
 
-/** The app-wide lane and the create lane for one config: the user's ceilings, never above TikTok's figures. */
+/**
+ * The app-wide lane and the create lane for one config. requests_per_second stays the user's ceiling (a rate above
+ * the tier's second is adapted down by 40100); the minute and the day are the tier's unless overridden, and
+ * report/task/create/ never goes above TikTok's own figures.
+ */
 export function laneLimitsOf(options: AppLimitOptions): { app: LaneLimits; create: LaneLimits; perEndpoint: boolean } {
   const tier = TIERS[options.tier];
   return {
     app: {
-      perSecond: Math.min(options.requestsPerSecond, tier.perSecond),
+      perSecond: options.requestsPerSecond,
       perMinute: options.requestsPerMinute ?? tier.perMinute,
       perDay: options.requestsPerDay ?? tier.perDay,
     },
