@@ -536,6 +536,30 @@ describe('destination URLs', () => {
     }
   });
 
+  it('a read-only destination (a user that may not create a schema) is a config error saying so, and nothing is committed', async () => {
+    const server = await passwordCheckingPostgres();
+    const role = `readonly_${Math.random().toString(36).slice(2, 8)}`;
+    const password = `ro-${Math.random().toString(36).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    try {
+      await admin.query(`create role ${role} login password ${admin.escapeLiteral(password)}`);
+      await admin.query(`revoke create on database postgres from public`);
+      const schema = `${role}_s`;
+      const { result, text } = await syncTo(`postgres://${role}:${password}@${server.host}:${server.port}/postgres`, schema);
+      expect(result.ok).toBe(false);
+      expect(result.error?.failureType).toBe('config_error');
+      expect(result.error?.message).toMatch(new RegExp(`${role}|permission|privilege`, 'i'));
+      expect(redact(text)).not.toContain(password);
+      expect(result.streams.every((s) => s.committed === 0)).toBe(true);
+      expect((await admin.query('select 1 from pg_namespace where nspname = $1', [schema])).rowCount).toBe(0);
+    } finally {
+      await admin.query(`drop owned by ${role}`).catch(() => undefined);
+      await admin.query(`drop role if exists ${role}`).catch(() => undefined);
+      await admin.end();
+    }
+  });
+
   it('a schema named like an injection is a schema of that name, and nothing else changes', async () => {
     const test = await freshSchema('hostile');
     const schema = `${test.schema}"; drop table x; --`;
