@@ -1,0 +1,249 @@
+import type { AirbyteMessage } from '../protocol/types.ts';
+import type { Params } from '../tiktok/client.ts';
+import { TikTokApiError } from '../tiktok/errors.ts';
+import { runReportTask } from '../tiktok/report-tasks.ts';
+import { type Granularity, SyncRate, chooseSplit } from './backfill-plan.ts';
+import { BackfillSpans, type DaySpan } from './backfill-spans.ts';
+import type { ReadContext } from './context.ts';
+import { daysBetween } from './dates.ts';
+import type { ReportStream } from './definitions.ts';
+import type { Batch } from './entity.ts';
+import { mergeConcurrently } from './merge.ts';
+import { reportCodec } from './report-codec.ts';
+import { type ReportRow, RowError } from './report-rows.ts';
+import { CHUNK, MAX_WINDOW_DAYS, PAGE_SIZE, readWindow } from './report-window.ts';
+import { taskLaneOf } from './task-lane.ts';
+import { WindowPlanner } from './windows.ts';
+
+// A dated report backfill of one advertiser through its two lanes: synchronous windows and report tasks.
+
+export interface BackfillRange {
+  start: string;
+  end: string;
+  /** Whether report tasks may take part of it. */
+  tasks: boolean;
+  /** This advertiser's expected share of the app's requests per second, until its own is measured. */
+  syncShare: number;
+}
+
+/** What a lane hands on: rows, and when a span's rows are all out, the span (and, once, the estimate). */
+interface LaneItem {
+  records: AirbyteMessage[];
+  finished?: { span: DaySpan; from: 'sync' | 'task' };
+  estimate?: number;
+}
+
+/** What the two lanes of one advertiser know together. */
+interface LaneState {
+  range: DaySpan;
+  spans: BackfillSpans;
+  syncRate: SyncRate;
+  /** Rows and days read synchronously so far: the advertiser's density. */
+  syncRows: number;
+  syncDays: number;
+  /** The report task running now, to abort once the synchronous lane has read all its days. */
+  running?: { span: DaySpan; controller: AbortController };
+  /** Settles once the first window told the density (or the synchronous lane ended). */
+  densityKnown: Promise<void>;
+  learnedDensity: () => void;
+}
+
+/**
+ * One advertiser's range through both lanes at once: synchronous windows from the first day up, report tasks
+ * from the last day down, meeting where the plan says both finish together. A STATE follows only the finished
+ * prefix of the range, so a restart re-reads at most what was not yet checkpointed.
+ */
+export async function* readBackfill(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  base: Params,
+  range: BackfillRange,
+): AsyncGenerator<Batch> {
+  let learnedDensity = () => {};
+  const densityKnown = new Promise<void>((resolve) => (learnedDensity = resolve));
+  const state: LaneState = {
+    range: { start: range.start, end: range.end },
+    spans: new BackfillSpans(range.start, range.end),
+    syncRate: new SyncRate(range.syncShare),
+    syncRows: 0,
+    syncDays: 0,
+    densityKnown,
+    learnedDensity,
+  };
+  const lanes = [() => syncLane(ctx, stream, advertiserId, base, state)];
+  if (range.tasks) lanes.push(() => taskLane(ctx, stream, advertiserId, base, state));
+  for await (const item of mergeConcurrently(lanes, lanes.length)) {
+    if (item.records.length > 0) yield { records: item.records };
+    if (!item.finished) continue;
+    const through = state.spans.finish(item.finished.span, item.finished.from);
+    if (through === undefined && item.estimate === undefined) continue;
+    yield {
+      records: [],
+      ...(through === undefined ? {} : { checkpoint: { advertiserId, cursor: `${through} 00:00:00` } }),
+      ...(item.estimate === undefined ? {} : { estimate: item.estimate }),
+    };
+  }
+}
+
+/** Synchronous windows from the lowest day no finished lane holds, up to the last (see BackfillSpans). */
+async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
+  const granularity = stream.granularity as Granularity;
+  const planner = new WindowPlanner(state.range.start, state.range.end, MAX_WINDOW_DAYS[granularity], PAGE_SIZE);
+  const totalDays = daysBetween(state.range.start, state.range.end) + 1;
+  try {
+    for (let free = state.spans.nextForSync(); free; free = state.spans.nextForSync()) {
+      const window = planner.nextIn(free.start, free.end);
+      state.spans.takeForSync(window);
+      if (state.running && !state.spans.taskStillNeeded(state.running.span)) state.running.controller.abort();
+      const started = performance.now();
+      let total: number;
+      try {
+        total = yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: window.start, end_date: window.end }, `${window.start}..${window.end}`);
+      } catch (error) {
+        if (error instanceof TikTokApiError && error.kind === 'too_large' && planner.tooLarge(window)) {
+          state.spans.giveBack(window, 'sync');
+          continue;
+        }
+        throw error;
+      }
+      planner.learn(window, total);
+      state.syncRate.observe(Math.max(1, Math.ceil(total / PAGE_SIZE)), performance.now() - started);
+      const first = state.syncDays === 0;
+      state.syncRows += total;
+      state.syncDays += window.days;
+      state.learnedDensity();
+      // The first window tells the advertiser's density: enough for an estimate of the whole range.
+      const estimate = first ? Math.round(total + (total / window.days) * (totalDays - window.days)) : undefined;
+      yield { records: [], finished: { span: window, from: 'sync' }, ...(estimate === undefined ? {} : { estimate }) };
+    }
+  } finally {
+    state.learnedDensity();
+  }
+}
+
+/**
+ * Report tasks from the highest free day down, one at a time per advertiser, each sized by the plan from what
+ * has been learned so far (density, the synchronous lane's speed, the tasks' cost). A task that fails or stalls
+ * leaves its days to the synchronous lane (which may have read some already); this advertiser asks for no more.
+ */
+async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
+  const lane = taskLaneOf(ctx);
+  const granularity = stream.granularity as Granularity;
+  // The first synchronous window tells the density; nothing to plan before it.
+  await state.densityKnown;
+  for (;;) {
+    if (state.syncDays === 0 || state.spans.freeDays === 0) return;
+    const rowsPerDay = state.syncRows / state.syncDays;
+    const release = await lane.acquire(rowsPerDay * state.spans.freeDays);
+    try {
+      const split = chooseSplit({
+        days: state.spans.freeDays,
+        rowsPerDay,
+        granularity,
+        syncRequestsPerSecond: state.syncRate.requestsPerSecond,
+        task: lane.costs.cost,
+      });
+      const span = split.taskDays > 0 ? state.spans.takeForTask(split.taskDays) : undefined;
+      if (!span) return;
+      const started = performance.now();
+      const controller = new AbortController();
+      state.running = { span, controller };
+      const rows = await startTask(ctx, stream, advertiserId, base, span, controller.signal);
+      state.running = undefined;
+      if (!rows) {
+        state.spans.giveBack(span, 'task');
+        return;
+      }
+      const delivers = state.spans.taskDelivers(span);
+      const count = yield* taskRecords(ctx, stream, advertiserId, span, rows, delivers);
+      lane.costs.observe(count, performance.now() - started);
+      yield { records: [], finished: { span, from: 'task' } };
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * A report task for the span, finished and ready to download; undefined when it failed or stalled (warned) or
+ * was overtaken by the synchronous lane (aborted).
+ */
+async function startTask(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  base: Params,
+  span: DaySpan,
+  signal: AbortSignal,
+): Promise<AsyncIterable<Record<string, string>> | undefined> {
+  try {
+    return await runReportTask(ctx.client, advertiserId, { ...base, start_date: span.start, end_date: span.end }, {
+      pollMs: ctx.config.asyncPollMs,
+      maxWaitMs: ctx.config.asyncMaxWaitMs,
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') throw error;
+    // Overtaken: the synchronous lane read every day of it meanwhile. Nothing was lost, nothing to say.
+    if (signal.aborted) return undefined;
+    ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${span.start}..${span.end} failed (${error.message}); reading it synchronously.`);
+    return undefined;
+  }
+}
+
+/** A finished task's CSV rows of the days it delivers as records, in chunks; returns how many rows the file had. */
+async function* taskRecords(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  span: DaySpan,
+  rows: AsyncIterable<Record<string, string>>,
+  delivers: (day: string) => boolean,
+): AsyncGenerator<LaneItem, number> {
+  const codec = reportCodec(stream);
+  let count = 0;
+  let records: AirbyteMessage[] = [];
+  const emittedAt = Date.now();
+  const timeColumn = stream.timeDimension ?? '';
+  let lastDay = '';
+  let lastDelivered = false;
+  for await (const row of rows) {
+    count++;
+    // Days the synchronous lane read while the task ran are its, not the task's: each row comes out once.
+    // Rows come day by day, so the answer for the last day seen saves a date calculation per row.
+    const day = String(row[timeColumn] ?? '').slice(0, 10);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastDelivered = delivers(day);
+    }
+    if (!lastDelivered) continue;
+    try {
+      records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      ctx.summary.unparsedRows++;
+      ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${span.start}..${span.end}: a row could not be read (${error.message}); not emitted.`);
+    }
+    if (records.length >= CHUNK) {
+      yield { records };
+      records = [];
+    }
+  }
+  if (records.length > 0) yield { records };
+  return count;
+}
+
+/** A CSV row (header = dimension and metric names) in the shape of a synchronous report row. */
+function csvReportRow(row: Record<string, string>, stream: ReportStream): ReportRow {
+  const dimensions: Record<string, unknown> = {};
+  const metrics: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (name === stream.idDimension || name === stream.timeDimension || stream.breakdowns?.includes(name)) dimensions[name] = value;
+    // CSV cannot tell null from an empty string; the JSON answers say null.
+    else metrics[name] = value === '' ? null : value;
+  }
+  const time = stream.timeDimension ? dimensions[stream.timeDimension] : undefined;
+  if (typeof time === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(time)) dimensions[stream.timeDimension as string] = `${time} 00:00:00`;
+  return { dimensions, metrics };
+}
