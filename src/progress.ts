@@ -176,14 +176,17 @@ export async function* withProgress(messages: AsyncIterable<AirbyteMessage>, opt
   const tty = options.tty ?? (options.write === undefined && process.stderr.isTTY === true);
   const display = startProgressDisplay(progress, { ...options, tty });
   const write = options.write ?? ((text: string) => process.stderr.write(text));
+  let ended = 'stopped';
   try {
     for await (const message of messages) {
       progress.observe(message);
       yield message;
     }
+    ended = 'done';
   } finally {
     display.stop();
-    if (!tty) write(`${progressLine(progress, options.extra).replace(/^\[progress /, '[progress done, ')}\n`);
+    // "stopped" when the read failed or its reader quit: what was done before stays visible either way.
+    if (!tty) write(`${progressLine(progress, options.extra).replace(/^\[progress /, `[progress ${ended}, `)}\n`);
   }
 }
 

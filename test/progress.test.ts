@@ -50,6 +50,25 @@ describe('the figures', () => {
   });
 });
 
+describe('the last line', () => {
+  it('says done after a whole read, stopped after a failed one, with what was read before', async () => {
+    async function* failing(): AsyncGenerator<AirbyteMessage> {
+      yield estimateMessage('ads', 10);
+      yield record('ads');
+      throw new Error('TikTok said no');
+    }
+    const lines: string[] = [];
+    const error = await (async () => {
+      for await (const _ of withProgress(failing(), { write: (l) => lines.push(l), intervalMs: 60_000 })) void _;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(lines).toEqual([expect.stringMatching(/^\[progress stopped, 0 s\] ads 1 \/ 10 rows \(10 %\)\n$/)]);
+    lines.length = 0;
+    for await (const _ of withProgress((async function* () { yield record('ads'); })(), { write: (l) => lines.push(l), intervalMs: 60_000 })) void _;
+    expect(lines).toEqual([expect.stringMatching(/^\[progress done, 0 s\] ads 1 rows\n$/)]);
+  });
+});
+
 describe('on a terminal', () => {
   function fakeTerminal(): { terminal: NodeJS.WriteStream; output: () => string } {
     const chunks: string[] = [];
