@@ -148,10 +148,10 @@ function normalise(raw: RawConfig): SourceConfig {
 function credentialsOf(raw: RawConfig): Credentials {
   const c = raw.credentials;
   // A pasted token with a line break or space would reach fetch as a header and fail there as a network error
-  // (or, with CR/LF, try to add a header); TikTok's tokens, ids and secrets are printable ASCII without spaces.
+  // (or, with CR/LF, try to add a header); TikTok's tokens, ids and secrets never hold spaces or invisible characters.
   for (const [field, value] of Object.entries({ access_token: c?.access_token ?? raw.access_token, app_id: c?.app_id, secret: c?.secret })) {
-    if (typeof value === 'string' && value !== '' && !/^[\x21-\x7e]+$/.test(value)) {
-      throw configError(`Invalid config: credentials.${field} contains a space, line break, control or non-ASCII character; copy it again without them.`);
+    if (typeof value === 'string' && /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]/.test(value)) {
+      throw configError(`Invalid config: credentials.${field} contains a space, line break, control or invisible character; copy it again without them.`);
     }
   }
   // Airbyte's own order: credentials first, then the legacy top-level token and environment block.
