@@ -3,7 +3,14 @@
 // another token of the same app waited out once, and a spent day ending the read with a transient_error that
 // names the 00:00 UTC reset, the STATEs before it intact.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.ts';
+import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { defaultConfiguredCatalog } from '../src/source.ts';
+import { runSync } from '../src/sync.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { ConnectorError } from '../src/errors.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
@@ -12,7 +19,9 @@ import { AppBudget } from '../src/tiktok/app-budget.ts';
 import { laneLimitsOf, nextUtcMidnight } from '../src/tiktok/limits.ts';
 import { AdaptiveRateLimiter, DailyLimitReached, type LimiterClock } from '../src/tiktok/rate-limiter.ts';
 import { APP_ID, configFor } from './support/credentials.ts';
+import { runCli } from './support/cli.ts';
 import { emulator } from './support/emulator.ts';
+import { freshSchema } from './support/postgres.ts';
 import { deduped, readInProcess, recordsOf } from './support/read.ts';
 
 /** A clock that moves only when someone sleeps: the windows are checked without waiting for them. */
@@ -195,6 +204,44 @@ describe('the day spent', () => {
       expect(stateStreams(seen).has('campaigns')).toBe(true);
       expect(recordsOf(seen, 'campaigns').length).toBeGreaterThan(0);
     } finally {
+      await api.close();
+    }
+  });
+
+  it('the CLI: STATEs on stdout, then one TRACE transient_error naming the reset, a non-zero exit', async () => {
+    const api = await emulator({ advertisers: 2, now: NOW, seed: 11 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'limits-'));
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(configFor(api.url, { ...RANGE, requests_per_day: 5 })));
+      writeFileSync(join(dir, 'catalog.json'), JSON.stringify(defaultConfiguredCatalog(STREAMS)));
+      const result = await runCli(['read', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')]);
+      expect(result.code).not.toBe(0);
+      const errors = result.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+      expect(errors).toHaveLength(1);
+      const trace = errors[0]!.type === 'TRACE' && errors[0]!.trace.type === 'ERROR' ? errors[0]!.trace.error : undefined;
+      expect(trace?.failure_type).toBe('transient_error');
+      resetNamed(trace?.message ?? '');
+      const firstState = result.messages.findIndex((m) => m.type === 'STATE');
+      expect(firstState).toBeGreaterThanOrEqual(0);
+      expect(firstState).toBeLessThan(result.messages.indexOf(errors[0]!));
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a sync: what was read before is committed in Postgres with its state, the error names the reset', async () => {
+    const api = await emulator({ advertisers: 2, now: NOW, seed: 11 });
+    const db = await freshSchema('qpd');
+    try {
+      const result = await runSync({ config: parseConfig(configFor(api.url, { ...RANGE, requests_per_day: 5 })), target: targetFromUrl(db.url, db.schema), streams: STREAMS, log: () => undefined });
+      expect(result.error).toMatchObject({ failureType: 'transient_error' });
+      resetNamed(result.error?.message ?? '');
+      const stored = await db.query<{ stream_name: string }>(`select stream_name from ${db.schema}._sync_state`);
+      expect(stored.map((r) => r.stream_name)).toContain('campaigns');
+      const [campaigns] = await db.query<{ n: number }>(`select count(*)::int as n from ${db.schema}.campaigns`);
+      expect(campaigns!.n).toBeGreaterThan(0);
+    } finally {
+      await db.drop();
       await api.close();
     }
   });
