@@ -20,7 +20,8 @@ import { targetFromConfig, targetFromDestinationUrl } from '../src/sinks/destina
 import { addDays } from '../src/streams/dates.ts';
 import { reconcileRoundedIds } from '../src/streams/rounded-ids.ts';
 import { PartitionCursors, parseState } from '../src/streams/state.ts';
-import { type SyncResult, runSync } from '../src/sync.ts';
+import { discover } from '../src/source.ts';
+import { type SyncResult, configuredCatalogFor, runSync } from '../src/sync.ts';
 import { TikTokApiError, toConnectorError } from '../src/tiktok/errors.ts';
 import { runTokenCommand } from '../src/token-command.ts';
 import { CLI, type CliResult, ROOT, runCli, records, states, traces } from './support/cli.ts';
@@ -558,6 +559,29 @@ describe('destination URLs', () => {
       await admin.query(`drop role if exists ${role}`).catch(() => undefined);
       await admin.end();
     }
+  });
+
+  it('a state table edited by hand into another shape stops the next sync with a config error; the rows stay as they were', async () => {
+    const test = await freshSchema('hostile');
+    try {
+      const first = await syncTo(test.url, test.schema);
+      expect(first.result.ok, first.result.error?.message).toBe(true);
+      const before = await test.digest('campaigns', 'campaign_id');
+      await test.query(`update ${test.schema}._sync_state set state = '{"modify_time": "last tuesday"}'::jsonb where stream_name = 'campaigns'`);
+      const second = await syncTo(test.url, test.schema);
+      expect(second.result.ok).toBe(false);
+      expect(second.result.error?.failureType).toBe('config_error');
+      expect(second.result.error?.message).toMatch(/stream "campaigns".*"last tuesday"/);
+      expect(await test.digest('campaigns', 'campaign_id')).toBe(before);
+      const [state] = await test.query<{ state: string }>(`select state::text as state from ${test.schema}._sync_state where stream_name = 'campaigns'`);
+      expect(state?.state).toContain('last tuesday');
+    } finally {
+      await test.drop();
+    }
+  });
+
+  it('sync --streams naming a stream with quotes and SQL is a config error listing the valid streams', async () => {
+    await expectError(() => configuredCatalogFor(discover(), ['campaigns', "ads'; drop table ads; --"], false), 'config_error', /Unknown stream "ads'; drop table ads; --"\. Valid streams: /);
   });
 
   it('a schema named like an injection is a schema of that name, and nothing else changes', async () => {
