@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
+import { createClient } from '../src/streams/context.ts';
 import { runSync } from '../src/sync.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { ConnectorError } from '../src/errors.ts';
@@ -161,8 +162,10 @@ describe('a suspension tripped by another connection of the same app', () => {
       );
     }
     const notices: string[] = [];
-    const { messages } = await readInProcess(configFor(api.url, { ...RANGE, requests_per_second: 5, max_retries: 0, rate_limit_suspension_minutes: 1 }), ['ads_reports_daily'], {
-      client: { onNotice: (line) => notices.push(line) },
+    const events: string[] = [];
+    const raw = configFor(api.url, { ...RANGE, requests_per_second: 5, max_retries: 0, rate_limit_suspension_minutes: 1 });
+    const { messages } = await readInProcess(raw, ['ads_reports_daily'], {
+      client: { onNotice: (line) => notices.push(line), onLimit: (e) => events.push(`${e.budget} ${e.kind}`) },
     });
     expect(deduped(recordsOf(messages, 'ads_reports_daily'), KEY)).toEqual(clean);
     expect(notices[0]).toMatch(/^TikTok suspended this app's API calls after a per-minute limit breach .*; waiting up to 1 minute\.$/);
@@ -170,6 +173,10 @@ describe('a suspension tripped by another connection of the same app', () => {
     expect(notices).toHaveLength(2);
     const summary = messages.find((m) => m.type === 'LOG' && m.log.message.startsWith('Read summary'));
     expect(summary?.type === 'LOG' && summary.log.message).toMatch(/throttled [1-9]/);
+    // A planner hears of it as it happens, and reads it from the app's budget (shared by every client of the app).
+    expect(events.filter((e) => e !== 'sync throttle')).toEqual(['sync suspended', 'sync lifted']);
+    expect(events[0]).toBe('sync throttle');
+    expect(createClient(parseConfig(raw)).remainingBudget('sync')).toMatchObject({ suspended: false, suspensions: 1, throttles: events.length - 2 });
     // The read itself tripped nothing: the one suspension is the other connection's.
     expect((await statsOf(api)).suspensions).toEqual({ qpm: 1, qpd: 0 });
   });

@@ -9,6 +9,8 @@ export interface Lane {
   watch: SuspensionWatch;
   /** The rate before the current 40100 streak, restored if the streak turns out to be a suspension. */
   rateBeforeStreak: number | undefined;
+  /** 40100 answers on this lane. */
+  throttles: number;
 }
 
 export interface AppBudgetOptions {
@@ -58,6 +60,7 @@ export class AppBudget {
       limiter: new AdaptiveRateLimiter(limits),
       watch: new SuspensionWatch({ waitMs: this.options.suspensionMs, what, notice: this.options.notice }),
       rateBeforeStreak: undefined,
+      throttles: 0,
     };
   }
 }

@@ -32,6 +32,8 @@ export interface ClientOptions {
   suspensionMs?: number | undefined;
   /** Lines for people watching (a suspension announced, its lift): stderr by default. */
   onNotice?: (line: string) => void;
+  /** Every 40100, suspension and lift this client meets (also: the onLimit method). */
+  onLimit?: (event: LimitEvent) => void;
   maxConcurrency: number;
   timeoutMs: number;
   maxRetries: number;
@@ -65,6 +67,16 @@ export interface ClientStats {
 /** What is left of a lane, and whether it is suspended right now. */
 export interface LaneBudget extends RemainingBudget {
   suspended: boolean;
+  /** 40100 answers on this lane so far (every client of the app in this process). */
+  throttles: number;
+  /** Suspensions recognised on this lane so far. */
+  suspensions: number;
+}
+
+/** What a planner may want to hear about as it happens: a 40100, a suspension beginning or lifted. */
+export interface LimitEvent {
+  budget: Budget;
+  kind: 'throttle' | 'suspended' | 'lifted';
 }
 
 interface Envelope {
@@ -83,6 +95,7 @@ export class TikTokClient {
   private readonly options: ClientOptions;
   private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
+  private readonly limitListeners = new Set<(event: LimitEvent) => void>();
 
   constructor(options: ClientOptions) {
     this.options = options;
@@ -100,6 +113,7 @@ export class TikTokClient {
       notice,
     });
     this.inFlight = new Semaphore(options.maxConcurrency);
+    if (options.onLimit) this.limitListeners.add(options.onLimit);
   }
 
   /** The app lane's current per-second rate (it adapts to 40100). */
@@ -114,7 +128,17 @@ export class TikTokClient {
    */
   remainingBudget(budget: Budget): LaneBudget {
     const lane = budget === 'task' ? this.budget.create : this.budget.app;
-    return { ...lane.limiter.remaining(), suspended: lane.watch.isSuspended };
+    return { ...lane.limiter.remaining(), suspended: lane.watch.isSuspended, throttles: lane.throttles, suspensions: lane.watch.suspensions };
+  }
+
+  /** Calls `listener` on every 40100, suspension and lift this client meets; answers the function that stops it. */
+  onLimit(listener: (event: LimitEvent) => void): () => void {
+    this.limitListeners.add(listener);
+    return () => this.limitListeners.delete(listener);
+  }
+
+  private emitLimit(lane: Lane, kind: LimitEvent['kind']): void {
+    for (const listener of this.limitListeners) listener({ budget: lane.name === 'create' ? 'task' : 'sync', kind });
   }
 
   get<T>(path: string, params: Params = {}, budget: Budget = 'sync'): Promise<T> {
@@ -241,7 +265,10 @@ export class TikTokClient {
       }
       for (const lane of lanes) {
         lane.limiter.onSuccess();
-        if (lane.watch.onSuccess() && lane.rateBeforeStreak !== undefined) lane.limiter.restore(lane.rateBeforeStreak);
+        if (lane.watch.onSuccess()) {
+          if (lane.rateBeforeStreak !== undefined) lane.limiter.restore(lane.rateBeforeStreak);
+          this.emitLimit(lane, 'lifted');
+        }
         lane.rateBeforeStreak = undefined;
       }
       return result;
@@ -250,6 +277,8 @@ export class TikTokClient {
 
   private onThrottle(lane: Lane, path: string, error: TikTokApiError, wasProbe: boolean): void {
     const suspensionsBefore = lane.watch.suspensions;
+    lane.throttles++;
+    this.emitLimit(lane, 'throttle');
     let verdict: 'retry' | 'suspended';
     try {
       verdict = lane.watch.onThrottle(wasProbe);
@@ -257,7 +286,10 @@ export class TikTokClient {
       if (persisting instanceof SuspensionPersists) throw this.suspensionError(lane, path, persisting, error);
       throw persisting;
     }
-    if (lane.watch.suspensions > suspensionsBefore) this.stats.suspensions++;
+    if (lane.watch.suspensions > suspensionsBefore) {
+      this.stats.suspensions++;
+      this.emitLimit(lane, 'suspended');
+    }
     if (verdict === 'retry') {
       lane.rateBeforeStreak ??= lane.limiter.currentRate;
       lane.limiter.onThrottle();
