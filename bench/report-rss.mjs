@@ -1,5 +1,5 @@
 // Preloaded into a benchmarked process: reports its peak resident set size on exit, and what made it up. The
-// kernel's maxRSS is exact; the breakdown comes from sampling process.memoryUsage() every 100 ms (the sample with
+// kernel's maxRSS is exact; the breakdown comes from sampling process.memoryUsage() every 250 ms (the sample with
 // the highest RSS), enough to tell a heap that grew (V8's old space) from buffers held outside it (external).
 const mb = (bytes) => (bytes / 1048576).toFixed(1);
 let peak = process.memoryUsage();
@@ -8,7 +8,7 @@ let samples = 0;
 const timer = setInterval(() => {
   samples++;
   if (process.memoryUsage.rss() > peak.rss) peak = process.memoryUsage();
-}, 100);
+}, 250);
 timer.unref();
 process.on('exit', () => {
   process.stderr.write(
