@@ -125,7 +125,9 @@ describe('report tasks that fail, stall or break off', () => {
     const world = await taskWorld();
     try {
       await world.post('tasks/next', { outcome: 'STALL', count: 1000 });
-      const { messages } = await readInProcess(configFor(world.url, { ...HOURLY, async_task_timeout_minutes: 0.05 }), ['advertisers_reports_hourly']);
+      // At 10 requests a second the synchronous lane needs 12 s for its 120 days, so it cannot overtake the stalled
+      // task (and cancel it unasked) before the 3 s timeout: this is the timeout's path.
+      const { messages } = await readInProcess(configFor(world.url, { ...HOURLY, async_task_timeout_minutes: 0.05, requests_per_second: 10 }), ['advertisers_reports_hourly']);
       expect(world.calls('report/task/cancel')).toBeGreaterThan(0);
       expect(warningsOf(messages).some((w) => /still (QUEUING|PROCESSING) after 3000 ms/.test(w))).toBe(true);
       expect(rowDifferences(deduped(recordsOf(messages, 'advertisers_reports_hourly'), HOUR_KEY), syncOnly)).toEqual([]);
