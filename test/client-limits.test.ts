@@ -146,12 +146,13 @@ const statsOf = async (api: Emulator) => (await (await fetch(`${api.url}/_emulat
 describe('a suspension tripped by another connection of the same app', () => {
   let api: Emulator;
   beforeAll(async () => {
-    api = await emulator({ advertisers: 2, now: NOW, seed: 11, tier: 'basic', qpm: 20, suspensionMs: 3_000 });
+    api = await emulator({ advertisers: 2, now: NOW, seed: 11, tier: 'basic', qpm: 20, suspensionMs: 4_000 });
   });
   afterAll(() => api?.close());
 
   it('is recognised, announced and waited out once, without spending retries: the rows of a free read', async () => {
-    // Another connection of the app (its own token) breaks the minute: the app is suspended for 3 s.
+    // Another connection of the app (its own token) breaks the minute: the app is suspended for 4 s. The read
+    // (20 a second, halving on each 40100) has the evidence (1.5 s of 40100s) well before the 4 s are over.
     const minted = (await (await fetch(`${api.url}/_emulator/tokens`, { method: 'POST', body: JSON.stringify({ app_id: APP_ID }) })).json()) as { access_token: string };
     const [advertiser] = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
     while ((await statsOf(api)).suspensions.qpm === 0) {
@@ -163,7 +164,7 @@ describe('a suspension tripped by another connection of the same app', () => {
     }
     const notices: string[] = [];
     const events: string[] = [];
-    const raw = configFor(api.url, { ...RANGE, requests_per_second: 5, max_retries: 0, rate_limit_suspension_minutes: 1 });
+    const raw = configFor(api.url, { ...RANGE, requests_per_second: 20, requests_per_minute: 15, max_retries: 0, rate_limit_suspension_minutes: 1 });
     const { messages } = await readInProcess(raw, ['ads_reports_daily'], {
       client: { onNotice: (line) => notices.push(line), onLimit: (e) => events.push(`${e.budget} ${e.kind}`) },
     });
