@@ -240,8 +240,8 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
   try {
     const args = parseSyncArguments(argv);
     target = targetFromDestinationUrl(args.destination, args.schema);
-    // --no-views: no typed analytics views after the sync (README, "Analytics views"; Postgres only).
-    if (args.noViews && !isBigQueryTarget(target)) target = { ...target, views: false };
+    // --no-views: no typed analytics views after the sync (README, "Analytics views").
+    if (args.noViews) target = { ...target, views: false };
     const config = loadConfig(args.configPath);
     const result = await runSync({ config, target, streams: args.streams, fullRefresh: args.fullRefresh });
     if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));

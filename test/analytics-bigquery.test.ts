@@ -1,7 +1,8 @@
 // The analytics views' BigQuery SQL, run on the local BigQuery endpoint (every statement checked by ZetaSQL,
 // BigQuery's own analyzer, then run on DuckDB) after a real sync: sums equal the raw JSON and TikTok's totals,
-// names are joined, ids exact, '-' is NULL, and a new metric keeps the SQL valid. The endpoint keeps no views,
-// so each view's SELECT is run as a query (a ready view with its typed view inlined as a subquery).
+// names are joined, ids exact, '-' is NULL, and a new metric keeps the SQL valid. The sync itself leaves the views
+// in the dataset; the value checks run each view's SELECT as a query (a ready view with its typed view inlined),
+// so a changed schema can be tried without a sync.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/analytics/bigquery-sql.ts';
@@ -61,6 +62,28 @@ function selectOf(name: string, from: BigQueryView[] = views): string {
 const table = (name: string) => `\`${local.projectId}.${DATASET}.${name}\``;
 
 describe('analytics views in BigQuery', () => {
+  it('a bigquery sync leaves the views in the dataset, typed and ready, queryable by name (and --no-views none)', async () => {
+    const [tables] = await local.client().dataset(DATASET).getTables();
+    const kinds = new Map(await Promise.all(tables.map(async (t) => [t.id!, String((await t.getMetadata())[0].type)] as const)));
+    for (const view of views) expect(kinds.get(view.view), view.view).toBe('VIEW');
+    const [typed] = await rows(`SELECT COUNT(*) AS n FROM ${table('ads_daily')}`);
+    const [raw] = await rows(`SELECT COUNT(*) AS n FROM ${table('ads_reports_daily')}`);
+    expect(Number(typed?.['n'])).toBe(Number(raw?.['n']));
+    expect(Number(raw?.['n'])).toBeGreaterThan(0);
+    const performance = views.find((v) => v.reads !== undefined && v.view.endsWith('_performance_daily'));
+    expect(performance).toBeDefined();
+    const ready = await rows(`SELECT SUM(spend) AS spend FROM ${table(performance!.view)}`);
+    expect(Number(ready[0]?.['spend'])).toBeGreaterThan(0);
+    // Turned off: a sync into another dataset with --no-views (views: false) makes tables only.
+    const url = `bigquery://${local.projectId}/no_views?api_endpoint=${encodeURIComponent(local.url)}&token=tok-bq-views`;
+    const off = await runSync({ config: config(), target: { ...targetFromDestinationUrl(url), views: false }, streams: ['ads', 'ads_reports_daily'], log: () => undefined });
+    expect(off.error?.message).toBeUndefined();
+    const [plainTables] = await local.client().dataset('no_views').getTables();
+    const plainKinds = await Promise.all(plainTables.map(async (t) => String((await t.getMetadata())[0].type)));
+    expect(plainKinds.filter((k) => k === 'VIEW')).toEqual([]);
+    expect(plainKinds.length).toBeGreaterThan(0);
+  });
+
   it('renders a CREATE OR REPLACE VIEW per view, typed views before the ready views over them', () => {
     const statements = bigQueryViewStatements(sinkStreamsOf(catalog()), local.projectId, DATASET);
     expect(statements.map((s) => /^CREATE OR REPLACE VIEW `[^`]+\.([a-z_]+)`/.exec(s)?.[1])).toEqual([

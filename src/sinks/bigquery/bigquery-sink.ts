@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery, Dataset, Job, JobLoadMetadata, Table, TableField } from '@google-cloud/bigquery';
+import { bigQueryViewStatements } from '../../analytics/bigquery-sql.ts';
 import { ConnectorError, systemError } from '../../errors.ts';
 import { parseJsonLossless } from '../../json.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
@@ -75,6 +76,8 @@ export class BigQuerySink implements Sink {
   readonly #tables = new Map<string, StreamTable>();
   readonly #retry: RetryPolicy;
   readonly #log: (line: string) => void;
+  /** This run's streams, for the analytics views made at the end. */
+  #streams: readonly SinkStream[] = [];
   readonly #run = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   readonly #dir: string;
   readonly #loadBytes: number;
@@ -103,6 +106,7 @@ export class BigQuerySink implements Sink {
   }
 
   async prepare(streams: readonly SinkStream[]): Promise<void> {
+    this.#streams = streams;
     await this.#guard('prepare the tables', async () => {
       await this.#ensureStateTable();
       const layouts: TableLayout[] = [];
@@ -195,7 +199,13 @@ export class BigQuerySink implements Sink {
   }
 
   async finish(): Promise<void> {
-    // Nothing is deferred: every commit left its table complete.
+    // Every commit left its table complete; what remains are the typed analytics views (src/analytics/), made
+    // once the tables have their final columns, so a view never names a column its table lacks.
+    if (this.target.views === false) return;
+    const statements = bigQueryViewStatements(this.#streams, this.target.projectId, this.target.dataset);
+    await this.#guard('create the analytics views', async () => {
+      for (const statement of statements) await this.#query(statement);
+    });
   }
 
   async close(): Promise<void> {

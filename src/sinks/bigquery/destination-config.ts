@@ -25,6 +25,13 @@ export const bigQueryDestinationSpecification: JsonSchema = {
     api_endpoint: { type: 'string', title: 'API endpoint', description: 'A BigQuery-compatible REST root other than Google\'s, e.g. http://127.0.0.1:9050.', order: 4 },
     access_token: { type: 'string', title: 'Access token', description: 'A bearer token used as is (for a local endpoint).', airbyte_secret: true, order: 5 },
     checkpoint_seconds: { type: 'number', title: 'Seconds between commits of a stream', default: 300, minimum: 0, order: 6 },
+    analytics_views: {
+      type: 'boolean',
+      title: 'Analytics views',
+      description: 'Create or replace the typed report views and the ready analysis views in the dataset after each sync.',
+      default: true,
+      order: 7,
+    },
   },
 };
 
@@ -43,7 +50,9 @@ export function targetFromBigQueryConfig(input: unknown, env: NodeJS.ProcessEnv 
   if (checkpoint !== undefined && (typeof checkpoint !== 'number' || checkpoint < 0)) {
     throw configError('Invalid destination config: checkpoint_seconds must be a number of seconds (0 or more).');
   }
-  return buildTarget({
+  const views = input['analytics_views'] ?? true;
+  if (typeof views !== 'boolean') throw configError('Invalid destination config: analytics_views must be true or false.');
+  const target = buildTarget({
     projectId: requiredString(input, 'project_id'),
     dataset: optionalString(input, 'dataset_id') ?? DEFAULT_DATASET,
     location: optionalString(input, 'dataset_location'),
@@ -54,6 +63,7 @@ export function targetFromBigQueryConfig(input: unknown, env: NodeJS.ProcessEnv 
     tuning: checkpoint === undefined ? {} : { checkpointSeconds: checkpoint },
     env,
   });
+  return views ? target : { ...target, views: false };
 }
 
 function optionalString(input: Record<string, unknown>, key: string): string | undefined {

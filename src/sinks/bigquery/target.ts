@@ -35,6 +35,8 @@ export interface BigQueryTarget {
   tuning: BigQueryTuning;
   /** `bigquery://project/dataset`, for messages. */
   display: string;
+  /** False: no analytics views after a sync (sync --no-views, destination config `analytics_views: false`). */
+  views?: boolean;
 }
 
 const DATASET_NAME = /^[A-Za-z0-9_]{1,1024}$/;
