@@ -255,8 +255,9 @@ export class TikTokClient {
         lastThrottle = error;
         this.stats.throttles++;
         this.stats.retries++;
-        this.options.onRetry?.(error, ++throttled);
+        // The budget first, so onRetry sees the pace the retry will go at.
         this.onThrottle(narrowest, path, error, probing.has(narrowest));
+        this.options.onRetry?.(error, ++throttled);
         if (Date.now() >= deadline) {
           narrowest.watch.abandon();
           throw error;
