@@ -43,10 +43,31 @@ export interface RecordedFigure extends Figure {
   previous?: Previous;
 }
 
+export interface ReportRun {
+  measuredAt: string;
+  machine: Machine;
+  only: string | undefined;
+  note: string | undefined;
+}
+
 interface RecordedRun {
   measuredAt: string;
   machine?: Machine;
+  only?: string;
+  note?: string;
   figures: RecordedFigure[];
+}
+
+/** The last run as latest.json recorded it, to draw the report again without measuring (`npm run bench -- report`). */
+export function readLastRun(dir: string): { run: ReportRun; figures: RecordedFigure[] } | undefined {
+  const path = join(dir, 'latest.json');
+  if (!existsSync(path)) return undefined;
+  const recorded = JSON.parse(readFileSync(path, 'utf8')) as RecordedRun;
+  if (recorded.machine === undefined) return undefined;
+  return {
+    run: { measuredAt: recorded.measuredAt, machine: recorded.machine, only: recorded.only, note: recorded.note },
+    figures: [...readRecorded(dir).values()].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group)),
+  };
 }
 
 /** Figures renamed since earlier reports: their old values still count as "previous". */
@@ -201,7 +222,7 @@ export function sharedNote(machine: Machine): string {
   );
 }
 
-export function reportMarkdown(run: { measuredAt: string; machine: Machine; only: string | undefined; note: string | undefined }, figures: readonly RecordedFigure[]): string {
+export function reportMarkdown(run: ReportRun, figures: readonly RecordedFigure[]): string {
   const met = figures.filter((f) => f.pass).length;
   const lines = [
     '# Benchmarks',
@@ -215,6 +236,8 @@ export function reportMarkdown(run: { measuredAt: string; machine: Machine; only
     'figure this run did not measure is shown with the date it was measured.',
     '',
     '![Each figure as a share of its goal](chart.svg)',
+    '',
+    'Where the time and the memory go, found with `--cpu-prof`, `--trace-gc` and RSS sampling: [profiling.md](profiling.md).',
     '',
   ];
   for (const group of GROUPS) {
@@ -243,10 +266,16 @@ export function reportMarkdown(run: { measuredAt: string; machine: Machine; only
 }
 
 /** Writes README.md, chart.svg and latest.json. */
-export function writeReport(dir: string, run: { measuredAt: string; machine: Machine; only: string | undefined; note: string | undefined }, figures: readonly RecordedFigure[]): void {
+export function writeReport(dir: string, run: ReportRun, figures: readonly RecordedFigure[]): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'chart.svg'), chartSvg(figures));
   writeFileSync(join(dir, 'README.md'), reportMarkdown(run, figures));
-  const recorded: RecordedRun = { measuredAt: run.measuredAt, machine: run.machine, figures: [...figures] };
+  const recorded: RecordedRun = {
+    measuredAt: run.measuredAt,
+    machine: run.machine,
+    ...(run.only === undefined ? {} : { only: run.only }),
+    ...(run.note === undefined ? {} : { note: run.note }),
+    figures: [...figures],
+  };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(recorded, null, 2) + '\n');
 }

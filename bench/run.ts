@@ -1,17 +1,30 @@
 // npm run bench [-- part[,part…]]: every figure is a ratio measured within this one run, on this machine, so noise
 // cancels out. Parts: source (P1, P2, P3, P5 read, P6), sink (P4, P5 sync), bigquery (P4 BigQuery), airbyte (the
 // side-by-side lines). Writes docs/benchmarks/README.md, chart.svg and latest.json (see report.ts); figures of parts
-// not run are carried forward from the previous report with their own date.
+// not run are carried forward from the previous report with their own date. `report` redraws without measuring.
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { addDays } from '../src/streams/dates.ts';
-import { type Group, groupOf, machineNow, mergeRuns, readRecorded, writeReport } from './report.ts';
+import { type Group, groupOf, machineNow, mergeRuns, readLastRun, readRecorded, writeReport } from './report.ts';
 import { type Figure, emissionRate, incrementalRequests, memory, rateLimitedWallTime, requestEfficiency } from './source.ts';
 import { ROOT, startEmulatorProcess } from './support.ts';
 
 const PARTS = ['source', 'sink', 'bigquery', 'airbyte'] as const;
 const only = process.argv[2];
+const dir = join(ROOT, 'docs/benchmarks');
+
+// `npm run bench -- report`: draw README.md and chart.svg again from latest.json, measuring nothing.
+if (only === 'report') {
+  const last = readLastRun(dir);
+  if (last === undefined) {
+    console.error('docs/benchmarks/latest.json has no run to draw; run the bench first.');
+    process.exit(2);
+  }
+  writeReport(dir, last.run, last.figures);
+  console.log(`Report: ${join(dir, 'README.md')}`);
+  process.exit(0);
+}
 const wanted = new Set(only ? only.split(',') : PARTS);
 for (const part of wanted) {
   if (!(PARTS as readonly string[]).includes(part)) {
@@ -68,7 +81,6 @@ if (runs('source')) {
   }
 }
 
-const dir = join(ROOT, 'docs/benchmarks');
 const merged = mergeRuns(readRecorded(dir), figures, measuredAt);
 writeReport(dir, { measuredAt, machine: machineNow(loadAtStart), only, note: process.env.BENCH_NOTE }, merged);
 console.log(`Report: ${join(dir, 'README.md')}`);
