@@ -192,9 +192,7 @@ class ReportRecord {
 
   get data(): RecordData {
     if (this.#data === undefined) {
-      const metrics = this.#metrics;
-      const metricsData = this.#shape.metricsData;
-      this.#data = typedRecord(this.#shape.stream, this.#owner, this.#id, this.#time, this.#dims, () => metricsData(metrics), {
+      this.#data = typedRecord(this.#shape.stream, this.#owner, this.#id, this.#time, this.#dims, this.#shape.metricsData, this.#metrics, {
         metrics: `{${this.#metricsJson}}`,
         dimensions: this.#dimensionsText(),
       });
@@ -236,6 +234,30 @@ class ReportMessage extends SerializedRecord {
   }
 }
 
+/** Per record: what its `metrics` are built from, and the object once built. */
+interface LazyMetrics {
+  build: MetricsData;
+  source: Record<string, unknown>;
+  value: RecordData | undefined;
+}
+const LAZY_METRICS: unique symbol = Symbol('lazyMetrics');
+type TypedRecord = RecordData & { [LAZY_METRICS]: LazyMetrics };
+
+/**
+ * `metrics` of every typed record: one getter function shared by all of them. A getter written in an object
+ * literal is a new function per record, and V8 then gives each record a hidden class of its own (the accessor is
+ * part of it): slow to make and heavy on the collector. With one shared function the records share their classes.
+ */
+const METRICS_PROPERTY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: TypedRecord): RecordData {
+    const lazy = this[LAZY_METRICS];
+    lazy.value ??= lazy.build(lazy.source);
+    return lazy.value;
+  },
+};
+
 /**
  * The typed record. `metrics` is built on first use only: a sink that writes it as JSON takes the text under
  * FIELD_JSON instead.
@@ -246,23 +268,17 @@ function typedRecord(
   id: string,
   time: unknown,
   dims: Record<string, unknown>,
-  buildMetrics: () => RecordData,
+  metricsData: MetricsData,
+  metrics: Record<string, unknown>,
   json: { metrics: string; dimensions: string },
 ): RecordData {
   const idJson = JSON.rawJSON(id);
   const dimensions: RecordData = { [stream.idDimension]: idJson };
   if (stream.timeDimension) dimensions[stream.timeDimension] = time;
   for (const name of stream.breakdowns ?? []) dimensions[name] = dims[name];
-  let metrics: RecordData | undefined;
-  const record: RecordData = {
-    advertiser_id: JSON.rawJSON(owner),
-    ...dimensions,
-    dimensions,
-    get metrics(): RecordData {
-      metrics ??= buildMetrics();
-      return metrics;
-    },
-  };
+  const record: RecordData = { advertiser_id: JSON.rawJSON(owner), ...dimensions, dimensions };
+  Object.defineProperty(record, LAZY_METRICS, { value: { build: metricsData, source: metrics, value: undefined } satisfies LazyMetrics });
+  Object.defineProperty(record, 'metrics', METRICS_PROPERTY);
   Object.defineProperty(record, FIELD_JSON, { value: json, enumerable: false });
   return record;
 }
