@@ -2,6 +2,7 @@
 // property (the same rules as the sinks' column types, so a view column has the type its table column has).
 
 import type { JsonSchema } from '../protocol/types.ts';
+import { type ColumnKind, columnKindOf } from '../sinks/column-kind.ts';
 import type { LogicalType } from './model.ts';
 
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,36 +22,24 @@ function typesOf(schema: JsonSchema): string[] {
   return [];
 }
 
-/** The logical type of a scalar property, or undefined for objects, arrays and unions (left as JSON). */
+/** The logical type of a scalar property (the sinks' column kind), or undefined for what the sinks keep as JSON. */
 export function logicalTypeOf(schema: JsonSchema): LogicalType | undefined {
-  const variants = schema['oneOf'] ?? schema['anyOf'];
-  if (Array.isArray(variants)) {
-    const types = new Set(variants.filter(isObject).filter((v) => typesOf(v).length > 0).map(logicalTypeOf));
-    const [only] = types;
-    return types.size === 1 ? only : undefined;
-  }
-  const types = typesOf(schema);
-  if (types.length !== 1) return undefined;
-  const airbyteType = schema['airbyte_type'];
-  switch (types[0]) {
-    case 'integer':
-      return 'bigint';
-    case 'number':
-      return airbyteType === 'integer' ? 'bigint' : 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'string': {
-      const format = schema['format'];
-      if (format === 'date') return 'date';
-      if (format === 'date-time' || airbyteType === 'timestamp_without_timezone' || airbyteType === 'timestamp_with_timezone') {
-        return airbyteType === 'timestamp_without_timezone' ? 'timestamp' : 'timestamptz';
-      }
-      return 'text';
-    }
-    default:
-      return undefined;
-  }
+  return LOGICAL_TYPE[columnKindOf(schema)];
 }
+
+const LOGICAL_TYPE: Record<ColumnKind, LogicalType | undefined> = {
+  integer: 'bigint',
+  decimal: 'numeric',
+  float: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamptz',
+  time: 'text',
+  timetz: 'text',
+  text: 'text',
+  json: undefined,
+};
 
 /** A report stream carries its metrics in an object property `metrics` whose keys the schema lists. */
 export function metricsOf(schema: JsonSchema): [string, JsonSchema][] | undefined {

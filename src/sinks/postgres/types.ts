@@ -2,6 +2,7 @@
 // written for it read these tables unchanged; where the schema says nothing precise, jsonb keeps the value whole.
 
 import type { JsonSchema } from '../../protocol/types.ts';
+import { type ColumnKind, columnKindOf } from '../column-kind.ts';
 
 /** The column types this sink creates, spelled as `format_type` reports them, so created and found types compare equal. */
 export type PostgresType =
@@ -25,58 +26,25 @@ export type PostgresType =
  * - boolean → boolean; object, array, unions of several types and schemas without a type → jsonb.
  */
 export function postgresTypeOf(schema: unknown): PostgresType {
-  if (!isObject(schema)) return 'jsonb';
-  const variants = schema['oneOf'] ?? schema['anyOf'];
-  if (Array.isArray(variants)) {
-    const types = new Set(variants.filter((variant) => !isNullSchema(variant)).map(postgresTypeOf));
-    const [only] = types;
-    return types.size === 1 && only !== undefined ? only : 'jsonb';
-  }
-  const types = typesOf(schema).filter((type) => type !== 'null');
-  if (types.length !== 1) return 'jsonb';
-  const airbyteType = schema['airbyte_type'];
-  switch (types[0]) {
-    case 'integer':
-      return 'bigint';
-    case 'number':
-      return airbyteType === 'integer' ? 'bigint' : 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'string':
-      return stringType(schema['format'], airbyteType);
-    default:
-      return 'jsonb';
-  }
+  return POSTGRES_TYPE[columnKindOf(schema)];
 }
 
-function stringType(format: unknown, airbyteType: unknown): PostgresType {
-  if (format === 'date') return 'date';
-  if (format === 'date-time') {
-    return airbyteType === 'timestamp_without_timezone' ? 'timestamp without time zone' : 'timestamp with time zone';
-  }
-  if (format === 'time') return airbyteType === 'time_with_timezone' ? 'time with time zone' : 'time without time zone';
-  if (airbyteType === 'timestamp_without_timezone') return 'timestamp without time zone';
-  if (airbyteType === 'timestamp_with_timezone') return 'timestamp with time zone';
-  if (airbyteType === 'integer') return 'bigint';
-  return 'text';
-}
+/** Floats stay numeric: Airbyte's Postgres destination keeps every number decimal. */
+const POSTGRES_TYPE: Record<ColumnKind, PostgresType> = {
+  integer: 'bigint',
+  decimal: 'numeric',
+  float: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  time: 'time without time zone',
+  timetz: 'time with time zone',
+  text: 'text',
+  json: 'jsonb',
+};
 
-function typesOf(schema: JsonSchema): string[] {
-  const type = schema['type'];
-  if (typeof type === 'string') return [type];
-  if (Array.isArray(type)) return type.filter((t): t is string => typeof t === 'string');
-  return [];
-}
-
-function isNullSchema(schema: unknown): boolean {
-  if (!isObject(schema)) return false;
-  const types = typesOf(schema);
-  return types.length === 1 && types[0] === 'null';
-}
-
-function isObject(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The top-level properties of a stream schema, in schema order. */
 export function propertiesOf(schema: JsonSchema): [string, unknown][] {
