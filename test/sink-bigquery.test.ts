@@ -4,13 +4,11 @@
 // test against real BigQuery when BIGQUERY_TEST_PROJECT and credentials are set. Every test name says
 // "bigquery", so `vitest run -t bigquery` selects them.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/emulator/index.ts';
 import { parseJsonLossless } from '../src/json.ts';
@@ -21,6 +19,7 @@ import { standardType } from '../src/sinks/bigquery/types.ts';
 import type { BigQueryTarget } from '../src/sinks/bigquery/target.ts';
 import { read } from '../src/source.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';
+import { syncProcess as runSyncProcess } from './support/sync-process.ts';
 import { localBigQuery, type LocalBigQueryForTests } from './support/bigquery.ts';
 import { emulator } from './support/emulator.ts';
 import { repoScratch } from './support/files.ts';
@@ -719,29 +718,6 @@ function normalise(value: unknown): unknown {
 const rawDigits = (value: unknown): string => (JSON.isRawJSON(value) ? value.rawJSON : String(value));
 
 /** `sync` in a child process (as a user runs it); with `killWhen`, SIGKILLed as soon as it holds. */
-async function syncProcess(dir: string, apiUrl: string, args: string[], killWhen?: () => Promise<boolean>, env: Record<string, string> = {}) {
-  const configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(configPath, JSON.stringify(configFor(apiUrl, { start_date: START })));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'sync.ts')).href;
-  const argv = JSON.stringify(['--config', configPath, ...args]);
-  const script = `import(${JSON.stringify(module)}).then((m) => m.runSyncCommand(${argv})).then((code) => { process.exitCode = code; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-  let running = true;
-  void closed.then(() => (running = false));
-  if (killWhen) {
-    while (running) {
-      if (await killWhen()) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  const [code, signal] = await closed;
-  return { code, signal, stdout, stderr };
+function syncProcess(dir: string, apiUrl: string, args: string[], killWhen?: () => Promise<boolean>, env: Record<string, string> = {}) {
+  return runSyncProcess({ dir, config: configFor(apiUrl, { start_date: START }), args, env, pollMs: 50, ...(killWhen ? { killWhen } : {}) });
 }

@@ -1,10 +1,8 @@
 import { repoScratch } from './support/files.ts';
 // `sync` end to end: the emulator, the real source, the Postgres sink.
 
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
@@ -13,6 +11,7 @@ import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';
 import { configFor, SECRET, secretsIn, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
+import { syncProcess as runSyncProcess } from './support/sync-process.ts';
 import { freshSchema, passwordCheckingPostgres, REPO_ROOT, type TestSchema } from './support/postgres.ts';
 
 const NOW = new Date('2026-10-01T12:00:00Z');
@@ -170,33 +169,14 @@ describe('sync into Postgres', () => {
   });
 });
 
-/** `sync` in a child process (as a user runs it); with `killWhen`, SIGKILLed as soon as it holds. */
-async function syncProcess(args: string[], killWhen?: () => Promise<boolean>, extraConfig: Record<string, unknown> = {}) {
-  const configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(configPath, JSON.stringify(configFor(api.url, { start_date: START, ...extraConfig })));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'sync.ts')).href;
-  const argv = JSON.stringify(['--config', configPath, ...args]);
-  const script = `import(${JSON.stringify(module)}).then((m) => m.runSyncCommand(${argv})).then((code) => { process.exitCode = code; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TIKTOK_SOURCE_NOW: NOW.toISOString() },
+/** `sync` in a child process (as a user runs it), on the emulator's clock; with `killWhen`, SIGKILLed as soon as it holds. */
+function syncProcess(args: string[], killWhen?: () => Promise<boolean>, extraConfig: Record<string, unknown> = {}) {
+  return runSyncProcess({
+    dir,
+    config: configFor(api.url, { start_date: START, ...extraConfig }),
+    args,
+    env: { TIKTOK_SOURCE_NOW: NOW.toISOString() },
+    pollMs: 20,
+    ...(killWhen ? { killWhen } : {}),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-  let running = true;
-  void closed.then(() => (running = false));
-  if (killWhen) {
-    while (running) {
-      if (await killWhen()) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  const [code, signal] = await closed;
-  return { code, signal, stdout, stderr };
 }
