@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { addDays } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, type EmulatorProcess, NODE_FLAGS, configOf, writeJson } from './support.ts';
+import { CLI, type EmulatorProcess, NODE_FLAGS, configOf, writeJson, UNPACED } from './support.ts';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** "A few dozen" load jobs for a 1 M-row backfill. */
@@ -49,7 +49,7 @@ function startLocalBigQuery(): Promise<{ url: string; stop: () => void }> {
 }
 
 export async function bigQueryThroughput(emulator: EmulatorProcess, today: string, days = Number(process.env.BENCH_BIGQUERY_DAYS ?? 365)): Promise<Figure[]> {
-  const config = configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100 });
+  const config = configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100, ...UNPACED });
   const local = await startLocalBigQuery();
   let bigquery: SyncRun;
   try {

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { addDays } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, type EmulatorProcess, NODE_FLAGS, ROOT, configOf, rssOf, writeJson } from './support.ts';
+import { CLI, type EmulatorProcess, NODE_FLAGS, ROOT, configOf, rssOf, writeJson, UNPACED } from './support.ts';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -32,7 +32,7 @@ function runSync(config: unknown, schema: string): Promise<{ wallMs: number; max
 /** End to end (emulator → source → Postgres sink) against `psql \copy` of the very rows it loaded. */
 export async function sinkThroughput(emulator: EmulatorProcess, today: string): Promise<Figure[]> {
   const config = (days: number) =>
-    configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100 });
+    configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100, ...UNPACED });
   psql('drop schema if exists bench_e2e cascade; drop schema if exists bench_e2e_small cascade; drop schema if exists bench_copy cascade');
   const small = await runSync(config(37), 'bench_e2e_small');
   const big = await runSync(config(365), 'bench_e2e');

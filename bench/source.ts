@@ -3,7 +3,7 @@ import { MessageWriter } from '../src/protocol/output.ts';
 import { STREAMS_BY_NAME, type ReportStream } from '../src/streams/definitions.ts';
 import { reportCodec } from '../src/streams/report-codec.ts';
 import { addDays } from '../src/streams/dates.ts';
-import { type EmulatorProcess, catalogOf, configOf, runRead, startEmulatorProcess } from './support.ts';
+import { type EmulatorProcess, catalogOf, configOf, runRead, startEmulatorProcess, UNPACED } from './support.ts';
 
 export interface Figure {
   name: string;
@@ -39,7 +39,7 @@ const minimumRequests = (perAdvertiser: Map<string, number>, windows: number): n
 export async function requestEfficiency(emulator: EmulatorProcess, today: string): Promise<Backfill> {
   await emulator.resetStats();
   const result = await runRead(
-    configOf(emulator.url, { start_date: addDays(today, -(DAYS - 1)), end_date: today, async_reports: 'off', requests_per_second: 100, max_concurrency: 8 }),
+    configOf(emulator.url, { start_date: addDays(today, -(DAYS - 1)), end_date: today, async_reports: 'off', requests_per_second: 100, ...UNPACED, max_concurrency: 8 }),
     catalogOf(['ads_reports_daily']),
     'p1',
   );
@@ -71,7 +71,7 @@ export async function incrementalRequests(emulator: EmulatorProcess, today: stri
   await emulator.resetStats();
   const nextDay = addDays(today, 1);
   const result = await runRead(
-    configOf(emulator.url, { start_date: addDays(today, -(DAYS - 1)), end_date: nextDay, async_reports: 'off', requests_per_second: 100, max_concurrency: 8 }),
+    configOf(emulator.url, { start_date: addDays(today, -(DAYS - 1)), end_date: nextDay, async_reports: 'off', requests_per_second: 100, ...UNPACED, max_concurrency: 8 }),
     catalogOf(['ads_reports_daily']),
     'p6',
     { state: backfill.finalStates },
@@ -164,7 +164,7 @@ export async function emissionRate(rows: number): Promise<Figure> {
  */
 export async function memory(emulator: EmulatorProcess, today: string, big: Backfill): Promise<Figure[]> {
   const config = (days: number) =>
-    configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100 });
+    configOf(emulator.url, { start_date: addDays(today, -(days - 1)), end_date: today, async_reports: 'off', requests_per_second: 100, ...UNPACED });
   const small = await runRead(config(Math.round(DAYS / 10)), catalogOf(['ads_reports_daily']), 'p5');
   const bare = await runRead(config(DAYS), catalogOf(['ads_reports_daily']), 'p5-no-flags', { nodeFlags: [] });
   const growth = big.maxRssMb / small.maxRssMb - 1;

@@ -121,6 +121,12 @@ export function catalogOf(streams: string[], syncMode: 'incremental' | 'full_ref
   return { streams: streams.map((name) => ({ stream: { name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: syncMode, destination_sync_mode: 'append' })) };
 }
 
+/**
+ * For benches of the data path against an emulator with no rate limit: lifts the client's minute and day
+ * windows (TikTok's Basic tier by default: 600 a minute), which would otherwise make them measure pacing.
+ */
+export const UNPACED = { requests_per_minute: 1_000_000, requests_per_day: 100_000_000 } as const;
+
 export function configOf(url: string, extra: Record<string, unknown> = {}) {
   return {
     credentials: { auth_type: 'oauth2.0', app_id: APP_ID, secret: SECRET, access_token: TOKEN },
