@@ -3,6 +3,7 @@
 // one line and exits 1.
 
 import { MissingDevDependencyError, startLocalBigQuery } from './index.ts';
+import { untilStopSignal } from '../stop-signal.ts';
 
 export const BIGQUERY_LOCAL_USAGE = `usage: source-tiktok-marketing bigquery-local [--port N] [--host H] [--project P] [--dataset D]… [--location L]
   serves BigQuery's REST API v2 (datasets, tables, load and query jobs) on DuckDB, SQL checked by ZetaSQL;
@@ -74,15 +75,7 @@ export async function runBigQueryLocalCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${endpoint.url}\n`);
   process.stderr.write(`bigquery-local: project ${endpoint.projectId}, ZetaSQL analyzer started in ${Math.round(endpoint.analyzerStartMs)} ms; faults: POST ${endpoint.url}/_admin/faults\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopSignal();
   await endpoint.close();
   return 0;
 }

@@ -3,6 +3,7 @@
 
 import { startEmulator } from './index.ts';
 import type { EmulatorOptions } from './types.ts';
+import { untilStopSignal } from '../stop-signal.ts';
 
 type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list';
 
@@ -121,15 +122,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     throw error;
   }
   process.stdout.write(`${emulator.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopSignal();
   await emulator.close();
 }
 
