@@ -3,6 +3,7 @@
 // a project_id is a BigQuery one (destination-target.ts).
 
 import { configError } from '../../errors.ts';
+import { analyticsViewsOf, optionalString, requiredString } from '../config-fields.ts';
 import type { JsonSchema } from '../../protocol/types.ts';
 import { registerSecret } from '../../secrets.ts';
 import { buildTarget, DEFAULT_DATASET, type BigQueryTarget } from './target.ts';
@@ -50,8 +51,7 @@ export function targetFromBigQueryConfig(input: unknown, env: NodeJS.ProcessEnv 
   if (checkpoint !== undefined && (typeof checkpoint !== 'number' || checkpoint < 0)) {
     throw configError('Invalid destination config: checkpoint_seconds must be a number of seconds (0 or more).');
   }
-  const views = input['analytics_views'] ?? true;
-  if (typeof views !== 'boolean') throw configError('Invalid destination config: analytics_views must be true or false.');
+  const views = analyticsViewsOf(input);
   const target = buildTarget({
     projectId: requiredString(input, 'project_id'),
     dataset: optionalString(input, 'dataset_id') ?? DEFAULT_DATASET,
@@ -64,17 +64,4 @@ export function targetFromBigQueryConfig(input: unknown, env: NodeJS.ProcessEnv 
     env,
   });
   return views ? target : { ...target, views: false };
-}
-
-function optionalString(input: Record<string, unknown>, key: string): string | undefined {
-  const value = input[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw configError(`Invalid destination config: ${key} must be a string.`);
-  return value;
-}
-
-function requiredString(input: Record<string, unknown>, key: string): string {
-  const value = optionalString(input, key);
-  if (value === undefined) throw configError(`Invalid destination config: ${key} is required.`);
-  return value;
 }

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { configError } from '../../errors.ts';
 import type { JsonSchema } from '../../protocol/types.ts';
 import { registerSecret } from '../../secrets.ts';
+import { analyticsViewsOf, optionalString, requiredString } from '../config-fields.ts';
 import { DEFAULT_SCHEMA, targetFromFields, targetFromUrl, type PostgresTarget } from './connection.ts';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
@@ -69,17 +70,16 @@ export function targetFromDestinationConfig(input: unknown): PostgresTarget {
     if (typeof input[key] === 'string') registerSecret(input[key]);
   }
   const schema = optionalString(input, 'schema') ?? DEFAULT_SCHEMA;
-  const views = input['analytics_views'] ?? true;
-  if (typeof views !== 'boolean') throw configError('Invalid destination config: analytics_views must be true or false.');
+  const views = analyticsViewsOf(input);
   return { ...targetOf(input, schema), views };
 }
 
 function targetOf(input: Record<string, unknown>, schema: string): PostgresTarget {
   const url = optionalString(input, 'url');
   if (url !== undefined) return targetFromUrl(url, schema);
-  const host = requiredString(input, 'host');
-  const database = requiredString(input, 'database');
-  const username = requiredString(input, 'username');
+  const host = requiredString(input, 'host', ' (or give a url)');
+  const database = requiredString(input, 'database', ' (or give a url)');
+  const username = requiredString(input, 'username', ' (or give a url)');
   const port = input['port'] ?? 5432;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw configError(`Invalid destination config: port must be a whole number from 1 to 65535 (got ${JSON.stringify(port)}).`);
@@ -122,17 +122,4 @@ function sslOf(input: Record<string, unknown>): pg.ClientConfig['ssl'] {
     // verify-ca checks the chain but not that the certificate names this host.
     ...(mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
   };
-}
-
-function optionalString(input: Record<string, unknown>, key: string): string | undefined {
-  const value = input[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw configError(`Invalid destination config: ${key} must be a string.`);
-  return value;
-}
-
-function requiredString(input: Record<string, unknown>, key: string): string {
-  const value = optionalString(input, key);
-  if (value === undefined) throw configError(`Invalid destination config: ${key} is required (or give a url).`);
-  return value;
 }
