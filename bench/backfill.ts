@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { addDays, daysBetween, minDate } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, NODE_FLAGS, catalogOf, configOf, startEmulatorProcess, writeJson } from './support.ts';
+import { CLI, NODE_FLAGS, CLI_ENV, catalogOf, configOf, startEmulatorProcess, writeJson } from './support.ts';
 
 /** TikTok's Basic tier: calls per second per app. */
 const BASIC_QPS = 10;
@@ -32,6 +32,7 @@ interface BackfillRun {
 function runBackfill(config: unknown, stream: string, name: string): Promise<BackfillRun> {
   const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'read', '--config', writeJson(`${name}-config.json`, config), '--catalog', writeJson(`${name}-catalog.json`, catalogOf([stream]))], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: CLI_ENV,
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { addDays } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, type EmulatorProcess, NODE_FLAGS, configOf, writeJson, UNPACED } from './support.ts';
+import { CLI, type EmulatorProcess, NODE_FLAGS, CLI_ENV, configOf, writeJson, UNPACED } from './support.ts';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** "A few dozen" load jobs for a 1 M-row backfill. */
@@ -25,6 +25,7 @@ function runSync(config: unknown, name: string, destination: string, extra: stri
   const started = performance.now();
   const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'sync', '--config', configPath, '--destination', destination, '--streams', 'ads_reports_daily', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: CLI_ENV,
   });
   let stdout = '';
   let stderr = '';

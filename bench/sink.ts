@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { addDays } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, type EmulatorProcess, NODE_FLAGS, ROOT, configOf, rssOf, writeJson, UNPACED } from './support.ts';
+import { CLI, type EmulatorProcess, NODE_FLAGS, CLI_ENV, ROOT, configOf, rssOf, writeJson, UNPACED } from './support.ts';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -17,7 +17,7 @@ function runSync(config: unknown, schema: string): Promise<{ wallMs: number; max
   const child = spawn(
     process.execPath,
     [...NODE_FLAGS, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'sync', '--config', configPath, '--destination', PG_URL, '--schema', schema, '--streams', 'ads_reports_daily'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV },
   );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -11,10 +11,14 @@ export const TOKEN = 'bench-token-5b2e9c';
 export const APP_ID = '7268034192837465012';
 export const SECRET = 'bench-secret-77a1d4';
 
-/** The CLI runs as its shebang (and the Dockerfile) says: with its V8 flags. */
-export const NODE_FLAGS: string[] = (/^#!\S+\s+-S\s+node\s+(.*)$/m.exec(readFileSync(CLI, 'utf8').split('\n')[0] ?? '')?.[1] ?? '')
-  .split(/\s+/)
-  .filter(Boolean);
+const SHEBANG = /^#!\S+\s+-S\s+((?:\w+=\S+\s+)*)node\s+(.*)$/.exec(readFileSync(CLI, 'utf8').split('\n')[0] ?? '');
+/** The CLI runs as its shebang (and the Dockerfile) says: with its V8 flags… */
+export const NODE_FLAGS: string[] = (SHEBANG?.[2] ?? '').split(/\s+/).filter(Boolean);
+/** …and its environment (MALLOC_ARENA_MAX): every spawn of the CLI passes CLI_ENV. */
+export const CLI_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...Object.fromEntries((SHEBANG?.[1] ?? '').split(/\s+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
+};
 
 const scratchDir = mkdtempSync(join(tmpdir(), 'tiktok-bench-'));
 export function writeJson(name: string, value: unknown): string {
@@ -90,6 +94,8 @@ export function runRead(config: unknown, catalog: unknown, name: string, options
   const flags = options.nodeFlags ?? NODE_FLAGS;
   const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Without the shebang's flags, without its environment too: a plain `node dist/cli.js`.
+    env: options.nodeFlags === undefined ? CLI_ENV : process.env,
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

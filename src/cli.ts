@@ -1,7 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --max-old-space-size=192 --heap-growing-percent=100
 // The flags above keep V8's heap near the live set: report syncs allocate several GB of short-lived strings,
-// and with default sizing the heap (and RSS) grows to ~400 MB though less than 100 MB is alive. The Dockerfile's
-// ENTRYPOINT passes the same flags (test/packaging.test.ts keeps them equal).
+// and with default sizing the heap (and RSS) grows to ~400 MB though less than 100 MB is alive. The young
+// generation stays small (8 MB semi-spaces); the old one may double between full collections (growing 100 %):
+// with less, a sync ran a mark-compact every ~10 MB promoted and spent a third of its CPU in them. Two malloc
+// arenas: glibc otherwise gives each of V8's GC and compiler threads its own, and RSS grows with their
+// fragmentation. The Dockerfile passes the same (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
 import { assertDevInstall } from './dev-install.ts';

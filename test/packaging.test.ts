@@ -20,10 +20,14 @@ describe('packaging', () => {
     expect(entrypoint.at(-1)).toBe('/airbyte/integration_code/dist/cli.js');
   });
 
-  it('the Docker entrypoint passes the same V8 flags as the CLI shebang', () => {
+  it('the Docker entrypoint passes the same V8 flags and environment as the CLI shebang', () => {
     const shebang = readFileSync(`${ROOT}/src/cli.ts`, 'utf8').split('\n')[0] ?? '';
-    const flags = /-S node (.*)$/.exec(shebang)?.[1]?.split(' ') ?? [];
+    const [, assignments = '', flagText = ''] = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node (.*)$/.exec(shebang) ?? [];
+    const flags = flagText.split(' ');
     expect(flags.length).toBeGreaterThan(0);
+    const variables = assignments.trim().split(' ').filter(Boolean);
+    expect(variables).toContain('MALLOC_ARENA_MAX=2');
+    for (const variable of variables) expect(dockerfile).toMatch(new RegExp(`^ENV ${variable}$`, 'm'));
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     expect(entrypoint.slice(1, -1)).toEqual(flags);
     expect(/^ENV AIRBYTE_ENTRYPOINT="node (.*) \/airbyte/m.exec(dockerfile)?.[1]).toBe(flags.join(' '));

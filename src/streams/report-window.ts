@@ -1,5 +1,6 @@
 import type { AirbyteMessage } from '../protocol/types.ts';
-import type { PageInfo, Params } from '../tiktok/client.ts';
+import type { PageInfo, Params, TikTokClient } from '../tiktok/client.ts';
+import type { ParseTicket } from '../tiktok/parse-gate.ts';
 import type { ReadContext } from './context.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
@@ -13,7 +14,7 @@ export const PAGE_SIZE = 1000;
 /** Pages requested ahead of the one being emitted, within one window. */
 const PAGE_LOOKAHEAD = 1;
 /** Records are built and handed on in chunks this size, so few are alive at once. */
-export const CHUNK = 250;
+export const CHUNK = 50;
 
 interface ReportPage {
   list?: ReportRow[];
@@ -32,19 +33,19 @@ export async function* readWindow(
   params: Params,
   label: string,
 ): AsyncGenerator<Batch, number> {
-  const fetchPage = (page: number) =>
-    ctx.client.get<ReportPage>('report/integrated/get/', {
-      ...params,
-      page,
-      page_size: PAGE_SIZE,
-      ...(page === 1 ? { enable_total_metrics: true } : {}),
-    });
+  const fetchPage = (page: number, ticket: ParseTicket) =>
+    ctx.client.get<ReportPage>(
+      'report/integrated/get/',
+      { ...params, page, page_size: PAGE_SIZE, ...(page === 1 ? { enable_total_metrics: true } : {}) },
+      'sync',
+      { ticket },
+    );
   const codec = reportCodec(stream);
   const sums = new Map<string, number>(RECONCILED_METRICS.map((m) => [m, 0]));
   let totals: Record<string, unknown> | undefined;
   let total: number | undefined;
   let emitted = 0;
-  for await (const page of pagesAhead(fetchPage)) {
+  for await (const page of pagesAhead(fetchPage, ctx.client)) {
     // Page 1 carries the query's row count and, asked for there, TikTok's totals.
     if (total === undefined) {
       totals = page.total_metrics;
@@ -82,23 +83,50 @@ export async function* readWindow(
   return total ?? 0;
 }
 
-/** Page 1 first (it tells how many pages there are), then the rest with a bounded look-ahead, in order. */
-async function* pagesAhead(fetchPage: (page: number) => Promise<ReportPage>): AsyncGenerator<ReportPage> {
-  const first = await fetchPage(1);
-  yield first;
-  const lastPage = first.page_info?.total_page ?? 1;
-  const pending = new Map<number, Promise<ReportPage>>();
-  let nextToStart = 2;
-  for (let page = 2; page <= lastPage; page++) {
-    while (nextToStart <= lastPage && nextToStart <= page + PAGE_LOOKAHEAD) {
-      const request = fetchPage(nextToStart);
-      // Awaited in turn below; until then a failure must not count as unhandled.
-      request.catch(() => undefined);
-      pending.set(nextToStart++, request);
+/**
+ * Page 1 first (it tells how many pages there are), then the rest with a bounded look-ahead, in order (a page
+ * ahead only while the client's bound on pages ahead across readers allows). A page is parsed only once it is the
+ * one wanted and holds a permit of the client's parse gate, which it keeps until the reader asks for the next
+ * page, i.e. until its rows are consumed.
+ */
+async function* pagesAhead(
+  fetchPage: (page: number, ticket: ParseTicket) => Promise<ReportPage>,
+  client: Pick<TikTokClient, 'parseTicket' | 'aheadTicket'>,
+): AsyncGenerator<ReportPage> {
+  const pending = new Map<number, { request: Promise<ReportPage>; ticket: ParseTicket }>();
+  const start = (page: number, ticket: ParseTicket) => {
+    const request = fetchPage(page, ticket);
+    // Awaited in turn below; until then a failure must not count as unhandled.
+    request.catch(() => undefined);
+    pending.set(page, { request, ticket });
+  };
+  let started = 0;
+  /** Asks for the pages after `page` that the look-ahead (and the places free across readers) allow. */
+  const startAhead = (page: number, lastPage: number) => {
+    while (started < Math.min(lastPage, page + PAGE_LOOKAHEAD)) {
+      const ticket = client.aheadTicket();
+      if (ticket === undefined) return;
+      start(++started, ticket);
     }
-    const current = pending.get(page);
-    pending.delete(page);
-    if (current) yield await current;
+  };
+  try {
+    let lastPage = 1;
+    for (let page = 1; page <= lastPage; page++) {
+      if (started < page) start(++started, client.parseTicket());
+      startAhead(page, lastPage);
+      const current = pending.get(page)!;
+      await current.ticket.acquire();
+      const answer = await current.request;
+      if (page === 1) {
+        lastPage = answer.page_info?.total_page ?? 1;
+        startAhead(page, lastPage);
+      }
+      yield answer;
+      pending.delete(page);
+      current.ticket.close();
+    }
+  } finally {
+    for (const { ticket } of pending.values()) ticket.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { type AppBudget, type Lane, sharedAppBudget } from './app-budget.ts';
 import { MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
 import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
 import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
+import { ParseGate, type ParseTicket } from './parse-gate.ts';
 import { Semaphore } from './semaphore.ts';
 import { SuspensionPersists } from './suspension.ts';
 
@@ -44,6 +45,11 @@ export interface ClientOptions {
   onRetry?: (error: TikTokApiError, attempt: number) => void;
 }
 
+/** Report pages parsed and alive at once (see parse-gate.ts): one being consumed, one ready behind it. */
+const PARSED_PAGES = 2;
+/** Report pages asked for ahead of their readers, across all of them (see parse-gate.ts). */
+const PAGES_AHEAD = 2;
+
 export type Params = Record<string, string | number | boolean | readonly unknown[] | Record<string, unknown> | undefined>;
 
 /** Which budget a call spends: report tasks have their own, much smaller one. */
@@ -79,6 +85,15 @@ export interface LimitEvent {
   kind: 'throttle' | 'suspended' | 'lifted';
 }
 
+/** TikTok's envelope of a success, as it begins: pacing has nothing to learn from the rest. */
+const SUCCESS_HEAD = /^\s*\{\s*"code"\s*:\s*0\s*,/;
+
+/** One attempt's answer: its value, or (a success with a parse ticket) its bytes, parsed once the ticket is granted. */
+type Answer = { value: unknown } | { bytes: Uint8Array; status: number };
+
+/** UTF-8 as fetch's text() decodes it (a BOM dropped, malformed bytes replaced). */
+const utf8 = new TextDecoder();
+
 interface Envelope {
   code: number;
   message: string;
@@ -95,6 +110,7 @@ export class TikTokClient {
   private readonly options: ClientOptions;
   private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
+  private readonly parseGate = new ParseGate(PARSED_PAGES, PAGES_AHEAD);
   private readonly limitListeners = new Set<(event: LimitEvent) => void>();
 
   constructor(options: ClientOptions) {
@@ -141,8 +157,21 @@ export class TikTokClient {
     for (const listener of this.limitListeners) listener({ budget: lane.name === 'create' ? 'task' : 'sync', kind });
   }
 
-  get<T>(path: string, params: Params = {}, budget: Budget = 'sync'): Promise<T> {
-    return this.call<T>(path, { method: 'GET', query: params }, budget);
+  get<T>(path: string, params: Params = {}, budget: Budget = 'sync', options: { ticket?: ParseTicket | undefined } = {}): Promise<T> {
+    return this.call<T>(path, { method: 'GET', query: params, ...options }, budget);
+  }
+
+  /**
+   * A claim on this client's parse gate for an answer read ahead of its use (a report page): the answer waits
+   * as text until the caller acquires the ticket, and the caller closes it once the rows are consumed.
+   */
+  parseTicket(): ParseTicket {
+    return this.parseGate.ticket();
+  }
+
+  /** The same for an answer asked for ahead of its reader; undefined when enough are out already. */
+  aheadTicket(): ParseTicket | undefined {
+    return this.parseGate.aheadTicket();
   }
 
   post<T>(path: string, body: Record<string, unknown>, budget: Budget = 'sync', authenticated = true): Promise<T> {
@@ -178,20 +207,41 @@ export class TikTokClient {
   }
 
   private call<T>(path: string, request: Request, budget: Budget): Promise<T> {
-    return this.retrying(path, budget, async () => {
-      const response = await this.fetch(path, request);
-      return this.unwrap(path, await this.readEnvelope(path, response), request) as T;
-    });
+    const { ticket } = request;
+    return this.retrying(
+      path,
+      budget,
+      async (): Promise<Answer> => {
+        const response = await this.fetch(path, request);
+        if (ticket === undefined) return { value: this.unwrap(path, await this.readEnvelope(path, response), request) };
+        // A success read ahead waits for its reader as bytes, outside the V8 heap, and outside the call's slot and
+        // windows (throttles and refusals, which pacing must see, never start with code 0). Its parse, and any
+        // failure of it, still retries here.
+        const bytes = await this.readBytes(path, response);
+        if (SUCCESS_HEAD.test(utf8.decode(bytes.subarray(0, 64)))) return { bytes, status: response.status };
+        return { value: this.unwrap(path, this.envelopeOf(path, response.status, utf8.decode(bytes)), request) };
+      },
+      async (answer) => {
+        if (!('bytes' in answer)) return answer.value as T;
+        await ticket?.granted;
+        // Decoded and parsed at once: the page's text dies young, in the same turn.
+        return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(answer.bytes)), request) as T;
+      },
+    );
   }
 
   /**
    * Pacing and throttles around p-retry's retries of failures. Which windows a call passes follows TikTok's
    * rules for its path (report/task/create/ has its own on top of the app's), whatever budget the caller names.
    */
-  private async retrying<T>(path: string, _budget: Budget, attempt: () => Promise<T>): Promise<T> {
+  private async retrying<A, T = A>(path: string, _budget: Budget, attempt: () => Promise<A>, after?: (answer: A) => Promise<T>): Promise<T> {
     const base = this.options.retryBaseMs ?? 500;
     const maxRetryTime = this.options.maxRetryTimeMs ?? 15 * 60_000;
-    return pRetry(() => this.paced(path, attempt, Date.now() + maxRetryTime), {
+    const once = async (): Promise<T> => {
+      const answer = await this.paced(path, attempt, Date.now() + maxRetryTime);
+      return after ? after(answer) : (answer as unknown as T);
+    };
+    return pRetry(once, {
       retries: this.options.maxRetries,
       factor: 2,
       minTimeout: base,
@@ -358,21 +408,35 @@ export class TikTokClient {
     return response;
   }
 
-  private async readEnvelope(path: string, response: Response): Promise<Envelope> {
-    let text: string;
+  private async readText(path: string, response: Response): Promise<string> {
     try {
-      text = await response.text();
+      return await response.text();
     } catch (error) {
       throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
     }
+  }
+
+  private async readBytes(path: string, response: Response): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
+    }
+  }
+
+  private async readEnvelope(path: string, response: Response): Promise<Envelope> {
+    return this.envelopeOf(path, response.status, await this.readText(path, response));
+  }
+
+  private envelopeOf(path: string, status: number, text: string): Envelope {
     let body: unknown;
     try {
       body = parseJsonLossless(text);
     } catch {
-      throw transportError(path, `HTTP ${response.status} answer is not valid JSON (${text.length} bytes)`, { httpStatus: response.status });
+      throw transportError(path, `HTTP ${status} answer is not valid JSON (${text.length} bytes)`, { httpStatus: status });
     }
     if (typeof body !== 'object' || body === null || typeof (body as Envelope).code !== 'number') {
-      throw transportError(path, `HTTP ${response.status} answer is not a TikTok envelope`, { httpStatus: response.status });
+      throw transportError(path, `HTTP ${status} answer is not a TikTok envelope`, { httpStatus: status });
     }
     return body as Envelope;
   }
@@ -394,6 +458,8 @@ interface Request {
   query?: Params;
   body?: Record<string, unknown>;
   authenticated?: boolean;
+  /** The answer is parsed only once this ticket holds a permit of the parse gate. */
+  ticket?: ParseTicket;
 }
 
 function networkCodeOf(error: unknown): string | undefined {

@@ -20,8 +20,10 @@ export function rawEnvelope(request: string, dataJson: string): string {
 }
 
 export function sendText(res: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...extra });
-  res.end(body);
+  // Encoded once: Buffer.byteLength and then end(string) would each run UTF-8 over a 1.5 MB page.
+  const bytes = Buffer.from(body);
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...extra });
+  res.end(bytes);
 }
 
 export function sendEnvelope(res: ServerResponse, status: number, code: number, message: string, request: string, data: unknown): void {

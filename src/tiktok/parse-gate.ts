@@ -1,0 +1,122 @@
+// Bounds how many report pages are parsed and alive at once. Pages are fetched ahead (several advertisers, and a
+// page ahead within each), but a parsed page of 1,000 rows is ~1 MB of small objects that lives until its records
+// are consumed: parsed on arrival, ten of them outlived V8's young generation, were copied and promoted, and the
+// collector became a third of a sync's CPU. Behind the gate an answer waits as its text (one flat string, which
+// the collector does not copy) until its reader wants it and a permit is free.
+//
+// Permits are taken by readers, in the order they need pages, never by answers in the order they arrive: an
+// answer read ahead must not hold the permit that the page its reader waits for needs. Pages asked for ahead of
+// their reader are bounded too, across all readers: each waits as ~1.5 MB of bytes, and with many advertisers
+// a page ahead for each would be tens of MB held for nothing (the consumer, not the API, is then the bottleneck).
+
+/** A fixed number of permits, handed out in request order. */
+export class ParseGate {
+  #free: number;
+  #aheadFree: number;
+  readonly #waiters: (() => void)[] = [];
+
+  constructor(permits: number, ahead: number) {
+    if (!(permits >= 1)) throw new RangeError(`A parse gate needs at least one permit, not ${permits}.`);
+    this.#free = permits;
+    this.#aheadFree = ahead;
+  }
+
+  /** A ticket for one answer, to be granted by its reader when it wants the answer. */
+  ticket(): ParseTicket {
+    return new ParseTicket(this, false);
+  }
+
+  /**
+   * A ticket for an answer asked for ahead of its reader, if fewer than the bound are out; never waits. The
+   * place is given back once the reader wants the answer (or closes the ticket).
+   */
+  aheadTicket(): ParseTicket | undefined {
+    if (this.#aheadFree <= 0) return undefined;
+    this.#aheadFree--;
+    return new ParseTicket(this, true);
+  }
+
+  /** Places for answers asked for ahead, free now. */
+  get aheadFree(): number {
+    return this.#aheadFree;
+  }
+
+  giveAhead(): void {
+    this.#aheadFree++;
+  }
+
+  /** Permits free now. */
+  get free(): number {
+    return this.#free;
+  }
+
+  take(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+/**
+ * One answer's claim on the gate. The client waits for `granted` before parsing the answer; the reader calls
+ * `acquire` when it wants the answer (taking a permit) and `close` once its rows are consumed or no longer wanted
+ * (giving the permit back; an answer still on its way is then parsed without waiting, and dropped).
+ */
+export class ParseTicket {
+  readonly #gate: ParseGate;
+  #state: 'idle' | 'waiting' | 'held' | 'closed' = 'idle';
+  /** Holds one of the gate's places for answers asked for ahead. */
+  #ahead: boolean;
+  readonly granted: Promise<void>;
+  #grant!: () => void;
+
+  constructor(gate: ParseGate, ahead: boolean) {
+    this.#gate = gate;
+    this.#ahead = ahead;
+    this.granted = new Promise<void>((resolve) => (this.#grant = resolve));
+  }
+
+  #endAhead(): void {
+    if (!this.#ahead) return;
+    this.#ahead = false;
+    this.#gate.giveAhead();
+  }
+
+  get held(): boolean {
+    return this.#state === 'held';
+  }
+
+  async acquire(): Promise<void> {
+    if (this.#state !== 'idle') return;
+    this.#state = 'waiting';
+    this.#endAhead();
+    await this.#gate.take();
+    // Closed while waiting: the permit goes straight back.
+    if (this.#closedWhileWaiting()) {
+      this.#gate.give();
+      return;
+    }
+    this.#state = 'held';
+    this.#grant();
+  }
+
+  /** Read after an await: `close` may have run meanwhile (TypeScript narrows the field as if it could not). */
+  #closedWhileWaiting(): boolean {
+    return this.#state === 'closed';
+  }
+
+  close(): void {
+    this.#endAhead();
+    if (this.#state === 'held') this.#gate.give();
+    this.#state = 'closed';
+    this.#grant();
+  }
+}
