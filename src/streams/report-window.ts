@@ -1,5 +1,6 @@
 import type { AirbyteMessage } from '../protocol/types.ts';
 import type { PageInfo, Params, TikTokClient } from '../tiktok/client.ts';
+import { ListRows } from '../tiktok/list-rows.ts';
 import type { ParseTicket } from '../tiktok/parse-gate.ts';
 import type { ReadContext } from './context.ts';
 import type { ReportStream } from './definitions.ts';
@@ -17,7 +18,8 @@ const PAGE_LOOKAHEAD = 1;
 export const CHUNK = 50;
 
 interface ReportPage {
-  list?: ReportRow[];
+  /** The page's rows: parsed as they are reached (ListRows), or an array when the answer had another shape. */
+  list?: Iterable<ReportRow> & { readonly length: number };
   page_info?: PageInfo;
   total_metrics?: Record<string, unknown>;
 }
@@ -124,6 +126,7 @@ async function* pagesAhead(
       yield answer;
       pending.delete(page);
       current.ticket.close();
+      if (answer.list instanceof ListRows) answer.list.release();
     }
   } finally {
     for (const { ticket } of pending.values()) ticket.close();

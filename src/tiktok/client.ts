@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { parseJsonLossless } from '../json.ts';
+import { splitListAnswer } from './list-rows.ts';
 import { redact } from '../secrets.ts';
 import { type ConnectorError, transientError } from '../errors.ts';
 import { type AppBudget, type Lane, sharedAppBudget } from './app-budget.ts';
@@ -163,7 +164,8 @@ export class TikTokClient {
 
   /**
    * A claim on this client's parse gate for an answer read ahead of its use (a report page): the answer waits
-   * as text until the caller acquires the ticket, and the caller closes it once the rows are consumed.
+   * as bytes until the caller acquires the ticket, and the caller closes it once the rows are consumed. A list
+   * answer's `list` then comes as ListRows (list-rows.ts): iterable, with a length, rows parsed as they are reached.
    */
   parseTicket(): ParseTicket {
     return this.parseGate.ticket();
@@ -224,8 +226,12 @@ export class TikTokClient {
       async (answer) => {
         if (!('bytes' in answer)) return answer.value as T;
         await ticket?.granted;
-        // Decoded and parsed at once: the page's text dies young, in the same turn.
-        return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(answer.bytes)), request) as T;
+        // A list page: its envelope now, its rows as they are consumed (list-rows.ts); anything else whole.
+        const split = splitListAnswer(answer.bytes);
+        if (split === undefined) return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(answer.bytes)), request) as T;
+        const data = this.unwrap(path, this.asEnvelope(path, answer.status, split.envelope), request);
+        if (typeof data !== 'object' || data === null) throw transportError(path, `${path} answered data as ${typeof data}, not an object`);
+        return { ...data, list: split.rows } as T;
       },
     );
   }
@@ -435,6 +441,10 @@ export class TikTokClient {
     } catch {
       throw transportError(path, `HTTP ${status} answer is not valid JSON (${text.length} bytes)`, { httpStatus: status });
     }
+    return this.asEnvelope(path, status, body);
+  }
+
+  private asEnvelope(path: string, status: number, body: unknown): Envelope {
     if (typeof body !== 'object' || body === null || typeof (body as Envelope).code !== 'number') {
       throw transportError(path, `HTTP ${status} answer is not a TikTok envelope`, { httpStatus: status });
     }
