@@ -64,6 +64,21 @@ describe('the windows (fake clock)', () => {
     expect(busiest(starts, 1_000)).toBeLessThanOrEqual(10);
   });
 
+  it('keeps any rate + 1 starts more than a second apart, with room for the calls to arrive a little unevenly', async () => {
+    const clock = fakeClock();
+    const limiter = new AdaptiveRateLimiter({ perSecond: 10 }, clock);
+    const starts: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const end = await limiter.acquire();
+      starts.push(clock.t);
+      end();
+    }
+    // Sent exactly 100 ms apart, a call arriving 20 ms late next to one on time would be the 11th in a second.
+    expect(busiest(starts, 1_020)).toBeLessThanOrEqual(10);
+    // And no slower than the margin needs: 40 starts at 10/s in under 4.1 s.
+    expect(starts[39]! - starts[0]!).toBeLessThan(4_100);
+  });
+
   it('counts a call in the minute until a minute after it ended (TikTok saw it somewhere in between), a running one until it ends', async () => {
     const clock = fakeClock();
     // Each sleep lets the test run in between (a macrotask), as real timers would.
