@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Emulator } from '../src/emulator/index.ts';
 import { addDays } from '../src/streams/dates.ts';
+import { TikTokApiError } from '../src/tiktok/errors.ts';
 import { splitListAnswer } from '../src/tiktok/list-rows.ts';
 import { ParseGate, ParseTicket } from '../src/tiktok/parse-gate.ts';
 import { configFor } from './support/credentials.ts';
@@ -137,7 +138,7 @@ describe('report reads behind the parse gate', () => {
 describe('splitListAnswer (list pages parsed as their rows are reached)', () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
   const rowsOf = (text: string) => {
-    const split = splitListAnswer(bytes(text));
+    const split = splitListAnswer(bytes(text), 'report/integrated/get/');
     return split === undefined ? undefined : { envelope: split.envelope, rows: [...split.rows], length: split.rows.length };
   };
 
@@ -151,6 +152,20 @@ describe('splitListAnswer (list pages parsed as their rows are reached)', () => 
     expect(split?.envelope).toEqual({ ...page, data: { ...page.data, list: [] } });
     expect(split?.length).toBe(75);
     expect(split?.rows).toEqual(rows);
+  });
+
+  it('a row that splits but is not JSON fails as a retryable TikTok error naming the endpoint, not a SyntaxError', () => {
+    const split = splitListAnswer(bytes('{"code":0,"data":{"list":[{"a":1},{"b":tru}]}}'), 'report/integrated/get/');
+    expect(split?.rows.length).toBe(2);
+    let thrown: unknown;
+    try {
+      [...split!.rows];
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TikTokApiError);
+    expect(thrown).toMatchObject({ kind: 'retry', path: 'report/integrated/get/' });
+    expect((thrown as Error).message).toMatch(/rows 1–2 .*not valid JSON/);
   });
 
   it('refuses what it cannot split exactly, so the caller parses the whole answer', () => {

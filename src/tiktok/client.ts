@@ -227,7 +227,7 @@ export class TikTokClient {
         if (!('bytes' in answer)) return answer.value as T;
         await ticket?.granted;
         // A list page: its envelope now, its rows as they are consumed (list-rows.ts); anything else whole.
-        const split = splitListAnswer(answer.bytes);
+        const split = splitListAnswer(answer.bytes, path);
         if (split === undefined) return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(answer.bytes)), request) as T;
         const data = this.unwrap(path, this.asEnvelope(path, answer.status, split.envelope), request);
         if (typeof data !== 'object' || data === null) throw transportError(path, `${path} answered data as ${typeof data}, not an object`);

@@ -4,6 +4,8 @@
 // generation while its rows go out. Here one scan finds the rows' byte ranges; the envelope around them is parsed
 // on its own, and rows are decoded and parsed in small groups that die young.
 
+import { transportError } from './errors.ts';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
@@ -30,7 +32,7 @@ export interface SplitAnswer {
  * the byte ranges of the list's objects. Anything else (another shape, a number too long for a double outside a
  * string, JSON that does not close) answers undefined, and the caller parses the whole text as usual.
  */
-export function splitListAnswer(bytes: Uint8Array): SplitAnswer | undefined {
+export function splitListAnswer(bytes: Uint8Array, path: string): SplitAnswer | undefined {
   const n = bytes.length;
   const starts: number[] = [];
   const ends: number[] = [];
@@ -79,7 +81,7 @@ export function splitListAnswer(bytes: Uint8Array): SplitAnswer | undefined {
   } catch {
     return undefined;
   }
-  return { envelope, rows: new ListRows(bytes, Int32Array.from(starts), Int32Array.from(ends)) };
+  return { envelope, rows: new ListRows(bytes, Int32Array.from(starts), Int32Array.from(ends), path) };
 }
 
 /** The key whose value starts at `at` (`"key"` then `:` before it, spaces allowed), or undefined. */
@@ -123,11 +125,14 @@ export class ListRows implements Iterable<unknown> {
   readonly #bytes: Uint8Array;
   readonly #starts: Int32Array;
   readonly #ends: Int32Array;
+  /** The endpoint that answered, for the error a broken row raises. */
+  readonly #path: string;
 
-  constructor(bytes: Uint8Array, starts: Int32Array, ends: Int32Array) {
+  constructor(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, path: string) {
     this.#bytes = bytes;
     this.#starts = starts;
     this.#ends = ends;
+    this.#path = path;
   }
 
   get length(): number {
@@ -149,8 +154,17 @@ export class ListRows implements Iterable<unknown> {
       const last = Math.min(first + GROUP, count) - 1;
       // The rows and the commas between them, as one JSON array. The scan found no number a double cannot hold.
       const text = utf8.decode(this.#bytes.subarray(this.#starts[first]!, this.#ends[last]!));
-      const group = JSON.parse(`[${text}]`) as unknown[];
-      if (group.length !== last - first + 1) throw new SyntaxError('a list row did not parse as one JSON object');
+      let group: unknown[] | undefined;
+      try {
+        group = JSON.parse(`[${text}]`) as unknown[];
+      } catch {
+        group = undefined;
+      }
+      // The scan checks structure, not every token: a row it passed may still not be JSON. Rows before it have
+      // gone out already, so the answer cannot be retried here; it fails as TikTok's (a transient error).
+      if (group?.length !== last - first + 1) {
+        throw transportError(this.#path, `answered rows ${first + 1}–${last + 1} of a page that are not valid JSON`);
+      }
       yield* group;
     }
   }
