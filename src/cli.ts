@@ -1,13 +1,17 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --max-old-space-size=192 --heap-growing-percent=100
-// The flags above keep V8's heap near the live set: report syncs allocate several GB of short-lived strings,
-// and with default sizing the heap (and RSS) grows to ~400 MB though less than 100 MB is alive. The young
-// generation stays small (8 MB semi-spaces); the old one may double between full collections (growing 100 %):
-// with less, a sync ran a mark-compact every ~10 MB promoted and spent a third of its CPU in them. Two malloc
-// arenas: glibc otherwise gives each of V8's GC and compiler threads its own, and RSS grows with their
-// fragmentation. The Dockerfile passes the same (test/packaging.test.ts keeps them equal).
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 node --max-old-space-size=192 --min-semi-space-size=4 --max-semi-space-size=4 --heap-growing-percent=30
+// The flags above make the memory a read or sync needs a fixed size, reached in its first seconds, however many
+// rows follow (bench P5): report syncs allocate GB of short-lived strings, and with V8's default sizing the heap
+// (and RSS) grows to ~400 MB though less than 50 MB is alive. The young generation has a fixed size (4 MB
+// semi-spaces, as V8's --predictable-gc-schedule sizes it), full size from the start; the old one grows 30 % past
+// what a full collection left alive (a sink's commands raise that: heap-growth.ts). Two malloc arenas: glibc
+// otherwise gives each of V8's GC and compiler threads its own, and RSS grows with their fragmentation; a fixed
+// 1 MB mmap threshold gives report pages (1–2 MB each) mappings of their own, returned to the system when freed,
+// instead of fragmenting the heap a little more each minute. The Dockerfile passes the same
+// (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
 import { assertDevInstall } from './dev-install.ts';
+import { growHeapForSink } from './heap-growth.ts';
 import { type ConnectorError, asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
 import { errorTraceMessage } from './protocol/messages.ts';
@@ -15,6 +19,7 @@ import { MessageWriter, writeAll } from './protocol/output.ts';
 import type { AirbyteMessage } from './protocol/types.ts';
 import { redact } from './secrets.ts';
 import { check, discoverMessages, read, specification } from './source.ts';
+import { createContext } from './streams/context.ts';
 import { parseState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 import { withProgress } from './progress.ts';
@@ -76,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfig(required(values, 'config'));
       const catalog = parseCatalog(readJsonFile(required(values, 'catalog'), 'catalog'));
       const state = parseState(values['state'] ? readJsonFile(values['state'], 'state') : undefined);
-      await writeAll(withProgress(read(config, catalog, state)), out);
+      // Its records are only written out: made as JSON lines at once (streams/context.ts).
+      await writeAll(withProgress(read(config, catalog, state, createContext(config, undefined, { output: 'lines' }))), out);
       return 0;
     }
     case 'token':
@@ -94,10 +100,12 @@ async function main(argv: string[]): Promise<number> {
       return runBigQueryLocalCommand(rest);
     }
     case 'sync': {
+      growHeapForSink();
       const { runSyncCommand } = await import('./sync.ts');
       return runSyncCommand(rest);
     }
     case 'destination': {
+      growHeapForSink();
       const { runDestinationCommand } = await import('./destination.ts');
       return runDestinationCommand(rest);
     }

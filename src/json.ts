@@ -4,12 +4,15 @@
 // A number token (after `:`, `,` or `[`) of 16+ digits; digits inside quoted strings do not count.
 const UNSAFE_INTEGER = /[:,[]\s*-?\d{16,}/;
 
-/** Parses JSON; integer literals that a double cannot hold exactly come back as digit strings. */
-export function parseJsonLossless(text: string): unknown {
+/**
+ * Parses JSON; integer literals that a double cannot hold exactly come back as digit strings, or as `exact`
+ * makes them (rawInteger: raw JSON numbers, so that JSON.stringify writes the text back as it was).
+ */
+export function parseJsonLossless(text: string, exact: (digits: string) => unknown = (digits) => digits): unknown {
   if (!UNSAFE_INTEGER.test(text)) return JSON.parse(text);
   return JSON.parse(text, (_key, value, context) =>
     typeof value === 'number' && !Number.isSafeInteger(value) && context.source !== undefined && /^-?\d+$/.test(context.source)
-      ? context.source
+      ? exact(context.source)
       : value,
   );
 }

@@ -27,6 +27,7 @@ describe('packaging', () => {
     expect(flags.length).toBeGreaterThan(0);
     const variables = assignments.trim().split(' ').filter(Boolean);
     expect(variables).toContain('MALLOC_ARENA_MAX=2');
+    expect(variables).toContain('MALLOC_MMAP_THRESHOLD_=1048576');
     for (const variable of variables) expect(dockerfile).toMatch(new RegExp(`^ENV ${variable}$`, 'm'));
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     expect(entrypoint.slice(1, -1)).toEqual(flags);

@@ -174,6 +174,26 @@ describe('report codec (the hot path)', () => {
     const generic = JSON.stringify({ type: 'RECORD', record: { stream: stream.name, data: reportRecord(row(), stream, JSON.rawJSON(ADV)), emitted_at: 1700000000000 } });
     expect(JSON.parse(fast)).toEqual(JSON.parse(generic));
   });
+  it('as lines (the read command), writes the same line as the record and keeps nothing but it', async () => {
+    const { reportCodec } = await import('../src/streams/report-codec.ts');
+    const { LineMessage, SerializedRecord } = await import('../src/protocol/serialized.ts');
+    const codec = reportCodec(stream);
+    const asRecord = codec.message(row(), ADV, 1700000000000) as InstanceType<typeof SerializedRecord>;
+    const asLine = codec.message(row(), ADV, 1700000000000, 'lines');
+    expect(asLine).toBeInstanceOf(LineMessage);
+    const line = asLine as InstanceType<typeof LineMessage>;
+    expect(line.json).toBe(asRecord.json);
+    expect(line.record.stream).toBe(stream.name);
+    expect(line.record.emitted_at).toBe(1700000000000);
+    // data is read back from the line, 19-digit ids exact, equal to the typed record's.
+    expect(JSON.parse(JSON.stringify(line.record.data))).toEqual(JSON.parse(JSON.stringify(asRecord.record.data)));
+    expect(JSON.stringify(line.record.data)).toContain(`"advertiser_id":${ADV},`);
+    expect(JSON.parse(JSON.stringify(line))).toEqual(JSON.parse(line.json));
+    expect(Object.keys(line.record)).toEqual(['stream', 'emitted_at']);
+    // Odd rows still take the generic path, as objects.
+    expect(codec.message(row({ spend: ' 12.5' }), ADV, 1, 'lines')).not.toBeInstanceOf(SerializedRecord);
+    expect(() => codec.message(row({ spend: '12,5' }), ADV, 1, 'lines')).toThrow(RowError);
+  });
   it('takes the generic path for unusual text and refuses what is not a number', async () => {
     const { reportCodec } = await import('../src/streams/report-codec.ts');
     const codec = reportCodec(stream);

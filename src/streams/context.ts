@@ -30,7 +30,15 @@ export interface ReadContext {
   /** Warnings for the user, turned into LOG messages in the output. */
   warn(message: string): void;
   drainWarnings(): string[];
+  /** What the records are for: 'lines' when they are only written out as JSON (the `read` command). */
+  output: RecordOutput;
 }
+
+/**
+ * 'lines': every record is only ever written out as its JSON line, so report records are made as lines at once
+ * and nothing else of their row waits with them; 'records': a consumer in this process (a sink) reads `data`.
+ */
+export type RecordOutput = 'lines' | 'records';
 
 export function createClient(config: SourceConfig, overrides: Partial<ConstructorParameters<typeof TikTokClient>[0]> = {}): TikTokClient {
   const c = config.credentials;
@@ -66,7 +74,7 @@ export function readClock(env: NodeJS.ProcessEnv = process.env): () => Date {
 export function createContext(
   config: SourceConfig,
   client: TikTokClient = createClient(config),
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; output?: RecordOutput } = {},
 ): ReadContext {
   let granted: Promise<{ advertiser_id: string; advertiser_name: string }[]> | undefined;
   let infos: Promise<AdvertiserInfo[]> | undefined;
@@ -129,6 +137,7 @@ export function createContext(
     now: options.now ?? readClock(),
     warn: (message) => warnings.push(message),
     drainWarnings: () => warnings.splice(0),
+    output: options.output ?? 'records',
   };
 }
 

@@ -219,7 +219,7 @@ async function* taskRecords(
     }
     if (!lastDelivered) continue;
     try {
-      records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt));
+      records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt, ctx.output));
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
       ctx.summary.unparsedRows++;

@@ -1,5 +1,6 @@
-import { FIELD_JSON, SerializedRecord } from '../protocol/serialized.ts';
+import { FIELD_JSON, LineMessage, SerializedRecord, flattened } from '../protocol/serialized.ts';
 import type { AirbyteMessage, RecordData } from '../protocol/types.ts';
+import type { RecordOutput } from './context.ts';
 import type { ReportStream } from './definitions.ts';
 import { toId } from './fields.ts';
 import { METRIC_TYPES } from './metrics.ts';
@@ -13,8 +14,12 @@ import { type ReportRow, RowError, reportRecord } from './report-rows.ts';
  * an in-process consumer (a sink) asks for them. Rows with unusual values take the generic path.
  */
 export interface ReportCodec {
-  /** Throws RowError for a row that cannot become a record. */
-  message(row: ReportRow, advertiserId: string, emittedAt: number): AirbyteMessage;
+  /**
+   * Throws RowError for a row that cannot become a record. `output` 'lines' (the `read` command) builds the
+   * JSON line at once and keeps only it; 'records' (a sink in this process) keeps the row's parts to build the
+   * typed data from.
+   */
+  message(row: ReportRow, advertiserId: string, emittedAt: number, output?: RecordOutput): AirbyteMessage;
 }
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -51,6 +56,7 @@ const stringValue = (value: unknown): unknown => (value === '-' || value === und
 const idValue = (value: unknown): unknown => (value === '-' || value === '' || value === undefined ? null : toId(value));
 
 type MetricsText = (metrics: Record<string, unknown>) => string;
+
 type MetricsData = (metrics: Record<string, unknown>) => RecordData;
 
 /**
@@ -115,7 +121,7 @@ function buildCodec(stream: ReportStream): ReportCodec {
   };
 
   return {
-    message(row, advertiserId, emittedAt) {
+    message(row, advertiserId, emittedAt, output = 'records') {
       const dims = row.dimensions;
       const metrics = row.metrics;
       const id = dims?.[stream.idDimension];
@@ -133,7 +139,12 @@ function buildCodec(stream: ReportStream): ReportCodec {
         if (error === unusual) return generic(row, advertiserId, emittedAt);
         throw error;
       }
-      return new ReportMessage(new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, metricsJson, dims, metrics, emittedAt));
+      if (output === 'lines') {
+        const line = new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, metricsJson, dims, metrics, emittedAt).line();
+        return new LineMessage(stream.name, emittedAt, line);
+      }
+      // Waiting with its record, the metrics text is read whole sooner or later: flat now, its pieces die young.
+      return new ReportMessage(new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, flattened(metricsJson), dims, metrics, emittedAt));
     },
   };
 }

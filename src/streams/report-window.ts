@@ -58,7 +58,7 @@ export async function* readWindow(
     for (const row of page.list ?? []) {
       let record: AirbyteMessage;
       try {
-        record = codec.message(row, advertiserId, emittedAt);
+        record = codec.message(row, advertiserId, emittedAt, ctx.output);
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         ctx.summary.unparsedRows++;

@@ -10,6 +10,7 @@ import { MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
 import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
 import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
 import { ParseGate, type ParseTicket } from './parse-gate.ts';
+import { bodyBytes } from './body-bytes.ts';
 import { Semaphore } from './semaphore.ts';
 import { SuspensionPersists } from './suspension.ts';
 
@@ -424,7 +425,7 @@ export class TikTokClient {
 
   private async readBytes(path: string, response: Response): Promise<Uint8Array> {
     try {
-      return new Uint8Array(await response.arrayBuffer());
+      return await bodyBytes(response);
     } catch (error) {
       throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
     }
