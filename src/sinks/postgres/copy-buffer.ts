@@ -6,6 +6,9 @@ const CHUNK_BYTES = 1024 * 1024;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
 const MAX_BYTES_PER_UNIT = 3;
 
+/** Chunks kept for reuse: a 4 MiB batch being filled and one being sent. */
+const KEPT_CHUNKS = 8;
+
 export class BufferPool {
   readonly #free: Buffer[] = [];
 
@@ -13,12 +16,28 @@ export class BufferPool {
     return this.#free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
+  /**
+   * Takes back buffers a COPY no longer needs. Whole chunks are kept up to KEPT_CHUNKS; any other (an oversized
+   * one-off, or a chunk beyond what is kept) is freed at once: left to the collector, the memory of a long sync's
+   * spare chunks waited for a full GC, and the peak RSS rose with the run's length.
+   */
   give(buffers: readonly Buffer[]): void {
     for (const buffer of buffers) {
-      // Only whole pool chunks come back; an oversized one-off buffer is left to the GC.
-      if (buffer.length === CHUNK_BYTES && this.#free.length < 16) this.#free.push(buffer);
+      if (buffer.length === CHUNK_BYTES && this.#free.length < KEPT_CHUNKS) this.#free.push(buffer);
+      else free(buffer);
     }
   }
+
+  /** Buffers held for reuse. */
+  get kept(): number {
+    return this.#free.length;
+  }
+}
+
+/** Frees a buffer's memory now, when the buffer is the whole of its ArrayBuffer (never a slice of Node's pool). */
+function free(buffer: Buffer): void {
+  const whole = buffer.buffer;
+  if (whole instanceof ArrayBuffer && !whole.detached && buffer.byteOffset === 0 && buffer.byteLength === whole.byteLength) whole.transfer(0);
 }
 
 /** One table's pending text: filled chunks plus the one being filled. */
