@@ -47,16 +47,21 @@ function busiest(starts: number[], span: number): number {
   return most;
 }
 
+/** When each of `count` calls, one after another, was let start (each ends at once). */
+async function startsOf(limiter: AdaptiveRateLimiter, clock: { t: number }, count: number): Promise<number[]> {
+  const starts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const end = await limiter.acquire();
+    starts.push(clock.t);
+    end();
+  }
+  return starts;
+}
+
 describe('the windows (fake clock)', () => {
   it('never starts more calls in a sliding minute than the minute allows, and no later than needed', async () => {
     const clock = fakeClock();
-    const limiter = new AdaptiveRateLimiter({ perSecond: 10, perMinute: 25 }, clock);
-    const starts: number[] = [];
-    for (let i = 0; i < 80; i++) {
-      const end = await limiter.acquire();
-      starts.push(clock.t);
-      end();
-    }
+    const starts = await startsOf(new AdaptiveRateLimiter({ perSecond: 10, perMinute: 25 }, clock), clock, 80);
     expect(busiest(starts, 60_000)).toBe(25);
     // 80 calls at 25 a minute: the 26th waits for the first to leave the minute, the whole takes just over 3 minutes.
     expect(starts[25]! - starts[0]!).toBeGreaterThanOrEqual(60_000);
@@ -66,13 +71,7 @@ describe('the windows (fake clock)', () => {
 
   it('keeps any rate + 1 starts more than a second apart, with room for the calls to arrive a little unevenly', async () => {
     const clock = fakeClock();
-    const limiter = new AdaptiveRateLimiter({ perSecond: 10 }, clock);
-    const starts: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const end = await limiter.acquire();
-      starts.push(clock.t);
-      end();
-    }
+    const starts = await startsOf(new AdaptiveRateLimiter({ perSecond: 10 }, clock), clock, 40);
     // Sent exactly 100 ms apart, a call arriving 20 ms late next to one on time would be the 11th in a second.
     expect(busiest(starts, 1_020)).toBeLessThanOrEqual(10);
     // And no slower than the margin needs: 40 starts at 10/s in under 4.1 s.

@@ -9,7 +9,7 @@ describe('COPY buffer pool', () => {
     expect(pool.kept).toBe(8);
     expect(chunks.slice(0, 8).every((chunk) => chunk.byteLength === 1024 * 1024)).toBe(true);
     // Freed, not left to the collector: their memory is gone now.
-    expect(chunks.slice(8).every((chunk) => chunk.buffer.detached && chunk.byteLength === 0)).toBe(true);
+    expect(chunks.slice(8).every((chunk) => (chunk.buffer as ArrayBuffer).detached && chunk.byteLength === 0)).toBe(true);
     // Reuse hands the kept chunks out again before allocating.
     const again = pool.take();
     expect(chunks.slice(0, 8)).toContain(again);
@@ -20,8 +20,8 @@ describe('COPY buffer pool', () => {
     const big = Buffer.allocUnsafe(3 * 1024 * 1024);
     const shared = Buffer.from('shared pool slice');
     pool.give([big, shared]);
-    expect(big.buffer.detached).toBe(true);
-    expect(shared.buffer.detached).toBe(false);
+    expect((big.buffer as ArrayBuffer).detached).toBe(true);
+    expect((shared.buffer as ArrayBuffer).detached).toBe(false);
     expect(shared.toString()).toBe('shared pool slice');
     expect(pool.kept).toBe(0);
   });

@@ -56,6 +56,11 @@ class LineRecordBody {
     this.#line = line;
   }
 
+  /** The whole RECORD message as one JSON line. */
+  get line(): string {
+    return this.#line;
+  }
+
   get data(): RecordData {
     this.#data ??= (parseJsonLossless(this.#line, rawInteger) as { record: { data: RecordData } }).record.data;
     return this.#data;
@@ -73,15 +78,13 @@ class LineRecordBody {
  */
 export class LineMessage extends SerializedRecord {
   readonly record: LineRecordBody;
-  readonly #line: string;
 
   constructor(stream: string, emittedAt: number, line: string) {
     super();
-    this.#line = flattened(line);
-    this.record = new LineRecordBody(stream, emittedAt, this.#line);
+    this.record = new LineRecordBody(stream, emittedAt, flattened(line));
   }
 
   get json(): string {
-    return this.#line;
+    return this.record.line;
   }
 }

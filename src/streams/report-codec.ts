@@ -56,7 +56,6 @@ const stringValue = (value: unknown): unknown => (value === '-' || value === und
 const idValue = (value: unknown): unknown => (value === '-' || value === '' || value === undefined ? null : toId(value));
 
 type MetricsText = (metrics: Record<string, unknown>) => string;
-
 type MetricsData = (metrics: Record<string, unknown>) => RecordData;
 
 /**
@@ -139,12 +138,11 @@ function buildCodec(stream: ReportStream): ReportCodec {
         if (error === unusual) return generic(row, advertiserId, emittedAt);
         throw error;
       }
-      if (output === 'lines') {
-        const line = new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, metricsJson, dims, metrics, emittedAt).line();
-        return new LineMessage(stream.name, emittedAt, line);
-      }
-      // Waiting with its record, the metrics text is read whole sooner or later: flat now, its pieces die young.
-      return new ReportMessage(new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, flattened(metricsJson), dims, metrics, emittedAt));
+      // As a line, the metrics text is copied into the line (flattened there); waiting with its record, it is read
+      // whole sooner or later: flat now, so its pieces die young.
+      const lines = output === 'lines';
+      const record = new ReportRecord(shape, ownedById ? id : advertiserId, id, time, extra, lines ? metricsJson : flattened(metricsJson), dims, metrics, emittedAt);
+      return lines ? new LineMessage(stream.name, emittedAt, record.line()) : new ReportMessage(record);
     },
   };
 }

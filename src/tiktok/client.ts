@@ -415,20 +415,12 @@ export class TikTokClient {
     return response;
   }
 
-  private async readText(path: string, response: Response): Promise<string> {
-    try {
-      return await response.text();
-    } catch (error) {
-      throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
-    }
+  private readText(path: string, response: Response): Promise<string> {
+    return reading(path, response.text());
   }
 
-  private async readBytes(path: string, response: Response): Promise<Uint8Array> {
-    try {
-      return await bodyBytes(response);
-    } catch (error) {
-      throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
-    }
+  private readBytes(path: string, response: Response): Promise<Uint8Array> {
+    return reading(path, bodyBytes(response));
   }
 
   private async readEnvelope(path: string, response: Response): Promise<Envelope> {
@@ -471,6 +463,15 @@ interface Request {
   authenticated?: boolean;
   /** The answer is parsed only once this ticket holds a permit of the parse gate. */
   ticket?: ParseTicket;
+}
+
+/** A body being read; a connection that breaks off meanwhile is TikTok's transport failure (retried). */
+async function reading<T>(path: string, body: Promise<T>): Promise<T> {
+  try {
+    return await body;
+  } catch (error) {
+    throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
+  }
 }
 
 function networkCodeOf(error: unknown): string | undefined {
