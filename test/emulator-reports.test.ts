@@ -5,7 +5,8 @@ import { World } from '../src/emulator/data/world.ts';
 import { Params } from '../src/emulator/http/params.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
 import { resolveOptions } from '../src/emulator/options.ts';
-import { rowObject, rowsJson } from '../src/emulator/report/format.ts';
+import { TextBytes } from '../src/emulator/http/text-bytes.ts';
+import { rowObject, writeRowsJson } from '../src/emulator/report/format.ts';
 import { materialize, ReportCache } from '../src/emulator/report/materialize.ts';
 import { parseReportQuery } from '../src/emulator/report/query.ts';
 
@@ -133,7 +134,20 @@ describe('values', () => {
     }), advertiser, { async: false });
     const { rows: list } = materialize(world, new ReportCache(), q, world.now());
     expect(list.length).toBeGreaterThan(20);
-    expect(rowsJson(q, list)).toBe(JSON.stringify(list.map((row) => rowObject(q, row))));
+    // A small first buffer: the page is encoded across many growths.
+    const out = new TextBytes(64);
+    writeRowsJson(q, list, out);
+    const expected = JSON.stringify(list.map((row) => rowObject(q, row)));
+    expect(out.bytes().toString('utf8')).toBe(expected);
+    expect(out.bytes().equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('TextBytes encodes text beyond Latin-1 (and beyond the BMP) as UTF-8 across growths', () => {
+    const pieces = ['{"name":"', 'Café — ', '広告 ', '😀', '"}', 'x'.repeat(200)];
+    const out = new TextBytes(1);
+    for (const piece of pieces) out.write(piece);
+    expect(out.bytes().equals(Buffer.from(pieces.join('')))).toBe(true);
+    expect(out.bytes().length).toBe(Buffer.byteLength(pieces.join('')));
   });
 
   it('enable_total_metrics totals the whole query (every page), attributes as "-"', async () => {

@@ -7,7 +7,7 @@ import type { FaultKind } from '../limits/faults.ts';
 import { sendHalf, sendStream, sendText } from './respond.ts';
 
 export type Answer =
-  | { kind: 'body'; status: number; body: string }
+  | { kind: 'body'; status: number; body: string | Buffer }
   | { kind: 'stream'; contentType: string; fileName: string; chunks: Iterable<string> };
 
 export async function deliver(req: IncomingMessage, res: ServerResponse, answer: Answer, request: string, fault: FaultKind | undefined): Promise<void> {
@@ -30,9 +30,12 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, answer:
   sendText(res, answer.status, 'application/json; charset=utf-8', body, { 'X-Tt-Logid': request });
 }
 
+const DANGLING = Buffer.from(',"request_id":}');
+
 /** The whole answer, then a dangling member: complete in length, but no JSON parser accepts it. */
-function spoilJson(body: string): string {
-  return `${body.slice(0, -1)},"request_id":}`;
+function spoilJson(body: string | Buffer): Buffer {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  return Buffer.concat([bytes.subarray(0, -1), DANGLING]);
 }
 
 /** Resolves after `ms`, or as soon as the client goes away (true then). */

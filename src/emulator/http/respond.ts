@@ -14,14 +14,16 @@ export function envelope(code: number, message: string, request: string, data: u
   return JSON.stringify({ code, message, request_id: request, data });
 }
 
-/** The envelope around data that is already JSON text. */
-export function rawEnvelope(request: string, dataJson: string): string {
-  return `{"code":0,"message":"OK","request_id":${JSON.stringify(request)},"data":${dataJson}}`;
+const CLOSE = Buffer.from('}');
+
+/** The envelope around data that is already UTF-8 JSON. */
+export function rawEnvelope(request: string, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`{"code":0,"message":"OK","request_id":${JSON.stringify(request)},"data":`), data, CLOSE]);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+export function sendText(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}): void {
   // Encoded once: Buffer.byteLength and then end(string) would each run UTF-8 over a 1.5 MB page.
-  const bytes = Buffer.from(body);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...extra });
   res.end(bytes);
 }
@@ -31,9 +33,9 @@ export function sendEnvelope(res: ServerResponse, status: number, code: number, 
 }
 
 /** HTTP 200, chunked, and only the first half of `body`: what a client sees when a response is cut short. */
-export function sendHalf(res: ServerResponse, body: string, request: string): void {
+export function sendHalf(res: ServerResponse, body: string | Buffer, request: string): void {
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Tt-Logid': request });
-  res.end(body.slice(0, Math.floor(body.length / 2)));
+  res.end(typeof body === 'string' ? body.slice(0, Math.floor(body.length / 2)) : body.subarray(0, Math.floor(body.length / 2)));
 }
 
 /**

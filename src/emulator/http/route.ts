@@ -14,8 +14,8 @@ export interface RouteContext {
 
 export type RouteResult =
   | { kind: 'json'; data: unknown }
-  /** `data` already serialised (big report pages). */
-  | { kind: 'raw'; dataJson: string }
+  /** `data` already serialised, as UTF-8 JSON (big report pages). */
+  | { kind: 'raw'; data: Buffer }
   | { kind: 'stream'; contentType: string; fileName: string; chunks: Iterable<string> };
 
 export interface Route {

@@ -83,7 +83,7 @@ async function carryOut(state: EmulatorState, route: Route, key: string, req: In
     }
     const result = route.handle({ state, params, now: call.now, baseUrl: call.baseUrl, appId });
     if (result.kind === 'stream') return result;
-    return { kind: 'body', status: 200, body: result.kind === 'json' ? envelope(0, 'OK', call.rid, result.data) : rawEnvelope(call.rid, result.dataJson) };
+    return { kind: 'body', status: 200, body: result.kind === 'json' ? envelope(0, 'OK', call.rid, result.data) : rawEnvelope(call.rid, result.data) };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return { kind: 'body', status: error.httpStatus, body: envelope(error.code, error.message, call.rid, {}) };

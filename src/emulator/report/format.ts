@@ -3,6 +3,7 @@
 
 import { formatStatTime } from '../data/calendar.ts';
 import { FIELD_COUNT } from '../data/delivery.ts';
+import type { TextBytes } from '../http/text-bytes.ts';
 import type { ReportRow } from './engine.ts';
 import type { ReportEntity } from './metrics.ts';
 import type { ReportQuery } from './query.ts';
@@ -50,16 +51,16 @@ export function rowObject(q: ReportQuery, row: ReportRow): { dimensions: Record<
 }
 
 /**
- * A page of rows as JSON text, written directly: the same bytes JSON.stringify(rowObject(…)) gives, several
- * times faster for the 1,000-row pages with ~50 metrics a connector asks for.
+ * A page of rows as JSON, written directly into `out`: the same bytes JSON.stringify(rowObject(…)) gives, several
+ * times faster for the 1,000-row pages with ~50 metrics a connector asks for. Each row is encoded as it is made.
  */
-export function rowsJson(q: ReportQuery, rows: readonly ReportRow[]): string {
+export function writeRowsJson(q: ReportQuery, rows: readonly ReportRow[], out: TextBytes): void {
   const minor = minorUnits(q);
   const dimensionKeys = q.dimensions.map((name, i) => `${i === 0 ? '' : ','}${JSON.stringify(name)}:`);
   const metricKeys = q.metrics.map((m, i) => `${i === 0 ? '' : ','}${JSON.stringify(m.name)}:`);
-  const parts: string[] = [];
-  for (const row of rows) {
-    let text = '{"dimensions":{';
+  out.write('[');
+  rows.forEach((row, r) => {
+    let text = r === 0 ? '{"dimensions":{' : ',{"dimensions":{';
     const cells = dimensionCells(q, row);
     for (let i = 0; i < cells.length; i++) text += dimensionKeys[i]! + JSON.stringify(cells[i]);
     text += '},"metrics":{';
@@ -69,9 +70,9 @@ export function rowsJson(q: ReportQuery, rows: readonly ReportRow[]): string {
       // Computed values are digits, dots and "-": only names and texts need JSON escaping.
       text += metricKeys[i]! + (value === null ? 'null' : metric.attribute ? JSON.stringify(value) : `"${value}"`);
     }
-    parts.push(`${text}}}`);
-  }
-  return `[${parts.join(',')}]`;
+    out.write(`${text}}}`);
+  });
+  out.write(']');
 }
 
 /** total_metrics: sums and ratios of the sums over the whole query; per-object attributes are "-". */

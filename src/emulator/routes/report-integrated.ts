@@ -1,5 +1,6 @@
 import type { Route } from '../http/route.ts';
-import { rowsJson, totalObject } from '../report/format.ts';
+import { TextBytes } from '../http/text-bytes.ts';
+import { totalObject, writeRowsJson } from '../report/format.ts';
 import { materialize } from '../report/materialize.ts';
 import { parseReportQuery } from '../report/query.ts';
 import { advertiserParam, pageInfo, paging } from './access.ts';
@@ -21,6 +22,10 @@ export const reportIntegratedGet: Route = {
     const rows = report.rows.slice((page - 1) * pageSize, page * pageSize);
     const info = JSON.stringify(pageInfo(page, pageSize, report.rows.length));
     const totals = withTotals ? `,"total_metrics":${JSON.stringify(totalObject(query, report.totals))}` : '';
-    return { kind: 'raw', dataJson: `{"list":${rowsJson(query, rows)},"page_info":${info}${totals}}` };
+    const data = new TextBytes();
+    data.write('{"list":');
+    writeRowsJson(query, rows, data);
+    data.write(`,"page_info":${info}${totals}}`);
+    return { kind: 'raw', data: data.bytes() };
   },
 };
