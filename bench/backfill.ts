@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { addDays, daysBetween, minDate } from '../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, NODE_FLAGS, CLI_ENV, catalogOf, configOf, startEmulatorProcess, writeJson } from './support.ts';
+import { CLI, NODE_FLAGS, CLI_ENV, RATE_LIMIT_TOLERANCE, catalogOf, configOf, startEmulatorProcess, writeJson } from './support.ts';
 
 /** TikTok's Basic tier: calls per second per app. */
 const BASIC_QPS = 10;
@@ -107,7 +107,10 @@ async function worldFigures(world: World, yesterday: string): Promise<{ figures:
       const boundMs = (theirs / BASIC_QPS) * 1000;
       const wallRatio = run.wallMs / boundMs;
       const requestRatio = ours / theirs;
-      const [wallGoal, requestGoal] = granularity === 'hour' ? [0.6, 0.3] : [1, 1];
+      // By day, Airbyte's one request per 30-day window is already TikTok's minimum, so this source makes exactly
+      // as many (the requests goal, <= 1): its wall can then only match Airbyte's bound, which no client reaches,
+      // within the tolerance any run held to a rate limit gets (P2's). By hour it must do far better than both.
+      const [wallGoal, requestGoal] = granularity === 'hour' ? [0.6, 0.3] : [RATE_LIMIT_TOLERANCE, 1];
       const tasks = Object.entries(s.byPath).filter(([p]) => p.includes('report/task/create')).reduce((n, [, c]) => n + c, 0);
       const detail = `${run.records} rows of ${world.advertisers} advertisers, ${daysBetween(start, yesterday) + 1} days at Basic: this source ${ours} report requests (${tasks} tasks) in ${(run.wallMs / 1000).toFixed(1)} s; Airbyte ${theirs} requests, ≥ ${(boundMs / 1000).toFixed(1)} s; ${s.throttled} answered 40100`;
       figures.push(

@@ -131,6 +131,13 @@ export function catalogOf(streams: string[], syncMode: 'incremental' | 'full_ref
  * For benches of the data path against an emulator with no rate limit: lifts the client's minute and day
  * windows (TikTok's Basic tier by default: 600 a minute), which would otherwise make them measure pacing.
  */
+/**
+ * How far above requests ÷ QPS a run held to a rate limit may take (issue 12's scale goal: wall ≤ 1.15 × requests
+ * ÷ QPS). No client reaches the bound itself: the first request of each second, the last answer and the limiter's
+ * own margin all add to it.
+ */
+export const RATE_LIMIT_TOLERANCE = 1.15;
+
 export const UNPACED = { requests_per_minute: 1_000_000, requests_per_day: 100_000_000 } as const;
 
 export function configOf(url: string, extra: Record<string, unknown> = {}) {
