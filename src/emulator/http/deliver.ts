@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultKind } from '../limits/faults.ts';
-import { sendHalf, sendStream, sendText } from './respond.ts';
+import { bytesOf, sendHalf, sendStream, sendText } from './respond.ts';
 
 export type Answer =
   | { kind: 'body'; status: number; body: string | Buffer }
@@ -34,8 +34,7 @@ const DANGLING = Buffer.from(',"request_id":}');
 
 /** The whole answer, then a dangling member: complete in length, but no JSON parser accepts it. */
 function spoilJson(body: string | Buffer): Buffer {
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  return Buffer.concat([bytes.subarray(0, -1), DANGLING]);
+  return Buffer.concat([bytesOf(body).subarray(0, -1), DANGLING]);
 }
 
 /** Resolves after `ms`, or as soon as the client goes away (true then). */

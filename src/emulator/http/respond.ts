@@ -21,9 +21,13 @@ export function rawEnvelope(request: string, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`{"code":0,"message":"OK","request_id":${JSON.stringify(request)},"data":`), data, CLOSE]);
 }
 
+/** A body as bytes: text encoded once (Buffer.byteLength and then end(string) would each run UTF-8 over it). */
+export function bytesOf(body: string | Buffer): Buffer {
+  return typeof body === 'string' ? Buffer.from(body) : body;
+}
+
 export function sendText(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}): void {
-  // Encoded once: Buffer.byteLength and then end(string) would each run UTF-8 over a 1.5 MB page.
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const bytes = bytesOf(body);
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...extra });
   res.end(bytes);
 }
@@ -35,7 +39,8 @@ export function sendEnvelope(res: ServerResponse, status: number, code: number, 
 /** HTTP 200, chunked, and only the first half of `body`: what a client sees when a response is cut short. */
 export function sendHalf(res: ServerResponse, body: string | Buffer, request: string): void {
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Tt-Logid': request });
-  res.end(typeof body === 'string' ? body.slice(0, Math.floor(body.length / 2)) : body.subarray(0, Math.floor(body.length / 2)));
+  const bytes = bytesOf(body);
+  res.end(bytes.subarray(0, Math.floor(bytes.length / 2)));
 }
 
 /**
