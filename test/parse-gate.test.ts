@@ -15,7 +15,7 @@ import { readInProcess, recordsOf } from './support/read.ts';
 describe('ParseGate', () => {
   it('hands out its permits in order, and a closed ticket gives its permit to the next in line', async () => {
     const gate = new ParseGate(2, 1);
-    const [a, b, c] = [gate.ticket(), gate.ticket(), gate.ticket()];
+    const [a, b, c] = await Promise.all([gate.ticket(), gate.ticket(), gate.ticket()]);
     await a.acquire();
     await b.acquire();
     expect(gate.free).toBe(0);
@@ -33,10 +33,10 @@ describe('ParseGate', () => {
 
   it('grants a ticket when its reader acquires it, or when it is closed (the answer is then parsed and dropped)', async () => {
     const gate = new ParseGate(1, 0);
-    const held = gate.ticket();
+    const held = await gate.ticket();
     await held.acquire();
-    const wanted = gate.ticket();
-    const dropped = gate.ticket();
+    const wanted = await gate.ticket();
+    const dropped = await gate.ticket();
     const order: string[] = [];
     void wanted.granted.then(() => order.push('wanted'));
     void dropped.granted.then(() => order.push('dropped'));
@@ -53,10 +53,10 @@ describe('ParseGate', () => {
 
   it('a ticket closed while it waits returns the permit it gets, and acquiring twice takes one permit', async () => {
     const gate = new ParseGate(1, 0);
-    const first = gate.ticket();
+    const first = await gate.ticket();
     await first.acquire();
     await first.acquire();
-    const second = gate.ticket();
+    const second = await gate.ticket();
     const waiting = second.acquire();
     second.close();
     first.close();
@@ -80,6 +80,27 @@ describe('ParseGate', () => {
     expect(gate.aheadFree).toBe(2);
     expect(gate.free).toBe(2);
   });
+
+  it('bounds answers as a whole: a ticket waits for a place, ahead tickets need one, a closed ticket frees one once', async () => {
+    const gate = new ParseGate(2, 2, 3);
+    const one = await gate.ticket();
+    const ahead = gate.aheadTicket();
+    const two = await gate.ticket();
+    expect(ahead).toBeDefined();
+    expect(gate.placesFree).toBe(0);
+    expect(gate.aheadTicket()).toBeUndefined();
+    let fourth: ParseTicket | undefined;
+    const waiting = gate.ticket().then((t) => (fourth = t));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fourth).toBeUndefined();
+    one.close();
+    one.close();
+    await waiting;
+    expect(fourth).toBeDefined();
+    expect(gate.placesFree).toBe(0);
+    for (const t of [ahead!, two, fourth!]) t.close();
+    expect(gate.placesFree).toBe(3);
+  });
 });
 
 describe('report reads behind the parse gate', () => {
@@ -95,9 +116,22 @@ describe('report reads behind the parse gate', () => {
 
   /** Watches every ticket: how many hold a permit at once, and whether any answer was parsed before it was wanted. */
   function watchTickets() {
-    const seen = { held: 0, maxHeld: 0, acquired: 0 };
+    const seen = { held: 0, maxHeld: 0, acquired: 0, answers: 0, maxAnswers: 0 };
     const acquire = ParseTicket.prototype.acquire;
     const close = ParseTicket.prototype.close;
+    const ticket = ParseGate.prototype.ticket;
+    const aheadTicket = ParseGate.prototype.aheadTicket;
+    const closed = new WeakSet<ParseTicket>();
+    const opened = (t: ParseTicket | undefined) => {
+      if (t !== undefined) seen.maxAnswers = Math.max(seen.maxAnswers, ++seen.answers);
+      return t;
+    };
+    vi.spyOn(ParseGate.prototype, 'ticket').mockImplementation(async function (this: ParseGate) {
+      return opened(await ticket.call(this))!;
+    });
+    vi.spyOn(ParseGate.prototype, 'aheadTicket').mockImplementation(function (this: ParseGate) {
+      return opened(aheadTicket.call(this));
+    });
     vi.spyOn(ParseTicket.prototype, 'acquire').mockImplementation(async function (this: ParseTicket) {
       const wasHeld = this.held;
       await acquire.call(this);
@@ -108,12 +142,16 @@ describe('report reads behind the parse gate', () => {
     });
     vi.spyOn(ParseTicket.prototype, 'close').mockImplementation(function (this: ParseTicket) {
       if (this.held) seen.held--;
+      if (!closed.has(this)) {
+        closed.add(this);
+        seen.answers--;
+      }
       close.call(this);
     });
     return seen;
   }
 
-  it('reads every row once, with at most two pages parsed at a time, whatever the concurrency (1, 2, 8)', async () => {
+  it('reads every row once, with at most two pages parsed and no more answers alive than the concurrency (1, 2, 8)', async () => {
     const keysOf = (rows: Record<string, unknown>[]) => rows.map((r) => `${String(r['ad_id'])}|${String(r['stat_time_day'])}`);
     let reference: string[] | undefined;
     for (const concurrency of [8, 2, 1]) {
@@ -128,6 +166,9 @@ describe('report reads behind the parse gate', () => {
       expect(seen.acquired, `concurrency ${concurrency}: pages parsed`).toBeGreaterThanOrEqual(20);
       expect(seen.maxHeld, `concurrency ${concurrency}: pages parsed and alive at once`).toBeLessThanOrEqual(2);
       expect(seen.held, `concurrency ${concurrency}: every permit given back`).toBe(0);
+      // Answers asked for, waiting as bytes or being consumed: never more than may be in flight.
+      expect(seen.maxAnswers, `concurrency ${concurrency}: answers alive at once`).toBeLessThanOrEqual(concurrency);
+      expect(seen.answers, `concurrency ${concurrency}: every ticket closed`).toBe(0);
       if (reference === undefined) reference = keys.sort();
       else expect(keys.sort()).toEqual(reference);
     }

@@ -114,7 +114,7 @@ async function* pagesAhead(
   try {
     let lastPage = 1;
     for (let page = 1; page <= lastPage; page++) {
-      if (started < page) start(++started, client.parseTicket());
+      if (started < page) start(++started, await client.parseTicket());
       startAhead(page, lastPage);
       const current = pending.get(page)!;
       await current.ticket.acquire();

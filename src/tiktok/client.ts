@@ -112,7 +112,7 @@ export class TikTokClient {
   private readonly options: ClientOptions;
   private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
-  private readonly parseGate = new ParseGate(PARSED_PAGES, PAGES_AHEAD);
+  private readonly parseGate: ParseGate;
   private readonly limitListeners = new Set<(event: LimitEvent) => void>();
 
   constructor(options: ClientOptions) {
@@ -131,6 +131,8 @@ export class TikTokClient {
       notice,
     });
     this.inFlight = new Semaphore(options.maxConcurrency);
+    // Answers asked for, waiting or being consumed, together: as many as may be in flight (parse-gate.ts).
+    this.parseGate = new ParseGate(PARSED_PAGES, PAGES_AHEAD, options.maxConcurrency);
     if (options.onLimit) this.limitListeners.add(options.onLimit);
   }
 
@@ -168,7 +170,7 @@ export class TikTokClient {
    * as bytes until the caller acquires the ticket, and the caller closes it once the rows are consumed. A list
    * answer's `list` then comes as ListRows (list-rows.ts): iterable, with a length, rows parsed as they are reached.
    */
-  parseTicket(): ParseTicket {
+  parseTicket(): Promise<ParseTicket> {
     return this.parseGate.ticket();
   }
 

@@ -9,31 +9,59 @@
 // their reader are bounded too, across all readers: each waits as ~1.5 MB of bytes, and with many advertisers
 // a page ahead for each would be tens of MB held for nothing (the consumer, not the API, is then the bottleneck).
 
+// Answers are bounded as a whole too: every ticket, from before its request starts until its rows are consumed,
+// holds one of `answers` places (the client gives it its concurrency). Otherwise, with a consumer slower than the
+// API (a local emulator, a slow destination), each reader's next page arrived and waited as bytes while another
+// reader's was consumed: 8 requests in flight, 2 ahead and 2 being parsed made up to ~14 answers of ~1.5 MB alive
+// at once, a peak a long run was likelier to reach (bench P5). With the places, requests in flight and answers
+// waiting share one bound; against the API, whose answers are consumed as they come, it is the concurrency as
+// before. A reader waits for a place only while it holds no other ticket (its earlier pages are closed, and it
+// has no pages ahead), so the places are held by tickets whose answers the consumer will take: no deadlock.
+
 /** A fixed number of permits, handed out in request order. */
 export class ParseGate {
   #free: number;
   #aheadFree: number;
   readonly #waiters: (() => void)[] = [];
+  #placesFree: number;
+  readonly #placeWaiters: (() => void)[] = [];
 
-  constructor(permits: number, ahead: number) {
+  constructor(permits: number, ahead: number, answers = Number.POSITIVE_INFINITY) {
     if (!(permits >= 1)) throw new RangeError(`A parse gate needs at least one permit, not ${permits}.`);
+    if (!(answers >= 1)) throw new RangeError(`A parse gate needs room for at least one answer, not ${answers}.`);
     this.#free = permits;
     this.#aheadFree = ahead;
+    this.#placesFree = answers;
   }
 
-  /** A ticket for one answer, to be granted by its reader when it wants the answer. */
-  ticket(): ParseTicket {
+  /** A ticket for one answer, to be granted by its reader when it wants the answer; waits for a place. */
+  async ticket(): Promise<ParseTicket> {
+    if (this.#placesFree > 0) this.#placesFree--;
+    else await new Promise<void>((resolve) => this.#placeWaiters.push(resolve));
     return new ParseTicket(this, false);
   }
 
   /**
-   * A ticket for an answer asked for ahead of its reader, if fewer than the bound are out; never waits. The
-   * place is given back once the reader wants the answer (or closes the ticket).
+   * A ticket for an answer asked for ahead of its reader, if fewer than the bound are out and a place is free;
+   * never waits. The ahead place is given back once the reader wants the answer (or closes the ticket).
    */
   aheadTicket(): ParseTicket | undefined {
-    if (this.#aheadFree <= 0) return undefined;
+    if (this.#aheadFree <= 0 || this.#placesFree <= 0) return undefined;
     this.#aheadFree--;
+    this.#placesFree--;
     return new ParseTicket(this, true);
+  }
+
+  /** Places for answers (asked for, waiting or being consumed) free now. */
+  get placesFree(): number {
+    return this.#placesFree;
+  }
+
+  /** A closed ticket's place: to the longest waiting reader, else back to the pool. */
+  givePlace(): void {
+    const next = this.#placeWaiters.shift();
+    if (next) next();
+    else this.#placesFree++;
   }
 
   /** Places for answers asked for ahead, free now. */
@@ -114,9 +142,11 @@ export class ParseTicket {
   }
 
   close(): void {
+    if (this.#state === 'closed') return;
     this.#endAhead();
     if (this.#state === 'held') this.#gate.give();
     this.#state = 'closed';
+    this.#gate.givePlace();
     this.#grant();
   }
 }
