@@ -1,3 +1,5 @@
+import { Semaphore } from './semaphore.ts';
+
 // Bounds how many report pages are parsed and alive at once. Pages are fetched ahead (several advertisers, and a
 // page ahead within each), but a parsed page of 1,000 rows is ~1 MB of small objects that lives until its records
 // are consumed: parsed on arrival, ten of them outlived V8's young generation, were copied and promoted, and the
@@ -18,26 +20,23 @@
 // before. A reader waits for a place only while it holds no other ticket (its earlier pages are closed, and it
 // has no pages ahead), so the places are held by tickets whose answers the consumer will take: no deadlock.
 
-/** A fixed number of permits, handed out in request order. */
+/** Permits to parse, in request order, and places for answers. */
 export class ParseGate {
-  #free: number;
+  readonly #permits: Semaphore;
   #aheadFree: number;
-  readonly #waiters: (() => void)[] = [];
-  #placesFree: number;
-  readonly #placeWaiters: (() => void)[] = [];
+  readonly #places: Semaphore;
 
   constructor(permits: number, ahead: number, answers = Number.POSITIVE_INFINITY) {
     if (!(permits >= 1)) throw new RangeError(`A parse gate needs at least one permit, not ${permits}.`);
     if (!(answers >= 1)) throw new RangeError(`A parse gate needs room for at least one answer, not ${answers}.`);
-    this.#free = permits;
+    this.#permits = new Semaphore(permits);
     this.#aheadFree = ahead;
-    this.#placesFree = answers;
+    this.#places = new Semaphore(answers);
   }
 
   /** A ticket for one answer, to be granted by its reader when it wants the answer; waits for a place. */
   async ticket(): Promise<ParseTicket> {
-    if (this.#placesFree > 0) this.#placesFree--;
-    else await new Promise<void>((resolve) => this.#placeWaiters.push(resolve));
+    await this.#places.acquire();
     return new ParseTicket(this, false);
   }
 
@@ -46,22 +45,19 @@ export class ParseGate {
    * never waits. The ahead place is given back once the reader wants the answer (or closes the ticket).
    */
   aheadTicket(): ParseTicket | undefined {
-    if (this.#aheadFree <= 0 || this.#placesFree <= 0) return undefined;
+    if (this.#aheadFree <= 0 || !this.#places.tryAcquire()) return undefined;
     this.#aheadFree--;
-    this.#placesFree--;
     return new ParseTicket(this, true);
   }
 
   /** Places for answers (asked for, waiting or being consumed) free now. */
   get placesFree(): number {
-    return this.#placesFree;
+    return this.#places.available;
   }
 
   /** A closed ticket's place: to the longest waiting reader, else back to the pool. */
   givePlace(): void {
-    const next = this.#placeWaiters.shift();
-    if (next) next();
-    else this.#placesFree++;
+    this.#places.release();
   }
 
   /** Places for answers asked for ahead, free now. */
@@ -75,21 +71,15 @@ export class ParseGate {
 
   /** Permits free now. */
   get free(): number {
-    return this.#free;
+    return this.#permits.available;
   }
 
   take(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return this.#permits.acquire();
   }
 
   give(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#free++;
+    this.#permits.release();
   }
 }
 
