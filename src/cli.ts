@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 node --max-old-space-size=192 --min-semi-space-size=4 --max-semi-space-size=4 --heap-growing-percent=60 --no-separate-gc-phases
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node --max-old-space-size=192 --min-semi-space-size=4 --max-semi-space-size=4 --heap-growing-percent=60 --no-separate-gc-phases --no-wasm-tier-up
 // The flags above make the memory a read or sync needs a fixed size, reached in its first seconds, however many
 // rows follow (bench P5): report syncs allocate GB of short-lived strings, and with V8's default sizing the heap
 // (and RSS) grows to ~400 MB though less than 50 MB is alive. The young generation has a fixed size (4 MB
@@ -7,9 +7,12 @@
 // the young generation grow past its size instead, by however much is allocated before marking ends, which is a
 // matter of thread scheduling (8 MB young generations measured at 27-35 MB). The old generation grows 60 % past
 // what a full collection left alive. Two malloc arenas: glibc otherwise gives each of V8's GC and compiler threads
-// its own, and RSS grows with their fragmentation; a fixed 1 MB mmap threshold gives report pages (1-2 MB each)
-// mappings of their own, returned to the system when freed, instead of fragmenting the heap a little more each
-// minute. The Dockerfile passes the same (test/packaging.test.ts keeps them equal).
+// its own, and RSS grows with their fragmentation; a fixed 64 KB mmap threshold gives report pages (1-2 MB each)
+// and the sockets' 64 KB read buffers mappings of their own, returned to the system when freed, instead of
+// fragmenting the heap a little more each minute (with 1 MB, a 100 k-row read's peak was 111 or 121 MB by
+// chance). WebAssembly stays on its baseline compiler: optimising the HTTP parser of Node's fetch (llhttp, one
+// huge function) takes ~24 MB of compiler memory at some moment of a run, for no measurable speed. The Dockerfile
+// passes the same (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
 import { assertDevInstall } from './dev-install.ts';

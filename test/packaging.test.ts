@@ -34,7 +34,8 @@ describe('packaging', () => {
     // The young generation keeps its size while a full collection marks (bench P5; src/cli.ts says why).
     expect(flags).toContain('--no-separate-gc-phases');
     expect(variables).toContain('MALLOC_ARENA_MAX=2');
-    expect(variables).toContain('MALLOC_MMAP_THRESHOLD_=1048576');
+    expect(variables).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+    expect(flags).toContain('--no-wasm-tier-up');
     for (const variable of variables) expect(dockerfile).toMatch(new RegExp(`^ENV ${variable}$`, 'm'));
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     expect(entrypoint.slice(1, -1)).toEqual(flags);

@@ -10,7 +10,7 @@ import { MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
 import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
 import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
 import { ParseGate, type ParseTicket } from './parse-gate.ts';
-import { bodyBytes } from './body-bytes.ts';
+import { type OpenedBody, openBody } from './body-bytes.ts';
 import { Semaphore } from './semaphore.ts';
 import { SuspensionPersists } from './suspension.ts';
 
@@ -90,8 +90,44 @@ export interface LimitEvent {
 /** TikTok's envelope of a success, as it begins: pacing has nothing to learn from the rest. */
 const SUCCESS_HEAD = /^\s*\{\s*"code"\s*:\s*0\s*,/;
 
-/** One attempt's answer: its value, or (a success with a parse ticket) its bytes, parsed once the ticket is granted. */
-type Answer = { value: unknown } | { bytes: Uint8Array; status: number };
+/** Bytes enough to tell a success (SUCCESS_HEAD) from a refusal. */
+const HEAD_BYTES = 64;
+
+/**
+ * One attempt's answer: its value, or (a success with a parse ticket) its body opened by its head, read whole
+ * and parsed once the ticket is granted; its time limit stops meanwhile.
+ */
+type Answer = { value: unknown } | { body: OpenedBody; status: number; timeout: RequestTimeout };
+
+/**
+ * A request's time limit, stopped while a success waits unread for its reader and started afresh for the rest
+ * of its body: a consumer slower than the API must not time out answers it has not asked for yet.
+ */
+class RequestTimeout {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.start();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  start(): void {
+    this.stop();
+    // The reason AbortSignal.timeout gives, which describeNetworkError names.
+    this.#timer = setTimeout(() => this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.#ms);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
 
 /** UTF-8 as fetch's text() decodes it (a BOM dropped, malformed bytes replaced). */
 const utf8 = new TextDecoder();
@@ -217,21 +253,37 @@ export class TikTokClient {
       path,
       budget,
       async (): Promise<Answer> => {
-        const response = await this.fetch(path, request);
-        if (ticket === undefined) return { value: this.unwrap(path, await this.readEnvelope(path, response), request) };
-        // A success read ahead waits for its reader as bytes, outside the V8 heap, and outside the call's slot and
-        // windows (throttles and refusals, which pacing must see, never start with code 0). Its parse, and any
-        // failure of it, still retries here.
-        const bytes = await this.readBytes(path, response);
-        if (SUCCESS_HEAD.test(utf8.decode(bytes.subarray(0, 64)))) return { bytes, status: response.status };
-        return { value: this.unwrap(path, this.envelopeOf(path, response.status, utf8.decode(bytes)), request) };
+        if (ticket === undefined) return { value: this.unwrap(path, await this.readEnvelope(path, await this.fetch(path, request)), request) };
+        // A success read ahead waits for its reader unread, its head read (throttles and refusals, which pacing
+        // must see, never start with code 0), outside the call's slot and windows; the rest of its body stays in
+        // the socket until the ticket is granted (body-bytes.ts). Reading and parsing it, and any failure of
+        // either, still retry here.
+        const timeout = new RequestTimeout(this.options.timeoutMs);
+        const response = await this.fetch(path, request, timeout.signal);
+        const body = await reading(path, openBody(response, HEAD_BYTES));
+        if (SUCCESS_HEAD.test(utf8.decode(body.head.subarray(0, HEAD_BYTES)))) {
+          timeout.stop();
+          return { body, status: response.status, timeout };
+        }
+        try {
+          return { value: this.unwrap(path, this.envelopeOf(path, response.status, utf8.decode(await reading(path, body.whole()))), request) };
+        } finally {
+          timeout.stop();
+        }
       },
       async (answer) => {
-        if (!('bytes' in answer)) return answer.value as T;
+        if (!('body' in answer)) return answer.value as T;
         await ticket?.granted;
+        answer.timeout.start();
+        let bytes: Uint8Array;
+        try {
+          bytes = await reading(path, answer.body.whole());
+        } finally {
+          answer.timeout.stop();
+        }
         // A list page: its envelope now, its rows as they are consumed (list-rows.ts); anything else whole.
-        const split = splitListAnswer(answer.bytes, path);
-        if (split === undefined) return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(answer.bytes)), request) as T;
+        const split = splitListAnswer(bytes, path);
+        if (split === undefined) return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(bytes)), request) as T;
         const data = this.unwrap(path, this.asEnvelope(path, answer.status, split.envelope), request);
         if (typeof data !== 'object' || data === null) throw transportError(path, `${path} answered data as ${typeof data}, not an object`);
         return { ...data, list: split.rows } as T;
@@ -386,7 +438,7 @@ export class TikTokClient {
     );
   }
 
-  private async fetch(path: string, request: Request): Promise<Response> {
+  private async fetch(path: string, request: Request, signal: AbortSignal = AbortSignal.timeout(this.options.timeoutMs)): Promise<Response> {
     const url = new URL(API_PREFIX + path.replace(/^\/+/, ''), this.options.baseUrl);
     if (request.query) {
       for (const [key, value] of Object.entries(request.query)) {
@@ -404,7 +456,7 @@ export class TikTokClient {
         method: request.method,
         headers,
         ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal,
       });
     } catch (error) {
       const networkCode = networkCodeOf(error);
@@ -419,10 +471,6 @@ export class TikTokClient {
 
   private readText(path: string, response: Response): Promise<string> {
     return reading(path, response.text());
-  }
-
-  private readBytes(path: string, response: Response): Promise<Uint8Array> {
-    return reading(path, bodyBytes(response));
   }
 
   private async readEnvelope(path: string, response: Response): Promise<Envelope> {

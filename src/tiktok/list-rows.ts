@@ -4,6 +4,7 @@
 // generation while its rows go out. Here one scan finds the rows' byte ranges; the envelope around them is parsed
 // on its own, and rows are decoded and parsed in small groups that die young.
 
+import { freeMemory } from '../free-memory.ts';
 import { transportError } from './errors.ts';
 
 const QUOTE = 0x22;
@@ -144,8 +145,8 @@ export class ListRows implements Iterable<unknown> {
    * to the collector it would wait for a full GC (tens of MB of pages did, between two).
    */
   release(): void {
-    const buffer = this.#bytes.buffer;
-    if (buffer instanceof ArrayBuffer && !buffer.detached) buffer.transfer(0);
+    // The page's buffer may be longer than its bytes (a body shorter than its Content-Length); it is the page's alone.
+    freeMemory(this.#bytes, false);
   }
 
   *[Symbol.iterator](): Iterator<unknown> {

@@ -2,6 +2,8 @@
 // JS heap (rather than long strings built by concatenation) lets every row's strings die young, so V8's
 // young generation stays small and memory stays flat however many rows pass.
 
+import { freeMemory } from '../../free-memory.ts';
+
 const CHUNK_BYTES = 1024 * 1024;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
 const MAX_BYTES_PER_UNIT = 3;
@@ -24,7 +26,7 @@ export class BufferPool {
   give(buffers: readonly Buffer[]): void {
     for (const buffer of buffers) {
       if (buffer.length === CHUNK_BYTES && this.#free.length < KEPT_CHUNKS) this.#free.push(buffer);
-      else free(buffer);
+      else freeMemory(buffer);
     }
   }
 
@@ -34,11 +36,6 @@ export class BufferPool {
   }
 }
 
-/** Frees a buffer's memory now, when the buffer is the whole of its ArrayBuffer (never a slice of Node's pool). */
-function free(buffer: Buffer): void {
-  const whole = buffer.buffer;
-  if (whole instanceof ArrayBuffer && !whole.detached && buffer.byteOffset === 0 && buffer.byteLength === whole.byteLength) whole.transfer(0);
-}
 
 /** One table's pending text: filled chunks plus the one being filled. */
 export class CopyBuffer {
