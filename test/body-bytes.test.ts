@@ -39,7 +39,7 @@ describe('openBody', () => {
   it('frees every chunk once copied: nothing of the socket-sized garbage waits for the collector', async () => {
     const chunks = chunksOf();
     await whole(response(chunks, { 'content-length': String(total) }));
-    for (const chunk of chunks) expect(chunk.buffer.detached).toBe(true);
+    for (const chunk of chunks) expect((chunk.buffer as ArrayBuffer).detached).toBe(true);
   });
 
   it('grows when no length is declared, or a compressed length is', async () => {

@@ -203,7 +203,7 @@ export class TikTokClient {
 
   /**
    * A claim on this client's parse gate for an answer read ahead of its use (a report page): the answer waits
-   * as bytes until the caller acquires the ticket, and the caller closes it once the rows are consumed. A list
+   * unread until the caller acquires the ticket, and the caller closes it once the rows are consumed. A list
    * answer's `list` then comes as ListRows (list-rows.ts): iterable, with a length, rows parsed as they are reached.
    */
   parseTicket(): Promise<ParseTicket> {

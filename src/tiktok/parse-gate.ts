@@ -3,13 +3,14 @@ import { Semaphore } from './semaphore.ts';
 // Bounds how many report pages are parsed and alive at once. Pages are fetched ahead (several advertisers, and a
 // page ahead within each), but a parsed page of 1,000 rows is ~1 MB of small objects that lives until its records
 // are consumed: parsed on arrival, ten of them outlived V8's young generation, were copied and promoted, and the
-// collector became a third of a sync's CPU. Behind the gate an answer waits as its text (one flat string, which
-// the collector does not copy) until its reader wants it and a permit is free.
+// collector became a third of a sync's CPU. Behind the gate an answer waits unread in its socket (client.ts reads
+// its head only, to tell a success from a refusal) until its reader wants it and a permit is free.
 //
 // Permits are taken by readers, in the order they need pages, never by answers in the order they arrive: an
 // answer read ahead must not hold the permit that the page its reader waits for needs. Pages asked for ahead of
-// their reader are bounded too, across all readers: each waits as ~1.5 MB of bytes, and with many advertisers
-// a page ahead for each would be tens of MB held for nothing (the consumer, not the API, is then the bottleneck).
+// their reader are bounded too, across all readers: each holds a connection and a place, and with many advertisers
+// a page ahead for each would be that many requests spent early for nothing (the consumer, not the API, is then
+// the bottleneck).
 
 // Answers are bounded as a whole too: every ticket, from before its request starts until its rows are consumed,
 // holds one of `answers` places (the client gives it its concurrency). Otherwise, with a consumer slower than the
@@ -19,6 +20,7 @@ import { Semaphore } from './semaphore.ts';
 // waiting share one bound; against the API, whose answers are consumed as they come, it is the concurrency as
 // before. A reader waits for a place only while it holds no other ticket (its earlier pages are closed, and it
 // has no pages ahead), so the places are held by tickets whose answers the consumer will take: no deadlock.
+// Since answers wait unread, a place costs a connection and what fetch buffers of it (~64 KB), not ~1.5 MB.
 
 /** Permits to parse, in request order, and places for answers. */
 export class ParseGate {
