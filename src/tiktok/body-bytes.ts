@@ -75,11 +75,6 @@ export async function openBody(response: Response, headBytes: number): Promise<O
   };
 }
 
-/** A response's whole body as one byte array (see openBody). */
-export async function bodyBytes(response: Response): Promise<Uint8Array> {
-  return (await openBody(response, 0)).whole();
-}
-
 /** The chunks as one array; each is freed once copied. */
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const joined = new Uint8Array(size);

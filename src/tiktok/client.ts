@@ -259,15 +259,13 @@ export class TikTokClient {
         // the socket until the ticket is granted (body-bytes.ts). Reading and parsing it, and any failure of
         // either, still retry here.
         const timeout = new RequestTimeout(this.options.timeoutMs);
-        const response = await this.fetch(path, request, timeout.signal);
-        const body = await reading(path, openBody(response, HEAD_BYTES));
-        if (SUCCESS_HEAD.test(utf8.decode(body.head.subarray(0, HEAD_BYTES)))) {
-          timeout.stop();
-          return { body, status: response.status, timeout };
-        }
         try {
+          const response = await this.fetch(path, request, timeout.signal);
+          const body = await reading(path, openBody(response, HEAD_BYTES));
+          if (SUCCESS_HEAD.test(utf8.decode(body.head.subarray(0, HEAD_BYTES)))) return { body, status: response.status, timeout };
           return { value: this.unwrap(path, this.envelopeOf(path, response.status, utf8.decode(await reading(path, body.whole()))), request) };
         } finally {
+          // A success waiting for its reader starts it again when its body is read.
           timeout.stop();
         }
       },
