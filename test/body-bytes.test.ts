@@ -134,4 +134,18 @@ describe('a success waiting for its reader', () => {
     expect(client.stats.requests).toBe(1);
     ticket.close();
   });
+
+  it('is given up unread when its ticket is closed before its reader wants it: the rest is never downloaded', async () => {
+    const client = new TikTokClient({ baseUrl: url, accessToken: 't', requestsPerSecond: 100, taskRequestsPerSecond: 10, maxConcurrency: 2, timeoutMs: 5_000, maxRetries: 3, retryBaseMs: 5 });
+    const ticket = await client.parseTicket();
+    const call = client.get('report/integrated/get/', { advertiser_id: '1' }, 'sync', { ticket });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const served = answer!;
+    const closed = new Promise<void>((resolve) => served.once('close', () => resolve()));
+    ticket.close();
+    await expect(call).rejects.toThrow(/no longer wanted/);
+    await closed;
+    expect(served.writableFinished).toBe(false);
+    expect(client.stats.requests).toBe(1);
+  });
 });

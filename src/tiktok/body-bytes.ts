@@ -15,6 +15,8 @@ export interface OpenedBody {
   readonly head: Uint8Array;
   /** The whole body, head included, as one byte array; reads what is left. Call it once. */
   whole(): Promise<Uint8Array>;
+  /** Gives up the rest unread (fetch then drops the connection) and frees the head. */
+  cancel(): void;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function openBody(response: Response, headBytes: number): Promise<O
   return {
     head,
     async whole(): Promise<Uint8Array> {
-      if (used) throw new Error('A body is read whole once.');
+      if (used) throw new Error('A body is read whole once, and not after it is cancelled.');
       used = true;
       const declared = Number(response.headers.get('content-length') ?? Number.NaN);
       const identity = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() === 'identity';
@@ -71,6 +73,12 @@ export async function openBody(response: Response, headBytes: number): Promise<O
         else append(next.value);
       }
       return size === buffer.byteLength ? buffer : buffer.subarray(0, size);
+    },
+    cancel(): void {
+      if (used) return;
+      used = true;
+      freeMemory(head);
+      if (!done) reader!.cancel().catch(() => undefined);
     },
   };
 }

@@ -272,6 +272,11 @@ export class TikTokClient {
       async (answer) => {
         if (!('body' in answer)) return answer.value as T;
         await ticket?.granted;
+        // Granted by a close, not by its reader: nobody will take the rows, so the rest is not downloaded.
+        if (ticket !== undefined && !ticket.held) {
+          answer.body.cancel();
+          throw new Error(`${path}: the answer was no longer wanted`);
+        }
         answer.timeout.start();
         let bytes: Uint8Array;
         try {

@@ -88,7 +88,7 @@ export class ParseGate {
 /**
  * One answer's claim on the gate. The client waits for `granted` before parsing the answer; the reader calls
  * `acquire` when it wants the answer (taking a permit) and `close` once its rows are consumed or no longer wanted
- * (giving the permit back; an answer still on its way is then parsed without waiting, and dropped).
+ * (giving the permit back; an answer still waiting unread is then given up, its body never downloaded).
  */
 export class ParseTicket {
   readonly #gate: ParseGate;
