@@ -210,16 +210,23 @@ async function* batchesOf(
 const isAdvertiserList = (stream: StreamDefinition): stream is AdvertiserStream =>
   stream.kind === 'advertisers' || stream.kind === 'advertiser_ids';
 
+/** ": 40100×3, 40133×1": the throttles waited out, by TikTok's code. */
+function throttleCodes(byCode: Record<number, number>): string {
+  const codes = Object.entries(byCode).map(([code, n]) => `${code}×${n}`);
+  return codes.length > 0 ? `: ${codes.join(', ')}` : '';
+}
+
 function summaryText(ctx: ReadContext): string {
   const s = ctx.summary;
   const streams = [...s.records].map(([name, n]) => `${name}=${n}`).join(', ');
   const stats = ctx.client.stats;
   return [
     `Read summary: records ${streams || 'none'}`,
-    `requests ${stats.requests} (retries ${stats.retries}, throttled ${stats.throttles})`,
+    `requests ${stats.requests} (retries ${stats.retries}, throttled ${stats.throttles}${throttleCodes(stats.throttlesByCode)})`,
     `skipped ${s.skipped.length}${s.skipped.length ? ` [${s.skipped.join('; ')}]` : ''}`,
     `unparsed report rows ${s.unparsedRows}`,
-    `reconciliation mismatches ${s.reconciliationMismatches}`,
+    `reconciliation mismatches ${s.reconciliationMismatches} (checked against TikTok's totals: ${[...s.reconciled].join(', ') || 'none'})`,
+    `queries split for the 20,000-ad cap ${s.cappedQueriesSplit}`,
   ].join('; ');
 }
 

@@ -24,6 +24,8 @@ export const TOKEN_USAGE = `Usage:
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
 export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
 const DEFAULT_PORT = 8788;
+/** TikTok's code for an auth_code that is wrong, expired or already traded. */
+const INVALID_AUTH_CODE = 40110;
 
 export interface TokenCommandIo {
   stdout: NodeJS.WritableStream;
@@ -68,6 +70,11 @@ async function trade(client: TikTokClient, appId: string, secret: string, authCo
     return await exchangeAuthCode(client, appId, secret, authCode);
   } catch (error) {
     if (!(error instanceof TikTokApiError) || error.kind === 'retry' || error.kind === 'throttle') throw error;
+    if (error.code === INVALID_AUTH_CODE) {
+      throw configError(
+        `TikTok says the auth_code is invalid or already used (code ${error.code}): a code works once and for one hour after the redirect. Authorise the app again and trade the new code at once.`,
+      );
+    }
     if (/app_id|secret/i.test(error.message) && !/auth_code/i.test(error.message)) {
       throw configError(`TikTok refused the app credentials (code ${error.code}: ${error.message}): check --app-id and --secret.`);
     }

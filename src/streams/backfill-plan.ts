@@ -20,11 +20,14 @@ export const TASK_REQUESTS = 4;
 const TIE_RELATIVE = 0.05;
 const TIE_MS = 250;
 
-/** Synchronous requests `days` days cost at `rowsPerDay`, with windows that fill pages. */
-export function syncRequestsFor(days: number, rowsPerDay: number, granularity: Granularity): number {
+/**
+ * Synchronous requests `days` days cost at `rowsPerDay`, with windows that fill pages and span at most `spanDays`
+ * (TikTok's limit; 7 days for AUDIENCE reports).
+ */
+export function syncRequestsFor(days: number, rowsPerDay: number, granularity: Granularity, spanDays = SYNC_SPAN_DAYS[granularity]): number {
   if (days <= 0) return 0;
   if (granularity === 'hour') return days * Math.max(1, Math.ceil(rowsPerDay / SYNC_PAGE_ROWS));
-  return Math.max(Math.ceil(days / SYNC_SPAN_DAYS.day), Math.ceil((days * rowsPerDay) / SYNC_PAGE_ROWS));
+  return Math.max(Math.ceil(days / spanDays), Math.ceil((days * rowsPerDay) / SYNC_PAGE_ROWS));
 }
 
 /** How long a report task takes: a fixed part (queueing, polling, paced calls) and a part per row. */
@@ -38,6 +41,8 @@ export interface SplitInput {
   days: number;
   rowsPerDay: number;
   granularity: Granularity;
+  /** The widest synchronous window, when narrower than TikTok's limit for the granularity (AUDIENCE: 7 days). */
+  spanDays?: number;
   /** Requests per second this advertiser's synchronous lane gets (its share of the app's budget). */
   syncRequestsPerSecond: number;
   task: TaskCost;
@@ -58,20 +63,22 @@ export interface Split {
  */
 export function chooseSplit(input: SplitInput): Split {
   const { days, rowsPerDay, granularity, task } = input;
+  const spanDays = input.spanDays ?? SYNC_SPAN_DAYS[granularity];
+  const syncRequests = (d: number) => syncRequestsFor(d, rowsPerDay, granularity, spanDays);
   const rate = Math.max(input.syncRequestsPerSecond, 1e-3);
   const price = (taskDays: number): Split => {
-    const syncMs = (syncRequestsFor(days - taskDays, rowsPerDay, granularity) / rate) * 1000;
+    const syncMs = (syncRequests(days - taskDays) / rate) * 1000;
     const taskMs = taskDays > 0 ? task.fixedMs + task.msPerRow * rowsPerDay * taskDays : 0;
     return {
       taskDays,
       wallMs: Math.max(syncMs, taskMs),
-      requests: syncRequestsFor(days - taskDays, rowsPerDay, granularity) + (taskDays > 0 ? TASK_REQUESTS : 0),
+      requests: syncRequests(days - taskDays) + (taskDays > 0 ? TASK_REQUESTS : 0),
     };
   };
-  const allSync = syncRequestsFor(days, rowsPerDay, granularity);
+  const allSync = syncRequests(days);
   // A task that saves no requests is not worth its risk (it may stall): daily backfills mostly stay synchronous.
   const options = Array.from({ length: Math.min(days, TASK_MAX_DAYS) + 1 }, (_, k) => price(k)).filter(
-    (o) => o.taskDays === 0 || allSync - syncRequestsFor(days - o.taskDays, rowsPerDay, granularity) > TASK_REQUESTS,
+    (o) => o.taskDays === 0 || allSync - syncRequests(days - o.taskDays) > TASK_REQUESTS,
   );
   const fastest = Math.min(...options.map((o) => o.wallMs));
   const tolerance = Math.max(fastest * TIE_RELATIVE, TIE_MS);

@@ -15,6 +15,10 @@ export interface ReadSummary {
   unparsedRows: number;
   /** Advertiser-windows whose emitted metrics disagree with TikTok's totals. */
   reconciliationMismatches: number;
+  /** Streams whose windows were checked against TikTok's totals (only some report shapes have them). */
+  reconciled: Set<string>;
+  /** Report answers capped at the advertiser's 20,000 newest ads, read again narrowed by campaign or ad group. */
+  cappedQueriesSplit: number;
 }
 
 export interface ReadContext {
@@ -79,7 +83,9 @@ export function createContext(
   let granted: Promise<{ advertiser_id: string; advertiser_name: string }[]> | undefined;
   let infos: Promise<AdvertiserInfo[]> | undefined;
   const warnings: string[] = [];
-  const summary: ReadSummary = { records: new Map(), skipped: [], unparsedRows: 0, reconciliationMismatches: 0 };
+  const summary: ReadSummary = {
+    records: new Map(), skipped: [], unparsedRows: 0, reconciliationMismatches: 0, reconciled: new Set(), cappedQueriesSplit: 0,
+  };
 
   const grantedAdvertisers = () => {
     granted ??= (async () => {

@@ -7,6 +7,7 @@ import {
   DATA_LEVELS,
   type DataLevel,
   FILTER_TYPES,
+  LIST_FILTER_TYPES,
   ID_DIMENSIONS,
   MAX_DIMENSIONS,
   NOT_LIFETIME,
@@ -211,7 +212,7 @@ function parseFiltering(raw: CustomReportConfig['filtering'], problem: Problem):
       problem(`${at}.filter_value`, 'must be text, such as "[\\"STATUS_ALL\\"]"');
       return;
     }
-    if (op === 'IN' && !isJsonArray(text)) problem(`${at}.filter_value`, 'must be a JSON array for IN, such as "[\\"123\\"]"');
+    if (typeof op === 'string' && LIST_FILTER_TYPES.has(op) && !isJsonArray(text)) problem(`${at}.filter_value`, `must be a JSON array for ${op}, such as "[\\"123\\"]"`);
     if (typeof field === 'string' && typeof op === 'string') filters.push({ field_name: field, filter_type: op, filter_value: text });
   });
   return filters;

@@ -257,13 +257,15 @@ function breakdownSpecs(): BreakdownSpec[] {
 function breakdownStream(spec: BreakdownSpec): ReportStream {
   const { level, granularity } = spec;
   const idDimension = `${level.level}_id` as const;
-  // Airbyte's lists, for the schema. Unique-user metrics are not asked for under a breakdown: TikTok answers
-  // "-" for them in synchronous reports and refuses them in report tasks.
+  // Airbyte's lists, for the schema. Unique-user metrics are not asked for under an audience breakdown (TikTok's
+  // audience metric table leaves them out), but reach and frequency are served by synchronous BASIC reports by
+  // country (TikTok's basic-report metric table); report tasks refuse them there, so such streams read synchronously.
   const listed =
     spec.reportType === 'AUDIENCE'
       ? [...AUDIENCE_LEVEL_METRICS[level.level], ...AUDIENCE_METRICS]
       : [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter((m) => metricServedAt(m, granularity.granularity));
-  const metrics = listed.filter((m) => !UNIQUE_USER_METRICS.has(m));
+  const servedByCountry = spec.reportType === 'BASIC' ? BY_COUNTRY_UV_METRICS : new Set<string>();
+  const metrics = listed.filter((m) => !UNIQUE_USER_METRICS.has(m) || servedByCountry.has(m));
   return {
     kind: 'report',
     name: spec.name,
@@ -281,6 +283,9 @@ function breakdownStream(spec: BreakdownSpec): ReportStream {
     productionOnly: spec.productionOnly,
   };
 }
+
+/** The unique-user metrics TikTok serves in synchronous BASIC reports by country. */
+const BY_COUNTRY_UV_METRICS: ReadonlySet<string> = new Set(['reach', 'frequency']);
 
 export const BREAKDOWN_REPORT_STREAMS: ReportStream[] = breakdownSpecs().map(breakdownStream);
 

@@ -5,13 +5,15 @@ import { runReportTask } from '../tiktok/report-tasks.ts';
 import { type Granularity, SyncRate, chooseSplit } from './backfill-plan.ts';
 import { BackfillSpans, type DaySpan } from './backfill-spans.ts';
 import type { ReadContext } from './context.ts';
+import { countryCodeOf } from './country-codes.ts';
 import { daysBetween } from './dates.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { mergeConcurrently } from './merge.ts';
 import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
-import { CHUNK, MAX_WINDOW_DAYS, PAGE_SIZE, readWindow } from './report-window.ts';
+import { CHUNK, PAGE_SIZE, maxWindowDays } from './report-window.ts';
+import { readUncapped } from './ads-cap.ts';
 import { taskLaneOf } from './task-lane.ts';
 import { WindowPlanner } from './windows.ts';
 
@@ -89,7 +91,7 @@ export async function* readBackfill(
 /** Synchronous windows from the lowest day no finished lane holds, up to the last (see BackfillSpans). */
 async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
   const granularity = stream.granularity as Granularity;
-  const planner = new WindowPlanner(state.range.start, state.range.end, MAX_WINDOW_DAYS[granularity], PAGE_SIZE);
+  const planner = new WindowPlanner(state.range.start, state.range.end, maxWindowDays(stream), PAGE_SIZE);
   const totalDays = daysBetween(state.range.start, state.range.end) + 1;
   try {
     for (let free = state.spans.nextForSync(); free; free = state.spans.nextForSync()) {
@@ -99,7 +101,7 @@ async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
       const started = performance.now();
       let total: number;
       try {
-        total = yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: window.start, end_date: window.end }, `${window.start}..${window.end}`);
+        total = yield* readUncapped(ctx, stream, advertiserId, { ...base, start_date: window.start, end_date: window.end }, `${window.start}..${window.end}`);
       } catch (error) {
         if (error instanceof TikTokApiError && error.kind === 'too_large' && planner.tooLarge(window)) {
           state.spans.giveBack(window, 'sync');
@@ -141,10 +143,12 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
         days: state.spans.freeDays,
         rowsPerDay,
         granularity,
+        spanDays: maxWindowDays(stream),
         syncRequestsPerSecond: state.syncRate.requestsPerSecond,
         task: lane.costs.cost,
       });
-      const span = split.taskDays > 0 ? state.spans.takeForTask(split.taskDays) : undefined;
+      if (split.taskDays === 0 || !lane.mayCreate(advertiserId)) return;
+      const span = state.spans.takeForTask(split.taskDays);
       if (!span) return;
       const started = performance.now();
       const controller = new AbortController();
@@ -208,6 +212,12 @@ async function* taskRecords(
   const timeColumn = stream.timeDimension ?? '';
   let lastDay = '';
   let lastDelivered = false;
+  const unnamed = new Set<string>();
+  const unknownCountry = (name: string) => {
+    if (unnamed.has(name)) return;
+    unnamed.add(name);
+    ctx.warn(`${stream.name}: advertiser ${advertiserId}, task ${span.start}..${span.end}: country "${name}" has no known ISO code; kept as TikTok wrote it.`);
+  };
   for await (const row of rows) {
     count++;
     // Days the synchronous lane read while the task ran are its, not the task's: each row comes out once.
@@ -219,7 +229,7 @@ async function* taskRecords(
     }
     if (!lastDelivered) continue;
     try {
-      records.push(codec.message(csvReportRow(row, stream), advertiserId, emittedAt, ctx.output));
+      records.push(codec.message(csvReportRow(row, stream, unknownCountry), advertiserId, emittedAt, ctx.output));
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
       ctx.summary.unparsedRows++;
@@ -234,12 +244,19 @@ async function* taskRecords(
   return count;
 }
 
-/** A CSV row (header = dimension and metric names) in the shape of a synchronous report row. */
-function csvReportRow(row: Record<string, string>, stream: ReportStream): ReportRow {
+/**
+ * A CSV row (header = dimension and metric names) in the shape of a synchronous report row. A task names the
+ * country ("United States") where a synchronous answer gives its code: the code it is, so both lanes key alike.
+ */
+function csvReportRow(row: Record<string, string>, stream: ReportStream, unknownCountry: (name: string) => void): ReportRow {
   const dimensions: Record<string, unknown> = {};
   const metrics: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
-    if (name === stream.idDimension || name === stream.timeDimension || stream.breakdowns?.includes(name)) dimensions[name] = value;
+    if (name === 'country_code' && stream.breakdowns?.includes(name)) {
+      const code = countryCodeOf(value);
+      if (code === undefined) unknownCountry(value);
+      dimensions[name] = code ?? value;
+    } else if (name === stream.idDimension || name === stream.timeDimension || stream.breakdowns?.includes(name)) dimensions[name] = value;
     // CSV cannot tell null from an empty string; the JSON answers say null.
     else metrics[name] = value === '' ? null : value;
   }

@@ -139,4 +139,63 @@ export const NOT_LIFETIME: ReadonlySet<string> = new Set(['cash_spend', 'voucher
 export const ID_DIMENSIONS: ReadonlySet<string> = new Set(['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'playable_id']);
 
 /** TikTok's filter operators for report filtering. */
-export const FILTER_TYPES: ReadonlySet<string> = new Set(['IN', 'MATCH', 'GREATER_EQUAL', 'GREATER_THAN', 'LOWER_EQUAL', 'LOWER_THAN', 'BETWEEN']);
+export const FILTER_TYPES: ReadonlySet<string> = new Set([
+  'IN', 'NOT_IN', 'CONTAIN_ANY_OF', 'MATCH', 'GREATER_EQUAL', 'GREATER_THAN', 'LOWER_EQUAL', 'LOWER_THAN', 'BETWEEN',
+]);
+/** Operators whose filter_value is a JSON array of values. */
+export const LIST_FILTER_TYPES: ReadonlySet<string> = new Set(['IN', 'NOT_IN', 'CONTAIN_ANY_OF']);
+
+/** The shape of a report query, as far as TikTok's rules below look at it. */
+export interface ReportShape {
+  reportType: ReportType;
+  /** Empty for a report of breakdowns only (no id dimension). */
+  idDimension: string;
+  timeDimension: TimeDimension | undefined;
+  breakdowns?: readonly string[] | undefined;
+  metrics: readonly string[];
+}
+
+/**
+ * TikTok gives `total_metrics` (enable_total_metrics) for auction BASIC reports whose dimensions are one id and/or
+ * stat_time_day only: not by the hour, not under any breakdown (country included), not AUDIENCE, never in the
+ * sandbox ("Run a synchronous report", doc 1740302848100353).
+ */
+export function totalsAvailable(shape: ReportShape, sandbox: boolean): boolean {
+  if (sandbox || shape.reportType !== 'BASIC') return false;
+  if ((shape.breakdowns ?? []).length > 0 || shape.timeDimension === 'stat_time_hour') return false;
+  return shape.idDimension !== '' || shape.timeDimension === 'stat_time_day';
+}
+
+/** Filters a report task takes ("Create an asynchronous report task", doc 1740302766489602): ids only. */
+const TASK_FILTER_FIELDS: ReadonlySet<string> = new Set(['campaign_ids', 'adgroup_ids', 'ad_ids']);
+/** Refused by tasks with audience dimensions (country_code included): unique-visitor, `result` family, live plays. */
+const TASK_REFUSED_WITH_AUDIENCE: ReadonlySet<string> = new Set([
+  ...UV_METRICS, 'result', 'cost_per_result', 'result_rate', 'real_time_result', 'real_time_cost_per_result',
+  'real_time_result_rate', 'secondary_goal_result', 'cost_per_secondary_goal_result', 'secondary_goal_result_rate',
+  'live_play_count',
+]);
+/** Refused by tasks of BASIC reports by country besides the above: app and purchase events. */
+const TASK_REFUSED_BY_COUNTRY: ReadonlySet<string> = new Set([
+  'app_install', 'real_time_app_install', 'real_time_app_install_cost', 'registration', 'cost_per_registration',
+  'registration_rate', 'purchase', 'cost_per_purchase', 'purchase_rate', 'complete_payment', 'cost_per_complete_payment',
+  'complete_payment_rate', 'total_complete_payment_rate', 'value_per_complete_payment',
+]);
+
+/**
+ * Why a report task would refuse this query, or undefined when it takes it. Such a query stays on the
+ * synchronous lane: a task that fails costs a create from a small daily allowance and the wait for it.
+ */
+export function taskRefusal(shape: ReportShape, filtering: readonly { field_name: string }[]): string | undefined {
+  const filters = filtering.map((f) => f.field_name).filter((name) => !TASK_FILTER_FIELDS.has(name));
+  if (filters.length > 0) return `report tasks filter by campaign_ids, adgroup_ids and ad_ids only (not ${filters.join(', ')})`;
+  const breakdowns = shape.breakdowns ?? [];
+  const audience = shape.reportType === 'AUDIENCE' || breakdowns.includes('country_code');
+  if (!audience) return undefined;
+  const refused = shape.metrics.filter(
+    (m) => TASK_REFUSED_WITH_AUDIENCE.has(m) || (shape.reportType === 'BASIC' && TASK_REFUSED_BY_COUNTRY.has(m)),
+  );
+  return refused.length > 0 ? `report tasks refuse ${refused.join(', ')} with audience or country dimensions` : undefined;
+}
+
+/** TikTok's advice against timeouts for AUDIENCE reports ("Best practices against timeouts"): windows of 7 days. */
+export const AUDIENCE_WINDOW_DAYS = 7;

@@ -6,11 +6,18 @@ import type { ReadContext } from './context.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { RECONCILED_METRICS } from './metrics.ts';
+import { AUDIENCE_WINDOW_DAYS, totalsAvailable } from './report-catalogue.ts';
 import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
 
 /** TikTok's span limits per query: 30 days by day, 1 day by hour. */
 export const MAX_WINDOW_DAYS = { day: 30, hour: 1 } as const;
+
+/** The widest window a dated query of this stream may span: TikTok's limit, and 7 days for AUDIENCE reports. */
+export function maxWindowDays(stream: Pick<ReportStream, 'reportType' | 'granularity'>): number {
+  const limit = stream.granularity === 'hour' ? MAX_WINDOW_DAYS.hour : MAX_WINDOW_DAYS.day;
+  return stream.reportType === 'AUDIENCE' ? Math.min(limit, AUDIENCE_WINDOW_DAYS) : limit;
+}
 export const PAGE_SIZE = 1000;
 /** Pages requested ahead of the one being emitted, within one window. */
 const PAGE_LOOKAHEAD = 1;
@@ -35,10 +42,12 @@ export async function* readWindow(
   params: Params,
   label: string,
 ): AsyncGenerator<Batch, number> {
+  // TikTok's totals, to reconcile with, where it gives them (asked for once, on page 1).
+  const withTotals = totalsAvailable(stream, ctx.config.credentials.kind === 'sandbox');
   const fetchPage = (page: number, ticket: ParseTicket) =>
     ctx.client.get<ReportPage>(
       'report/integrated/get/',
-      { ...params, page, page_size: PAGE_SIZE, ...(page === 1 ? { enable_total_metrics: true } : {}) },
+      { ...params, page, page_size: PAGE_SIZE, ...(page === 1 && withTotals ? { enable_total_metrics: true } : {}) },
       'sync',
       { ticket },
     );
@@ -144,6 +153,7 @@ function reconcile(
   rows: number,
 ): void {
   if (!totals) return;
+  ctx.summary.reconciled.add(stream.name);
   const differences: string[] = [];
   for (const [name, sum] of sums) {
     const raw = totals[name];

@@ -5,8 +5,8 @@ import { addDays, dateOfEpoch, daysBetween, maxDate, minDate, todayIn } from './
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { readBackfill } from './report-backfill.ts';
-import { REPORT_TYPES } from './report-catalogue.ts';
-import { readWindow } from './report-window.ts';
+import { REPORT_TYPES, taskRefusal } from './report-catalogue.ts';
+import { readUncapped } from './ads-cap.ts';
 
 /** TikTok's span limit of a query without a time dimension. */
 const MAX_UNTIMED_DAYS = 365;
@@ -34,7 +34,7 @@ export async function* readReport(
     ...(filtering.length > 0 ? { filtering } : {}),
   };
   if (stream.granularity === 'lifetime' && stream.reportType !== 'AUDIENCE') {
-    yield* readWindow(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
+    yield* readUncapped(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
   const zone = timeZoneOf(advertiser);
@@ -46,7 +46,7 @@ export async function* readReport(
   if (stream.granularity === 'lifetime') {
     // AUDIENCE reports have no lifetime: the last year without a time dimension stands in (as Airbyte reads it).
     start = maxDate(start, addDays(end, -(MAX_UNTIMED_DAYS - 1)));
-    if (start <= end) yield* readWindow(ctx, stream, advertiserId, { ...base, start_date: start, end_date: end }, `${start}..${end}`);
+    if (start <= end) yield* readUncapped(ctx, stream, advertiserId, { ...base, start_date: start, end_date: end }, `${start}..${end}`);
     return;
   }
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
@@ -54,8 +54,10 @@ export async function* readReport(
   if (start > end) return;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
-  // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports.
-  const tasks = !steady && ctx.config.asyncReports === 'auto' && REPORT_TYPES[stream.reportType].async;
+  // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports, and a task refuses some filters and
+  // metrics (taskRefusal): such streams stay on the synchronous lane rather than create tasks that fail.
+  const tasks =
+    !steady && ctx.config.asyncReports === 'auto' && REPORT_TYPES[stream.reportType].async && taskRefusal(stream, filtering) === undefined;
   const advertisers = (await ctx.advertisers()).length;
   const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
   // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.

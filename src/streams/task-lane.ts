@@ -1,8 +1,10 @@
+import { TASKS_PER_ADVERTISER_HOUR } from '../tiktok/limits.ts';
 import { TaskCostModel } from './backfill-plan.ts';
 import type { ReadContext } from './context.ts';
 
 /** Report tasks of the run in flight at once: TikTok runs an app's tasks a few at a time. */
 export const TASK_SLOTS = 4;
+const HOUR_MS = 3_600_000;
 /** Rows a task's CSV is parsed and emitted at, before any task has been measured (ms per row). */
 const PRIOR_MS_PER_ROW = 0.02;
 
@@ -22,6 +24,8 @@ export class TaskLane {
   private free: number;
   private readonly waiting: Waiter[] = [];
   private arrivals = 0;
+  /** When each advertiser's tasks of the last hour were created: TikTok takes 500 an hour per ad account. */
+  private readonly created = new Map<string, number[]>();
 
   constructor(slots: number, costs: TaskCostModel) {
     this.free = slots;
@@ -36,6 +40,21 @@ export class TaskLane {
     }
     await new Promise<void>((grant) => this.waiting.push({ remainingRows, order: this.arrivals++, grant }));
     return this.releaser();
+  }
+
+  /**
+   * Counts a task about to be created for the advertiser; false when its hour's allowance is spent (the rest of
+   * its days are then read synchronously, which the app's lane still allows).
+   */
+  mayCreate(advertiserId: string, now = performance.now()): boolean {
+    const recent = (this.created.get(advertiserId) ?? []).filter((at) => at > now - HOUR_MS);
+    if (recent.length >= TASKS_PER_ADVERTISER_HOUR) {
+      this.created.set(advertiserId, recent);
+      return false;
+    }
+    recent.push(now);
+    this.created.set(advertiserId, recent);
+    return true;
   }
 
   private releaser(): () => void {

@@ -31,6 +31,8 @@ export class AppBudget {
   readonly create: Lane;
   private readonly options: AppBudgetOptions;
   private readonly endpoints = new Map<string, Lane>();
+  /** Advertisers' own pace on one path, once TikTok answered 40133 for them there. */
+  private readonly advertiserPaths = new Map<string, AdaptiveRateLimiter>();
 
   constructor(options: AppBudgetOptions) {
     this.options = options;
@@ -43,6 +45,25 @@ export class AppBudget {
     const normalised = path.replace(/^\/+/, '');
     const app = this.options.perEndpoint ? this.endpointLane(normalised) : this.app;
     return normalised === TASK_CREATE_PATH ? [app, this.create] : [app];
+  }
+
+  /**
+   * The pace of one advertiser's calls to one path, if TikTok ever refused them with 40133 (its own QPS on that
+   * path, 20 by TikTok's message); undefined until then, so calls pay nothing for a limit they never meet.
+   */
+  advertiserPath(advertiserId: string, path: string): AdaptiveRateLimiter | undefined {
+    return this.advertiserPaths.get(`${advertiserId}|${path.replace(/^\/+/, '')}`);
+  }
+
+  /** A 40133: the advertiser's calls to the path slow down (starting under the limit TikTok names), the app's do not. */
+  slowAdvertiserPath(advertiserId: string, path: string, message: string): void {
+    const key = `${advertiserId}|${path.replace(/^\/+/, '')}`;
+    const limiter = this.advertiserPaths.get(key);
+    if (limiter) {
+      limiter.onThrottle();
+      return;
+    }
+    this.advertiserPaths.set(key, new AdaptiveRateLimiter(advertiserPathLimit(message) * 0.9));
   }
 
   private endpointLane(path: string): Lane {
@@ -63,6 +84,15 @@ export class AppBudget {
       throttles: 0,
     };
   }
+}
+
+/** TikTok's per-advertiser, per-path QPS when its 40133 message does not name one. */
+const ADVERTISER_PATH_QPS = 20;
+
+/** "Advertiser (…)'s QPS (21) reaches QPS limit 20 for current path…": the 20. */
+export function advertiserPathLimit(message: string): number {
+  const named = Number(/QPS limit (\d+)/i.exec(message)?.[1]);
+  return Number.isFinite(named) && named > 0 ? named : ADVERTISER_PATH_QPS;
 }
 
 const budgets = new Map<string, AppBudget>();

@@ -6,7 +6,7 @@ import { splitListAnswer } from './list-rows.ts';
 import { redact } from '../secrets.ts';
 import { type ConnectorError, transientError } from '../errors.ts';
 import { type AppBudget, type Lane, sharedAppBudget } from './app-budget.ts';
-import { MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
+import { ADVERTISER_PATH_THROTTLE, MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
 import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
 import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
 import { ParseGate, type ParseTicket } from './parse-gate.ts';
@@ -24,7 +24,7 @@ export interface ClientOptions {
   appId?: string | undefined;
   /** The user's ceiling of calls per second (40100 lowers the pace below it by itself). */
   requestsPerSecond: number;
-  /** The user's ceiling for report/task/create/ (never above TikTok's 2 per second). */
+  /** The user's ceiling for report/task/create/ (never above TikTok's 1 per second). */
   taskRequestsPerSecond: number;
   /** The app's rate-limit tier: its per-minute and per-day windows (default basic: 600 / 864,000). */
   tier?: ApiTier | undefined;
@@ -68,6 +68,8 @@ export interface ClientStats {
   requests: number;
   retries: number;
   throttles: number;
+  /** Throttles waited out, by TikTok's code (40100, 40016, 40133). */
+  throttlesByCode: Record<number, number>;
   /** Suspensions recognised (and waited out, or given up on). */
   suspensions: number;
 }
@@ -89,6 +91,9 @@ export interface LimitEvent {
 
 /** TikTok's envelope of a success, as it begins: pacing has nothing to learn from the rest. */
 const SUCCESS_HEAD = /^\s*\{\s*"code"\s*:\s*0\s*,/;
+
+/** TikTok's mark on a report answer over an advertiser with more than 20,000 ads: only the newest 20,000 are in it. */
+export const ADS_THROTTLE_HEADER = 'x-tt-ads-throttle';
 
 /** Bytes enough to tell a success (SUCCESS_HEAD) from a refusal. */
 const HEAD_BYTES = 64;
@@ -144,7 +149,7 @@ interface Envelope {
  * per-app budget, a concurrency bound, a timeout, and p-retry driven by TikTok's codes.
  */
 export class TikTokClient {
-  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0, suspensions: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0, throttlesByCode: {}, suspensions: 0 };
   private readonly options: ClientOptions;
   private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
@@ -179,7 +184,7 @@ export class TikTokClient {
 
   /**
    * What is left of a budget, shared by every client of the app in this process: 'sync' is the app's windows
-   * (every call), 'task' is report/task/create/'s own (2 QPS, 60 QPM, 4,500 QPD). A planner reads it to decide
+   * (every call), 'task' is report/task/create/'s own (1 QPS, 4,500 QPD). A planner reads it to decide
    * how much to put on each lane; `suspended` says a suspension is being waited out.
    */
   remainingBudget(budget: Budget): LaneBudget {
@@ -221,7 +226,7 @@ export class TikTokClient {
 
   /** GET of a file (report download): the body as a stream, unless TikTok answers with an error envelope. */
   download(path: string, params: Params, budget: Budget = 'task'): Promise<Readable> {
-    return this.retrying(path, budget, async () => {
+    return this.retrying(path, budget, advertiserOf(params), async () => {
       const response = await this.fetch(path, { method: 'GET', query: params });
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('application/json')) {
@@ -252,6 +257,7 @@ export class TikTokClient {
     return this.retrying(
       path,
       budget,
+      advertiserOf(request.query ?? request.body ?? {}),
       async (): Promise<Answer> => {
         if (ticket === undefined) return { value: this.unwrap(path, await this.readEnvelope(path, await this.fetch(path, request)), request) };
         // A success read ahead waits for its reader unread, its head read (throttles and refusals, which pacing
@@ -298,11 +304,17 @@ export class TikTokClient {
    * Pacing and throttles around p-retry's retries of failures. Which windows a call passes follows TikTok's
    * rules for its path (report/task/create/ has its own on top of the app's), whatever budget the caller names.
    */
-  private async retrying<A, T = A>(path: string, _budget: Budget, attempt: () => Promise<A>, after?: (answer: A) => Promise<T>): Promise<T> {
+  private async retrying<A, T = A>(
+    path: string,
+    _budget: Budget,
+    advertiserId: string | undefined,
+    attempt: () => Promise<A>,
+    after?: (answer: A) => Promise<T>,
+  ): Promise<T> {
     const base = this.options.retryBaseMs ?? 500;
     const maxRetryTime = this.options.maxRetryTimeMs ?? 15 * 60_000;
     const once = async (): Promise<T> => {
-      const answer = await this.paced(path, attempt, Date.now() + maxRetryTime);
+      const answer = await this.paced(path, advertiserId, attempt, Date.now() + maxRetryTime);
       return after ? after(answer) : (answer as unknown as T);
     };
     return pRetry(once, {
@@ -327,7 +339,7 @@ export class TikTokClient {
    * is the budget's problem, not the request's. A 40100 streak that outlasts a per-second refusal is a
    * suspension: waited out once (SuspensionWatch), then a transient_error. Bounded by the retry time.
    */
-  private async paced<T>(path: string, attempt: () => Promise<T>, deadline: number): Promise<T> {
+  private async paced<T>(path: string, advertiserId: string | undefined, attempt: () => Promise<T>, deadline: number): Promise<T> {
     const lanes = this.budget.lanesFor(path);
     const narrowest = lanes[lanes.length - 1]!;
     let lastThrottle: TikTokApiError | undefined;
@@ -348,6 +360,8 @@ export class TikTokClient {
           throw lastThrottle;
         }
       }
+      // Exists once TikTok answered 40133 for this advertiser on this path (see AppBudget.advertiserPath).
+      const ownPace = advertiserId === undefined ? undefined : this.budget.advertiserPath(advertiserId, path);
       let result: T;
       try {
         result = await this.inFlight.run(async () => {
@@ -355,6 +369,7 @@ export class TikTokClient {
           const ends: (() => void)[] = [];
           try {
             for (const lane of lanes) ends.push(await lane.limiter.acquire());
+            if (ownPace) ends.push(await ownPace.acquire());
             return await attempt();
           } finally {
             for (const end of ends) end();
@@ -365,19 +380,27 @@ export class TikTokClient {
           for (const held of probing) held.watch.probeEnded();
           throw error instanceof DailyLimitReached ? this.dailyLimitError(lanes, error) : error;
         }
-        for (const held of probing) if (held !== narrowest) held.watch.probeEnded();
-        lastThrottle = error;
         this.stats.throttles++;
         this.stats.retries++;
-        // The budget first, so onRetry sees the pace the retry will go at.
-        this.onThrottle(narrowest, path, error, probing.has(narrowest));
+        this.stats.throttlesByCode[error.code] = (this.stats.throttlesByCode[error.code] ?? 0) + 1;
+        if (error.code === ADVERTISER_PATH_THROTTLE && advertiserId !== undefined) {
+          // One advertiser's calls to this path were too many: only they slow down; the app's lanes let it pass.
+          for (const held of probing) held.watch.probeEnded();
+          this.budget.slowAdvertiserPath(advertiserId, path, error.message);
+        } else {
+          for (const held of probing) if (held !== narrowest) held.watch.probeEnded();
+          lastThrottle = error;
+          // The budget first, so onRetry sees the pace the retry will go at.
+          this.onThrottle(narrowest, path, error, probing.has(narrowest));
+        }
         this.options.onRetry?.(error, ++throttled);
         if (Date.now() >= deadline) {
-          narrowest.watch.abandon();
+          if (lastThrottle === error) narrowest.watch.abandon();
           throw error;
         }
         continue;
       }
+      ownPace?.onSuccess();
       for (const lane of lanes) {
         lane.limiter.onSuccess();
         if (lane.watch.onSuccess()) {
@@ -469,6 +492,16 @@ export class TikTokClient {
       await response.body?.cancel().catch(() => undefined);
       throw transportError(path, `HTTP ${response.status}`, { httpStatus: response.status });
     }
+    if (response.headers.has(ADS_THROTTLE_HEADER)) {
+      // Code 0, but the rows are those of the advertiser's 20,000 newest ads only: never a complete answer.
+      await response.body?.cancel().catch(() => undefined);
+      throw new TikTokApiError({
+        code: 0,
+        kind: 'ads_capped',
+        path,
+        message: `the answer covers only the advertiser's 20,000 newest ads (${ADS_THROTTLE_HEADER}: ${response.headers.get(ADS_THROTTLE_HEADER)})`,
+      });
+    }
     return response;
   }
 
@@ -507,6 +540,12 @@ export class TikTokClient {
       ...(envelope.request_id ? { requestId: envelope.request_id } : {}),
     });
   }
+}
+
+/** The advertiser a call is about, for TikTok's per-advertiser, per-path limit (40133). */
+function advertiserOf(params: Params | Record<string, unknown>): string | undefined {
+  const id = params['advertiser_id'];
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
 interface Request {

@@ -11,6 +11,8 @@ export interface ProxiedRequest {
   path: string;
   query: URLSearchParams;
   body: string;
+  /** When it arrived (performance.now()). */
+  at: number;
 }
 
 export interface Envelope {
@@ -25,6 +27,8 @@ export interface ProxyRules {
   answer?(request: ProxiedRequest): Envelope | undefined;
   /** Changes the emulator's JSON answer before it goes back. */
   rewrite?(request: ProxiedRequest, envelope: Envelope): Envelope;
+  /** Headers added to the emulator's answer (TikTok's X-Tt-Ads-Throttle, say). */
+  headers?(request: ProxiedRequest): Record<string, string> | undefined;
 }
 
 export interface Proxy {
@@ -42,7 +46,7 @@ export async function startProxy(target: string, rules: ProxyRules): Promise<Pro
     void (async () => {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://proxy');
-      const request: ProxiedRequest = { method: req.method ?? 'GET', path: url.pathname.replace(PREFIX, ''), query: url.searchParams, body };
+      const request: ProxiedRequest = { method: req.method ?? 'GET', path: url.pathname.replace(PREFIX, ''), query: url.searchParams, body, at: performance.now() };
       seen.push(request);
       const own = rules.answer?.(request);
       if (own) {
@@ -59,13 +63,14 @@ export async function startProxy(target: string, rules: ProxyRules): Promise<Pro
       });
       const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
       const text = await upstream.text();
+      const extra = rules.headers?.(request) ?? {};
       if (rules.rewrite && type.includes('application/json')) {
         const rewritten = rules.rewrite(request, JSON.parse(text) as Envelope);
-        res.writeHead(upstream.status, { 'content-type': type });
+        res.writeHead(upstream.status, { 'content-type': type, ...extra });
         res.end(JSON.stringify(rewritten));
         return;
       }
-      res.writeHead(upstream.status, { 'content-type': type });
+      res.writeHead(upstream.status, { 'content-type': type, ...extra });
       res.end(text);
     })().catch((error: unknown) => {
       res.writeHead(502, { 'content-type': 'text/plain' });
