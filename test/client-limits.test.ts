@@ -114,11 +114,11 @@ describe('the windows (fake clock)', () => {
     expect(limiter.remaining().day).toBe(4);
   });
 
-  it('report/task/create/ passes its own windows (2/s, 60/min, 4,500/day) on top of the app\'s; other calls only the app\'s', () => {
+  it('report/task/create/ passes its own windows (1/s, 60/min, 4,500/day) on top of the app\'s; other calls only the app\'s', () => {
     const limits = laneLimitsOf({ tier: 'basic', requestsPerSecond: 50, taskRequestsPerSecond: 10 });
     // requests_per_second stays the user's ceiling; the minute and the day are the tier's.
     expect(limits.app).toEqual({ perSecond: 50, perMinute: 600, perDay: 864_000 });
-    expect(limits.create).toEqual({ perSecond: 2, perMinute: 60, perDay: 4_500 });
+    expect(limits.create).toEqual({ perSecond: 1, perMinute: 60, perDay: 4_500 });
     expect(laneLimitsOf({ tier: 'advanced', requestsPerSecond: 5, requestsPerMinute: 100, taskRequestsPerSecond: 0.3 }).app.perMinute).toBe(100);
     const budget = new AppBudget({ ...limits, suspensionMs: 1000, notice: () => undefined });
     expect(budget.lanesFor('report/task/create/').map((l) => l.name)).toEqual(['app', 'create']);

@@ -288,3 +288,19 @@ it('country names in a task answer map back to ISO codes', () => {
 function singleAdvertiser(id: string): Record<string, unknown> {
   return { credentials: { auth_type: 'oauth2.0', app_id: APP_ID, secret: SECRET, access_token: TOKEN, advertiser_id: id } };
 }
+
+it('a custom report of breakdowns only is keyed by the advertiser and the breakdowns', async () => {
+  const custom = [{ name: 'advertiser_ages', report_type: 'AUDIENCE', data_level: 'AUCTION_ADVERTISER', dimensions: ['age'], metrics: ['spend', 'impressions'] }];
+  const parsed = parseConfig(config(api.url, { custom_reports: custom }));
+  expect(parsed.customReports[0]?.primaryKey).toEqual(['advertiser_id', 'age']);
+  const proxy = await stub();
+  const messages = await readWithConfig(config(proxy.url, { custom_reports: custom }), ['advertiser_ages']);
+  const rows = recordsOf(messages, 'advertiser_ages');
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    expect(Object.keys(row).slice(0, 2)).toEqual(['advertiser_id', 'age']);
+    expect(typeof (row['metrics'] as Record<string, unknown>)['spend']).toBe('number');
+  }
+  expect(new Set(rows.map((r) => `${String(r['advertiser_id'])}|${String(r['age'])}`)).size).toBe(rows.length);
+  expect(reportRequests(proxy).every((r) => JSON.stringify(dimensionsOf(r)) === '["age"]')).toBe(true);
+});

@@ -84,10 +84,12 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   const allowedIds = rules.idDimensions(level);
   const ids = dimensions.filter((d) => ID_DIMENSIONS.has(d));
   const wrongIds = ids.filter((d) => !allowedIds.includes(d));
+  // TikTok also answers a report of breakdowns only (["age"] at AUCTION_ADVERTISER): one row per breakdown value.
+  const breakdownsOnly = ids.length === 0 && type !== 'PLAYABLE_MATERIAL' && dimensions.some((d) => rules.breakdowns.includes(d));
   if (wrongIds.length > 0) {
     problem('dimensions', `${quoteList(wrongIds)} cannot key a ${type} report at ${report.data_level}; its id dimension is ${quoteList(allowedIds)}`);
-  } else if (ids.length === 0) {
-    problem('dimensions', `needs an id dimension: ${quoteList(allowedIds)} for a ${type} report at ${report.data_level}`);
+  } else if (ids.length === 0 && !breakdownsOnly) {
+    problem('dimensions', `needs an id dimension (${quoteList(allowedIds)} for a ${type} report at ${report.data_level}) or a breakdown`);
   } else if (ids.length > 1) {
     problem('dimensions', `names ${ids.length} id dimensions (${quoteList(ids)}); TikTok takes exactly one`);
   }
@@ -98,7 +100,9 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   if (time && !rules.timeDimensions.includes(time)) {
     problem('dimensions', `${type} reports have no "${time}" (TikTok refuses it)${rules.timeDimensions.length ? `; use ${quoteList(rules.timeDimensions)}` : '; they have no time dimension'}`);
   }
-  if (!time && !rules.lifetime) {
+  // An AUDIENCE report without a time dimension covers the last year, as advertisers_audience_reports_lifetime.
+  const lastYear = type === 'AUDIENCE';
+  if (!time && !rules.lifetime && !lastYear) {
     problem('dimensions', `${type} reports have no lifetime form: add ${quoteList(rules.timeDimensions)}`);
   }
 
@@ -116,7 +120,7 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
     }
     // TikTok's query_lifetime forbids breakdowns (country_code included). A PLAYABLE_MATERIAL report by country
     // would need a date-range query without time dimension, which no stream shape here reads incrementally.
-    if (!time && breakdowns.length > 0) {
+    if (!time && breakdowns.length > 0 && !lastYear) {
       problem('dimensions', `lifetime ${type} reports cannot break down by ${quoteList(breakdowns)}${rules.timeDimensions.length ? ': add "stat_time_day"' : ''}`);
     }
   }
@@ -142,12 +146,12 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
     problem('lookback_days', 'only applies to reports with a time dimension (incremental); remove it or add one');
   }
 
-  const idDimension = ids[0];
+  const idDimension = ids[0] ?? (breakdownsOnly ? '' : undefined);
   if (idDimension === undefined) return undefined;
   const granularity: Granularity = time === 'stat_time_hour' ? 'hour' : time === 'stat_time_day' ? 'day' : 'lifetime';
   // Campaign, ad group and ad ids are unique across advertisers; other ids (playable_id) are not known to be.
   const ownerInKey = !['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id'].includes(idDimension);
-  const key = [idDimension, ...(time ? [time] : []), ...breakdowns];
+  const key = [...(idDimension ? [idDimension] : []), ...(time ? [time] : []), ...breakdowns];
   return {
     kind: 'report',
     name: report.name,
@@ -230,7 +234,7 @@ const TYPE_OF_METRIC: Record<MetricType, Parameters<typeof fieldSchema>[0]> = { 
 
 /** Top level: advertiser_id and every dimension (the key); `dimensions` and `metrics` objects as the built-in reports. */
 function customReportSchema(idDimension: string, time: string | undefined, breakdowns: readonly string[], metrics: readonly string[]): JsonSchema {
-  const dimensionFields: Record<string, FieldType> = { [idDimension]: 'id', ...(time ? { [time]: 'ts' } : {}) };
+  const dimensionFields: Record<string, FieldType> = { ...(idDimension ? { [idDimension]: 'id' } : {}), ...(time ? { [time]: 'ts' } : {}) };
   for (const name of breakdowns) dimensionFields[name] = 'str';
   const metricFields: Record<string, ReturnType<typeof fieldSchema>> = {};
   // Metrics the table does not type stay text: never a wrong number.

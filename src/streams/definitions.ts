@@ -66,7 +66,10 @@ export interface ReportStream extends StreamBase {
   level: Level;
   granularity: Granularity;
   dataLevel: `AUCTION_${'ADVERTISER' | 'CAMPAIGN' | 'ADGROUP' | 'AD'}`;
-  /** The one id dimension: `<level>_id`, or another id TikTok keys a report type by (playable_id). */
+  /**
+   * The one id dimension: `<level>_id`, or another id TikTok keys a report type by (playable_id); '' for a custom
+   * report of breakdowns only, whose rows are keyed by the advertiser and the breakdowns.
+   */
   idDimension: string;
   timeDimension: 'stat_time_day' | 'stat_time_hour' | undefined;
   /**

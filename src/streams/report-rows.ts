@@ -22,14 +22,20 @@ const EXACT_DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 export function reportRecord(row: ReportRow, stream: ReportStream, advertiserId: RawJSON): RecordData {
   const dims = row.dimensions;
   if (!dims) throw new RowError('row has no dimensions');
-  const rawId = dims[stream.idDimension];
-  const idText = typeof rawId === 'number' ? String(rawId) : rawId;
-  if (typeof idText !== 'string' || !DIGITS.test(idText)) {
-    throw new RowError(`${stream.idDimension} is ${JSON.stringify(rawId)}, not an id`);
+  const dimensions: RecordData = {};
+  const record: RecordData = { advertiser_id: advertiserId };
+  // A report of breakdowns only has no id dimension: its rows are the advertiser's.
+  if (stream.idDimension !== '') {
+    const rawId = dims[stream.idDimension];
+    const idText = typeof rawId === 'number' ? String(rawId) : rawId;
+    if (typeof idText !== 'string' || !DIGITS.test(idText)) {
+      throw new RowError(`${stream.idDimension} is ${JSON.stringify(rawId)}, not an id`);
+    }
+    const id = JSON.rawJSON(idText);
+    dimensions[stream.idDimension] = id;
+    record[stream.idDimension] = id;
+    if (stream.idDimension === 'advertiser_id') record['advertiser_id'] = id;
   }
-  const id = JSON.rawJSON(idText);
-  const dimensions: RecordData = { [stream.idDimension]: id };
-  const record: RecordData = { advertiser_id: stream.idDimension === 'advertiser_id' ? id : advertiserId, [stream.idDimension]: id };
   if (stream.timeDimension) {
     const time = dims[stream.timeDimension];
     if (typeof time !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(time)) {

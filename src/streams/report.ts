@@ -67,7 +67,7 @@ export async function* readReport(
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */
 export function reportDimensions(stream: ReportStream): string[] {
-  return [stream.idDimension, ...(stream.timeDimension ? [stream.timeDimension] : []), ...(stream.breakdowns ?? [])];
+  return [...(stream.idDimension ? [stream.idDimension] : []), ...(stream.timeDimension ? [stream.timeDimension] : []), ...(stream.breakdowns ?? [])];
 }
 
 /**
