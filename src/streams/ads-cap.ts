@@ -32,9 +32,22 @@ export async function* readUncapped(
   ctx.summary.cappedQueriesSplit++;
   ctx.warn(`${stream.name}: advertiser ${advertiserId}, ${label}: TikTok answered for the advertiser's 20,000 newest ads only; reading it again by campaign.`);
   const campaigns = await idsOf(ctx, 'campaign/get/', 'campaign_id', advertiserId, { secondary_status: 'CAMPAIGN_STATUS_ALL' });
+  return yield* byIds(ctx, stream, advertiserId, params, label, 'campaign_ids', campaigns);
+}
+
+/** The query narrowed to each hundred of `ids` in turn (those the query's own filter lets through). */
+async function* byIds(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  params: Params,
+  label: string,
+  field: NarrowField,
+  ids: readonly string[],
+): AsyncGenerator<Batch, number> {
   let total = 0;
-  for (const chunk of chunked(allowedBy(params, 'campaign_ids', campaigns), MAX_FILTER_IDS)) {
-    total += yield* narrowed(ctx, stream, advertiserId, params, label, 'campaign_ids', chunk);
+  for (const chunk of chunked(allowedBy(params, field, ids), MAX_FILTER_IDS)) {
+    total += yield* narrowed(ctx, stream, advertiserId, params, label, field, chunk);
   }
   return total;
 }
@@ -63,12 +76,7 @@ async function* narrowed(
   if (field === 'adgroup_ids') throw answer.capped;
   // One campaign with more than 20,000 ads: its ad groups, a hundred at a time.
   const adgroups = await idsOf(ctx, 'adgroup/get/', 'adgroup_id', advertiserId, { campaign_ids: [ids[0]], secondary_status: 'ADGROUP_STATUS_ALL' });
-  let total = 0;
-  const withoutCampaign = { ...params, filtering: own };
-  for (const chunk of chunked(allowedBy(params, 'adgroup_ids', adgroups), MAX_FILTER_IDS)) {
-    total += yield* narrowed(ctx, stream, advertiserId, withoutCampaign, label, 'adgroup_ids', chunk);
-  }
-  return total;
+  return yield* byIds(ctx, stream, advertiserId, { ...params, filtering: own }, label, 'adgroup_ids', adgroups);
 }
 
 /**
