@@ -52,10 +52,11 @@ describe('envelope and auth', () => {
     expect(wrong.json.message).toBe('Access token is incorrect or has been revoked.');
   });
 
-  it('40002 for an advertiser the token cannot access, naming it', async () => {
+  // TikTok's 40001 "No permission to operate advertiser …" (tiktok-api.md, "Corrections"; was 40002).
+  it('40001 for an advertiser the token cannot access, naming it', async () => {
     const { json } = await call('campaign/get/', { advertiser_id: '7000000000000000001' });
-    expect(json.code).toBe(40002);
-    expect(json.message).toContain('7000000000000000001');
+    expect(json.code).toBe(40001);
+    expect(json.message).toBe('No permission to operate advertiser 7000000000000000001.');
   });
 
   it('40002 naming the parameter when it is missing or out of range', async () => {
@@ -96,8 +97,9 @@ describe('oauth', () => {
     expect(first.json.data.access_token).toBe(BASE.accessToken);
     expect(first.json.data.advertiser_ids).toEqual(advertisers.map((a) => a.advertiser_id));
     expect(Array.isArray(first.json.data.scope)).toBe(true);
+    // A used auth code is TikTok's 40110 (tiktok-api.md, "Corrections": Other codes; was 40002).
     const again = await call('oauth2/access_token/', {}, { method: 'POST', body, token: null });
-    expect(again.json.code).toBe(40002);
+    expect(again.json.code).toBe(40110);
     expect(again.json.message).toContain('auth_code');
     const codes = await (await fetch(`${emu.url}/_emulator/auth-codes`)).json() as { auth_code: string; used: boolean }[];
     expect(codes).toHaveLength(20);
@@ -108,7 +110,7 @@ describe('oauth', () => {
     const wrongSecret = await call('oauth2/access_token/', {}, { method: 'POST', token: null, body: JSON.stringify({ app_id: BASE.appId, secret: 'x', auth_code: `auth-code-${BASE.seed}-4` }) });
     expect(wrongSecret.json.code).toBe(40001);
     const unknown = await call('oauth2/access_token/', {}, { method: 'POST', token: null, body: JSON.stringify({ app_id: BASE.appId, secret: BASE.secret, auth_code: 'made-up' }) });
-    expect(unknown.json.code).toBe(40002);
+    expect(unknown.json.code).toBe(40110);
     const listWrong = await call('oauth2/advertiser/get/', { app_id: BASE.appId, secret: 'x' });
     expect(listWrong.json.code).toBe(40001);
   });

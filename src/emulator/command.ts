@@ -2,10 +2,10 @@
 // stdout and serves until SIGTERM/SIGINT.
 
 import { startEmulator } from './index.ts';
-import type { EmulatorOptions } from './types.ts';
+import type { AdvertiserShape, EmulatorOptions } from './types.ts';
 import { untilStopSignal } from '../stop-signal.ts';
 
-type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list';
+type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list' | 'ints' | 'shape';
 
 const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--port': ['port', 'int'],
@@ -41,6 +41,10 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--task-failure-rate': ['taskFailureRate', 'number'],
   '--task-stall-rate': ['taskStallRate', 'number'],
   '--clock-speed': ['clockSpeed', 'number'],
+  '--advertiser-qps': ['advertiserQps', 'int'],
+  '--unreachable-advertisers': ['unreachableAdvertisers', 'ints'],
+  '--deleted-advertisers': ['deletedAdvertisers', 'ints'],
+  '--advertiser-shape': ['advertiserShapes', 'shape'],
 };
 
 export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N] [--host H] [--seed S] [--advertisers N]
@@ -49,7 +53,8 @@ export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N
   [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]
   [--tier basic|advanced|premium|ultimate|sandbox] [--qpm N] [--qpd N] [--suspension-ms N] [--fault-kinds K,K…] [--max-fault-streak N]
   [--slow-fault-ms N] [--task-ms-per-1000-rows N] [--task-concurrency N] [--task-failure-rate F]
-  [--task-stall-rate F] [--clock-speed X]`;
+  [--task-stall-rate F] [--clock-speed X] [--advertiser-qps N] [--unreachable-advertisers I,I…]
+  [--deleted-advertisers I,I…] [--advertiser-shape INDEX:CAMPAIGNS:ADGROUPS:ADS (repeatable)]`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -76,6 +81,13 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
     const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (text === undefined || text === '') throw new UsageError(`${flag} needs a value`);
     const [key, kind] = spec;
+    if (kind === 'shape') {
+      // Repeatable: each one shapes one advertiser (e.g. 0:25:20:50 gives advertiser 0 25,000 ads).
+      const shapes = (target[key] ?? {}) as Record<number, AdvertiserShape>;
+      const [index, shape] = parseShape(flag, text);
+      target[key] = { ...shapes, [index]: shape };
+      continue;
+    }
     target[key] = convert(flag, text, kind);
   }
   return options;
@@ -98,12 +110,27 @@ function convert(flag: string, text: string, kind: Kind): unknown {
       return true;
     case 'list':
       return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    case 'ints':
+      return text.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+        if (!/^\d+$/.test(item)) throw new UsageError(`${flag} expects advertiser indexes, got "${item}"`);
+        return Number(item);
+      });
+    case 'shape':
+      return parseShape(flag, text);
     case 'date': {
       const value = new Date(text);
       if (Number.isNaN(value.getTime())) throw new UsageError(`${flag} expects an ISO date-time, got "${text}"`);
       return value;
     }
   }
+}
+
+/** `INDEX:CAMPAIGNS:ADGROUPS:ADS` → the advertiser index and its shape. */
+function parseShape(flag: string, text: string): [number, AdvertiserShape] {
+  const parts = text.split(':');
+  if (parts.length !== 4 || !parts.every((p) => /^\d+$/.test(p))) throw new UsageError(`${flag} expects INDEX:CAMPAIGNS:ADGROUPS:ADS, got "${text}"`);
+  const [index, campaignsPerAdvertiser, adgroupsPerCampaign, adsPerAdgroup] = parts.map(Number) as [number, number, number, number];
+  return [index, { campaignsPerAdvertiser, adgroupsPerCampaign, adsPerAdgroup }];
 }
 
 export async function runEmulatorCommand(argv: string[]): Promise<void> {

@@ -10,7 +10,7 @@ import { resolveOptions } from './options.ts';
 import { EmulatorState } from './state.ts';
 import type { Emulator, EmulatorOptions } from './types.ts';
 
-export type { Emulator, EmulatorOptions, EmulatorStats, FaultKind, Tier } from './types.ts';
+export type { AdvertiserShape, Emulator, EmulatorOptions, EmulatorStats, FaultKind, InitialFaults, Tier } from './types.ts';
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);

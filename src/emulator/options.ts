@@ -1,6 +1,7 @@
+import { ADVERTISER_PATH_QPS } from './limits/advertiser-window.ts';
 import { DEFAULT_FAULT_KINDS, FAULT_KINDS } from './limits/faults.ts';
-import { TIERS } from './limits/tiers.ts';
-import type { EmulatorOptions, ResolvedOptions } from './types.ts';
+import { TASK_CREATE, TIERS } from './limits/tiers.ts';
+import type { AdvertiserShape, EmulatorOptions, ResolvedOptions } from './types.ts';
 
 const LIMITS = {
   advertisers: [1, 9999],
@@ -24,9 +25,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     appId: options.appId,
     secret: options.secret,
     qps,
-    // report/task/create/ has its own 2 QPS at every tier (TikTok's rate-limits page); the other task calls
-    // fall under the app's limits.
-    taskQps: options.taskQps ?? (qps > 0 || options.tier !== undefined ? 2 : 0),
+    // report/task/create/ has its own QPS at every tier (tiers.ts, TASK_CREATE); the other task calls fall
+    // under the app's limits.
+    taskQps: options.taskQps ?? (qps > 0 || options.tier !== undefined ? TASK_CREATE.qps : 0),
     faultRate: options.faultRate ?? 0,
     fixedNow: options.now,
     campaignsPerAdvertiser: options.campaignsPerAdvertiser ?? 4,
@@ -51,6 +52,12 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     taskFailureRate: options.taskFailureRate ?? 0,
     taskStallRate: options.taskStallRate ?? 0,
     clockSpeed: options.clockSpeed,
+    // TikTok's per-advertiser window is real at every tier; without a tier nothing is limited unless asked.
+    advertiserQps: options.advertiserQps ?? (options.tier !== undefined ? ADVERTISER_PATH_QPS : 0),
+    advertiserShapes: resolveShapes(options),
+    unreachableAdvertisers: options.unreachableAdvertisers ?? [],
+    deletedAdvertisers: options.deletedAdvertisers ?? [],
+    initialFaults: options.initialFaults,
   };
   for (const [name, [min, max]] of Object.entries(LIMITS)) {
     const value = resolved[name as keyof typeof LIMITS];
@@ -70,6 +77,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (!Number.isInteger(resolved.maxReportRows) || resolved.maxReportRows < 1) throw new RangeError('maxReportRows must be ≥ 1');
   if (!(resolved.taskLatencyMs >= 0)) throw new RangeError('taskLatencyMs must be ≥ 0');
   checkLimitOptions(resolved);
+  checkAdvertiserOptions(resolved);
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) throw new RangeError('port must be 0..65535');
   if (resolved.fixedNow !== undefined && Number.isNaN(resolved.fixedNow.getTime())) throw new RangeError('now is not a valid date');
   for (const key of ['accessToken', 'appId', 'secret'] as const) {
@@ -95,4 +103,53 @@ function checkLimitOptions(resolved: ResolvedOptions): void {
   }
   if (resolved.taskFailureRate + resolved.taskStallRate > 1) throw new RangeError('taskFailureRate + taskStallRate must not exceed 1');
   if (resolved.clockSpeed !== undefined && !(resolved.clockSpeed >= 0 && Number.isFinite(resolved.clockSpeed))) throw new RangeError('clockSpeed must be a number ≥ 0');
+}
+
+/** Each advertiser shape with the global per-advertiser figures filled in, held to the same bounds. */
+function resolveShapes(options: EmulatorOptions): Map<number, Required<AdvertiserShape>> {
+  const shapes = new Map<number, Required<AdvertiserShape>>();
+  for (const [key, shape] of Object.entries(options.advertiserShapes ?? {})) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || index >= options.advertisers) {
+      throw new RangeError(`advertiserShapes: ${key} is not an advertiser index (0..${options.advertisers - 1})`);
+    }
+    const full = {
+      campaignsPerAdvertiser: shape.campaignsPerAdvertiser ?? options.campaignsPerAdvertiser ?? 4,
+      adgroupsPerCampaign: shape.adgroupsPerCampaign ?? options.adgroupsPerCampaign ?? 3,
+      adsPerAdgroup: shape.adsPerAdgroup ?? options.adsPerAdgroup ?? 3,
+    };
+    for (const [name, value] of Object.entries(full)) {
+      const [min, max] = LIMITS[name as keyof typeof full];
+      if (!Number.isInteger(value) || value < min || value > max) {
+        throw new RangeError(`advertiserShapes[${key}].${name} must be an integer between ${min} and ${max}, got ${value}`);
+      }
+    }
+    if (full.campaignsPerAdvertiser * full.adgroupsPerCampaign * full.adsPerAdgroup > 999_999) {
+      throw new RangeError(`advertiserShapes[${key}]: campaigns × adgroups × ads must stay below 1,000,000`);
+    }
+    shapes.set(index, full);
+  }
+  return shapes;
+}
+
+/** The per-advertiser window, the advertiser access lists and the startup fault plan. */
+function checkAdvertiserOptions(resolved: ResolvedOptions): void {
+  if (!(resolved.advertiserQps >= 0) || !Number.isInteger(resolved.advertiserQps)) throw new RangeError('advertiserQps must be an integer ≥ 0');
+  for (const key of ['unreachableAdvertisers', 'deletedAdvertisers'] as const) {
+    for (const index of resolved[key]) {
+      if (!Number.isInteger(index) || index < 0 || index >= resolved.advertisers) {
+        throw new RangeError(`${key}: ${index} is not an advertiser index (0..${resolved.advertisers - 1})`);
+      }
+    }
+  }
+  const both = resolved.unreachableAdvertisers.filter((i) => resolved.deletedAdvertisers.includes(i));
+  if (both.length > 0) throw new RangeError(`advertiser ${both[0]} cannot be both unreachable and deleted`);
+  const initial = resolved.initialFaults;
+  if (initial !== undefined) {
+    if (initial.kinds.length === 0) throw new RangeError('initialFaults.kinds must name at least one fault kind');
+    for (const kind of initial.kinds) {
+      if (!FAULT_KINDS.includes(kind)) throw new RangeError(`unknown fault kind ${kind} (known: ${FAULT_KINDS.join(', ')})`);
+    }
+    if (!Number.isInteger(initial.requests) || initial.requests < 1) throw new RangeError('initialFaults.requests must be an integer ≥ 1');
+  }
 }

@@ -6,7 +6,7 @@ import type { EmulatorStats } from './types.ts';
 export class StatsCounter {
   #requests = 0;
   #byPath = new Map<string, number>();
-  #throttledBy = { qps: 0, qpm: 0, qpd: 0, suspended: 0 };
+  #throttledBy = { qps: 0, qpm: 0, qpd: 0, suspended: 0, advertiser: 0 };
   #suspensions = { qpm: 0, qpd: 0 };
   #faultsByKind = new Map<FaultKind, number>();
 
@@ -15,7 +15,8 @@ export class StatsCounter {
     this.#byPath.set(path, (this.#byPath.get(path) ?? 0) + 1);
   }
 
-  throttled(window: RateWindow | 'suspended', tripped?: 'qpm' | 'qpd'): void {
+  /** `advertiser`: TikTok's per-advertiser, per-path window (40133). */
+  throttled(window: RateWindow | 'suspended' | 'advertiser', tripped?: 'qpm' | 'qpd'): void {
     this.#throttledBy[window]++;
     if (tripped !== undefined) this.#suspensions[tripped]++;
   }
@@ -27,7 +28,7 @@ export class StatsCounter {
   reset(): void {
     this.#requests = 0;
     this.#byPath.clear();
-    this.#throttledBy = { qps: 0, qpm: 0, qpd: 0, suspended: 0 };
+    this.#throttledBy = { qps: 0, qpm: 0, qpd: 0, suspended: 0, advertiser: 0 };
     this.#suspensions = { qpm: 0, qpd: 0 };
     this.#faultsByKind.clear();
   }

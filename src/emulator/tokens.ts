@@ -55,6 +55,12 @@ export class TokenRegistry {
     return { accessToken, app };
   }
 
+  /** The app a token was issued to, and whether it was revoked; undefined when it was never issued. */
+  lookup(token: string): { appId: string; revoked: boolean } | undefined {
+    const entry = this.#tokens.get(token);
+    return entry === undefined ? undefined : { ...entry };
+  }
+
   /** False when the token was never issued. Revoking twice is harmless. */
   revoke(token: string): boolean {
     const entry = this.#tokens.get(token);

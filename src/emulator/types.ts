@@ -54,6 +54,36 @@ export interface EmulatorOptions {
   taskStallRate?: number;
   /** Emulator ms per real ms (default 0 with `now`, else 1). */
   clockSpeed?: number;
+  /**
+   * Calls a second per advertiser and path before TikTok's 40133 (default 20 when a tier is given, else 0:
+   * off). Beside the app's windows, so it only bites above 20 app QPS (premium, ultimate, or a `qps` override).
+   */
+  advertiserQps?: number;
+  /**
+   * Entity-tree sizes of single advertisers by index, overriding the three per-advertiser options; e.g.
+   * `{ 0: { campaignsPerAdvertiser: 25, adgroupsPerCampaign: 20, adsPerAdgroup: 50 } }` gives advertiser 0
+   * 25,000 ads (above TikTok's 20,000-ad cap of synchronous reports).
+   */
+  advertiserShapes?: Record<number, AdvertiserShape>;
+  /** Indexes of advertisers the token may no longer operate: every call naming one answers 40001. */
+  unreachableAdvertisers?: number[];
+  /** Indexes of deleted advertisers: every call naming one answers 40300. */
+  deletedAdvertisers?: number[];
+  /** A fault plan in force from the start that heals after `requests` calls (as POST /_emulator/faults). */
+  initialFaults?: InitialFaults;
+}
+
+export interface AdvertiserShape {
+  campaignsPerAdvertiser?: number;
+  adgroupsPerCampaign?: number;
+  adsPerAdgroup?: number;
+}
+
+/** The first `requests` calls to `paths` (route keys or prefixes; default every path) answer one of `kinds`. */
+export interface InitialFaults {
+  kinds: FaultKind[];
+  paths?: string[];
+  requests: number;
 }
 
 export interface EmulatorStats {
@@ -61,8 +91,11 @@ export interface EmulatorStats {
   byPath: Record<string, number>;
   throttled: number;
   faults: number;
-  /** Throttled answers by the window that refused them (`suspended`: during a suspension). */
-  throttledBy: Record<'qps' | 'qpm' | 'qpd' | 'suspended', number>;
+  /**
+   * Throttled answers by the window that refused them (`suspended`: during a suspension; `advertiser`: the
+   * per-advertiser, per-path window, code 40133; the others answer 40100).
+   */
+  throttledBy: Record<'qps' | 'qpm' | 'qpd' | 'suspended' | 'advertiser', number>;
   /** Suspensions tripped by a QPM or QPD breach. */
   suspensions: Record<'qpm' | 'qpd', number>;
   faultsByKind: Partial<Record<FaultKind, number>>;
@@ -110,4 +143,10 @@ export interface ResolvedOptions {
   taskFailureRate: number;
   taskStallRate: number;
   clockSpeed: number | undefined;
+  advertiserQps: number;
+  /** Every advertiser's shape override, by index (empty when none). */
+  advertiserShapes: ReadonlyMap<number, Required<AdvertiserShape>>;
+  unreachableAdvertisers: readonly number[];
+  deletedAdvertisers: readonly number[];
+  initialFaults: InitialFaults | undefined;
 }

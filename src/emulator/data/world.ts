@@ -36,10 +36,12 @@ export class World {
   tree(advertiser: Advertiser): AdvertiserTree {
     let tree = this.#trees.get(advertiser.index);
     if (!tree) {
+      // One advertiser may be shaped on its own (option advertiserShapes), e.g. past the 20,000-ad report cap.
+      const shape = this.options.advertiserShapes.get(advertiser.index) ?? this.options;
       tree = generateTree(advertiser, {
-        campaigns: this.options.campaignsPerAdvertiser,
-        adgroupsPerCampaign: this.options.adgroupsPerCampaign,
-        adsPerAdgroup: this.options.adsPerAdgroup,
+        campaigns: shape.campaignsPerAdvertiser,
+        adgroupsPerCampaign: shape.adgroupsPerCampaign,
+        adsPerAdgroup: shape.adsPerAdgroup,
         anchorDay: localClock(this.anchor, advertiser.zone.timezone).day,
         anchorSeconds: Math.floor(this.anchor.getTime() / 1000),
       });

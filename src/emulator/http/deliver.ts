@@ -7,7 +7,7 @@ import type { FaultKind } from '../limits/faults.ts';
 import { bytesOf, sendHalf, sendStream, sendText } from './respond.ts';
 
 export type Answer =
-  | { kind: 'body'; status: number; body: string | Buffer }
+  | { kind: 'body'; status: number; body: string | Buffer; headers?: Readonly<Record<string, string>> }
   | { kind: 'stream'; contentType: string; fileName: string; chunks: Iterable<string> };
 
 export async function deliver(req: IncomingMessage, res: ServerResponse, answer: Answer, request: string, fault: FaultKind | undefined): Promise<void> {
@@ -23,11 +23,11 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, answer:
     return;
   }
   if (fault === 'truncate' || fault === 'streamCut') {
-    sendHalf(res, answer.body, request);
+    sendHalf(res, answer.body, request, answer.headers);
     return;
   }
   const body = fault === 'invalidJson' ? spoilJson(answer.body) : answer.body;
-  sendText(res, answer.status, 'application/json; charset=utf-8', body, { 'X-Tt-Logid': request });
+  sendText(res, answer.status, 'application/json; charset=utf-8', body, { ...answer.headers, 'X-Tt-Logid': request });
 }
 
 const DANGLING = Buffer.from(',"request_id":}');

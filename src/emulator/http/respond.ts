@@ -37,8 +37,8 @@ export function sendEnvelope(res: ServerResponse, status: number, code: number, 
 }
 
 /** HTTP 200, chunked, and only the first half of `body`: what a client sees when a response is cut short. */
-export function sendHalf(res: ServerResponse, body: string | Buffer, request: string): void {
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Tt-Logid': request });
+export function sendHalf(res: ServerResponse, body: string | Buffer, request: string, extra: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(200, { ...extra, 'Content-Type': 'application/json; charset=utf-8', 'X-Tt-Logid': request });
   const bytes = bytesOf(body);
   res.end(bytes.subarray(0, Math.floor(bytes.length / 2)));
 }

@@ -13,9 +13,9 @@ export interface RouteContext {
 }
 
 export type RouteResult =
-  | { kind: 'json'; data: unknown }
-  /** `data` already serialised, as UTF-8 JSON (big report pages). */
-  | { kind: 'raw'; data: Buffer }
+  | { kind: 'json'; data: unknown; headers?: Readonly<Record<string, string>> }
+  /** `data` already serialised, as UTF-8 JSON (big report pages); `headers` ride along (X-Tt-Ads-Throttle). */
+  | { kind: 'raw'; data: Buffer; headers?: Readonly<Record<string, string>> }
   | { kind: 'stream'; contentType: string; fileName: string; chunks: Iterable<string> };
 
 export interface Route {

@@ -1,5 +1,6 @@
-// The request pipeline: route → fault injection → auth → per-app rate windows → handler → answer (or the
-// answer spoiled by the fault). Emulator-only paths (/_emulator/…) skip all of it and are not counted.
+// The request pipeline: route → fault injection → auth → per-app rate windows → per-advertiser window →
+// handler → answer (or the answer spoiled by the fault). Emulator-only paths (/_emulator/…) skip all of it and
+// are not counted.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonLossless } from '../../json.ts';
@@ -33,7 +34,7 @@ async function serve(state: EmulatorState, baseUrl: string, req: IncomingMessage
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const body = await readBody(req);
   if (url.pathname.startsWith('/_emulator/')) {
-    await handleAdmin(state, req.method ?? 'GET', url.pathname, body, res);
+    await handleAdmin(state, req.method ?? 'GET', url, body, res);
     return;
   }
   const { world } = state;
@@ -57,7 +58,7 @@ async function serve(state: EmulatorState, baseUrl: string, req: IncomingMessage
   const fault = state.faults.decide(key, fingerprint(req.method, key, url.searchParams, body));
   if (fault !== undefined) state.stats.fault(fault);
   if (fault !== undefined && REFUSING_FAULTS.has(fault)) {
-    sendRefusal(fault, res, rid);
+    sendRefusal(fault, res, rid, advertiserOf(url.searchParams, body));
     return;
   }
   // Every other fault spoils the answer of a request that is carried out, writes included.
@@ -81,9 +82,16 @@ async function carryOut(state: EmulatorState, route: Route, key: string, req: In
       state.stats.throttled(throttle.window, throttle.tripped);
       throw new ApiError(40100, throttle.message);
     }
+    const advertiserId = route.auth ? advertiserOf(query, body) : undefined;
+    const crowded = advertiserId === undefined ? undefined : state.advertiserWindows.admit(advertiserId, key);
+    if (crowded !== undefined) {
+      state.stats.throttled('advertiser');
+      throw new ApiError(40133, crowded);
+    }
     const result = route.handle({ state, params, now: call.now, baseUrl: call.baseUrl, appId });
     if (result.kind === 'stream') return result;
-    return { kind: 'body', status: 200, body: result.kind === 'json' ? envelope(0, 'OK', call.rid, result.data) : rawEnvelope(call.rid, result.data) };
+    const text = result.kind === 'json' ? envelope(0, 'OK', call.rid, result.data) : rawEnvelope(call.rid, result.data);
+    return { kind: 'body', status: 200, body: text, ...(result.headers === undefined ? {} : { headers: result.headers }) };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return { kind: 'body', status: error.httpStatus, body: envelope(error.code, error.message, call.rid, {}) };
@@ -105,6 +113,23 @@ function authenticate(state: EmulatorState, req: IncomingMessage): string {
 function callerApp(state: EmulatorState, params: Params): string {
   const named = params.string('app_id');
   return named !== undefined && state.tokens.app(named) !== undefined ? named : state.tokens.defaultApp.appId;
+}
+
+/**
+ * The advertiser a call is about: `advertiser_id` from the query or the JSON body, when it is a plain id
+ * (TikTok's per-advertiser window and 40133's message need it before the parameters are checked).
+ */
+function advertiserOf(query: URLSearchParams, body: string): string | undefined {
+  let value: unknown = query.get('advertiser_id') ?? undefined;
+  if (value === undefined && body.includes('advertiser_id')) {
+    try {
+      value = parseBody(body)?.advertiser_id;
+    } catch {
+      value = undefined;
+    }
+  }
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value).trim() : '';
+  return /^\d{1,20}$/.test(text) ? text : undefined;
 }
 
 /** Method, path, sorted query and body: the same logical request gets the same fault sequence. */

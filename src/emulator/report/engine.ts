@@ -1,11 +1,16 @@
 // Builds report rows from the ad-day source: picks the ads a query covers, sums them per object of the
 // data level, per time slot and per audience bucket, and yields rows in TikTok's stable order (id, then
 // time, then bucket). Rows are produced lazily so a million-row task streams without being held.
+//
+// Rows without delivery: with only the id dimension (no time dimension, no breakdown) every object of the
+// level under the filters gets a row, all metrics zero when it delivered nothing; with more dimensions empty
+// rows are left out (tiktok-api.md, "Corrections": Zero delivery).
 
 import { addAll, addSlice, delivers, FIELD_COUNT, fullDay, HOUR_CURVES, V } from '../data/delivery.ts';
 import { hash32, hashString } from '../data/hash.ts';
-import type { Ad, Advertiser, AdvertiserTree } from '../data/model.ts';
+import type { Ad, Advertiser } from '../data/model.ts';
 import type { World } from '../data/world.ts';
+import { adScope, type AdScope } from './ad-cap.ts';
 import { catalogIdOf, isCatalogAd, playableOf, productIdsOf, showsProduct } from './creatives.ts';
 import { BREAKDOWNS } from './levels.ts';
 import type { ReportEntity } from './metrics.ts';
@@ -30,17 +35,18 @@ interface Group {
 
 const passes = (filter: StatusFilter, deleted: boolean) => filter === 'ALL' || (filter === 'DELETE') === deleted;
 
-/** The objects of the query's level that have at least one ad in scope, in id order, with those ads. */
-function groups(tree: AdvertiserTree, q: ReportQuery, seed: number): Group[] {
-  const included = tree.ads.filter((ad) =>
+/**
+ * The objects of the query's level that have at least one ad in scope (the ads within its id filters, capped
+ * for synchronous reports: ad-cap.ts), in id order, with those ads. The advertiser itself is always an object
+ * of an id-only advertiser-level query.
+ */
+function groups(scope: readonly Ad[], q: ReportQuery, seed: number, idOnly: boolean): Group[] {
+  const included = scope.filter((ad) =>
     passes(q.campaignStatus, ad.campaign.deleted) && passes(q.adgroupStatus, ad.adgroup.deleted) && passes(q.adStatus, ad.deleted)
-    && (q.campaignIds === undefined || q.campaignIds.has(ad.campaign.id))
-    && (q.adgroupIds === undefined || q.adgroupIds.has(ad.adgroup.id))
-    && (q.adIds === undefined || q.adIds.has(ad.id))
     // CATALOG reports count only the ads that show catalog products.
     && (q.reportType !== 'CATALOG' || isCatalogAd(seed, ad)));
   const advertiser = q.advertiser;
-  if (q.level === 'ADVERTISER') return included.length === 0 ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
+  if (q.level === 'ADVERTISER') return included.length === 0 && !idOnly ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
   if (q.level === 'PLAYABLE') return playableGroups(included, advertiser, seed);
   const result: Group[] = [];
   let current: Group | undefined;
@@ -141,12 +147,23 @@ export function rowScope(world: World, q: ReportQuery, now: Date): RowScope {
   return { today: clock.day, hour: clock.hour, firstDay, lastDay };
 }
 
-/** Yields the query's rows in order; a row's `values` buffer is reused once the next object starts. */
-export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<ReportRow> {
+/** The ads a query covers (id filters, and the 20,000-ad cap of synchronous reports). */
+export function queryAds(world: World, q: ReportQuery): AdScope {
+  return adScope(world.tree(q.advertiser), q);
+}
+
+/**
+ * Yields the query's rows in order; a row's `values` buffer is reused once the next object starts. `ads` is
+ * the query's ad scope when the caller already has it (it needs to know whether the cap applied).
+ */
+export function* reportRows(world: World, q: ReportQuery, now: Date, ads: AdScope = queryAds(world, q)): Generator<ReportRow> {
   const seed = world.options.seed;
   const scope = rowScope(world, q, now);
-  const { firstDay, lastDay, today, hour: currentHour } = scope;
-  if (lastDay < firstDay) return;
+  const { firstDay, today, hour: currentHour } = scope;
+  // A window wholly after today covers no day; id-only queries still answer each object with zeros.
+  const lastDay = Math.max(scope.lastDay, firstDay - 1);
+  const idOnly = q.time === 'NONE' && q.breakdowns.length === 0;
+  if (lastDay < firstDay && !idOnly) return;
   const plan = bucketPlan(seed, q.advertiser, q.breakdowns);
   const bucketCount = plan?.labels.length ?? 1;
   // Synchronous hourly queries span one day; report tasks may span many, so hours are slotted per day.
@@ -157,7 +174,7 @@ export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<
   const full = new Float64Array(FIELD_COUNT);
   const part = new Float64Array(FIELD_COUNT);
 
-  for (const group of groups(world.tree(q.advertiser), q, seed)) {
+  for (const group of groups(ads.ads, q, seed, idOnly)) {
     accumulator.fill(0);
     let any = false;
     for (const ad of group.ads) {
@@ -195,11 +212,11 @@ export function* reportRows(world: World, q: ReportQuery, now: Date): Generator<
         else splitBuckets(source, weights, accumulator, slot * stride);
       }
     }
-    if (!any) continue;
+    if (!any && !idOnly) continue;
     for (let slot = 0; slot < slotCount; slot++) {
       for (let b = 0; b < bucketCount; b++) {
         const offset = slot * stride + b * FIELD_COUNT;
-        if (!hasData(accumulator, offset)) continue;
+        if (!idOnly && !hasData(accumulator, offset)) continue;
         yield {
           entity: group.entity,
           day: q.time === 'DAY' ? firstDay + slot : q.time === 'HOUR' ? firstDay + Math.floor(slot / 24) : firstDay,
@@ -217,7 +234,7 @@ function splitBuckets(source: Float64Array, cumulative: Int32Array, into: Float6
   for (let b = 0; b + 1 < cumulative.length; b++) addSlice(source, cumulative, b, b + 1, into, offset + b * FIELD_COUNT);
 }
 
-/** TikTok leaves out rows without delivery. */
+/** TikTok leaves out rows without delivery (when there is more than the id dimension). */
 function hasData(values: Float64Array, offset: number): boolean {
   if (values[offset + V.impressions]! > 0 || values[offset + V.spend]! > 0) return true;
   for (let i = 0; i < FIELD_COUNT; i++) if (values[offset + i]! > 0) return true;

@@ -4,6 +4,7 @@
 import { formatStatTime } from '../data/calendar.ts';
 import { FIELD_COUNT } from '../data/delivery.ts';
 import type { TextBytes } from '../http/text-bytes.ts';
+import { countryName } from './countries.ts';
 import type { ReportRow } from './engine.ts';
 import type { ReportEntity } from './metrics.ts';
 import type { ReportQuery } from './query.ts';
@@ -24,13 +25,16 @@ function entityId(entity: ReportEntity): string {
   }
 }
 
-/** Dimension values in the order the query named them. */
+/** Dimension values in the order the query named them; a task's file names countries (countries.ts). */
 function dimensionCells(q: ReportQuery, row: ReportRow): string[] {
   return q.dimensions.map((name) => {
     if (name === 'stat_time_day') return formatStatTime(row.day);
     if (name === 'stat_time_hour') return formatStatTime(row.day, row.hour);
     const breakdown = q.breakdowns.indexOf(name);
-    if (breakdown >= 0) return row.bucket[breakdown] ?? '';
+    if (breakdown >= 0) {
+      const value = row.bucket[breakdown] ?? '';
+      return q.async && name === 'country_code' ? countryName(value) : value;
+    }
     return entityId(row.entity);
   });
 }

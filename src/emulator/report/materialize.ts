@@ -4,13 +4,15 @@
 import { FIELD_COUNT } from '../data/delivery.ts';
 import type { World } from '../data/world.ts';
 import { ApiError } from '../http/api-error.ts';
-import { reportRows, rowScope, type ReportRow } from './engine.ts';
+import { queryAds, reportRows, rowScope, type ReportRow } from './engine.ts';
 import { addInto, minorUnits } from './format.ts';
 import type { ReportQuery } from './query.ts';
 
 export interface MaterializedReport {
   rows: ReportRow[];
   totals: Float64Array;
+  /** The advertiser's ads exceeded the synchronous cap: the rows cover the newest 20,000 only (ad-cap.ts). */
+  capped: boolean;
 }
 
 /** Least recently used queries, bounded by their total rows (a row holds ~26 numbers). */
@@ -53,7 +55,8 @@ export function materialize(world: World, cache: ReportCache, q: ReportQuery, no
   const limit = world.options.maxReportRows;
   const rows: ReportRow[] = [];
   const totals = new Float64Array(FIELD_COUNT);
-  for (const row of reportRows(world, q, now)) {
+  const ads = queryAds(world, q);
+  for (const row of reportRows(world, q, now, ads)) {
     if (rows.length >= limit) {
       throw new ApiError(40067, `Too many rows in this query (more than ${limit}). Please narrow the date range or filter by fewer objects.`);
     }
@@ -62,7 +65,7 @@ export function materialize(world: World, cache: ReportCache, q: ReportQuery, no
     rows.push(own);
   }
   if (q.orderField !== undefined) sortRows(q, rows);
-  const report = { rows, totals };
+  const report = { rows, totals, capped: ads.capped };
   cache.set(key, report);
   return report;
 }

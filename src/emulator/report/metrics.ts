@@ -18,10 +18,18 @@
 //   hourly streams have asked for them since 2021 and its pre-4.0 connector failed on any non-zero code, so
 //   TikTok accepts them (the old "not hourly" rule was the client's own, without a source).
 // - Unique-user (UV) metrics under audience breakdowns: TikTok's per-dimension metrics table for audience
-//   reports does not list reach, frequency, cost_per_1000_reached or average_video_play_per_user, and its
-//   asynchronous-report doc rejects UV metrics with audience dimensions; Airbyte 5.0.3+ still asks for them
-//   in synchronous AUDIENCE reports without failing. So: synchronous reports with an audience or country
-//   breakdown answer "-" for them; report tasks refuse them. (The sync outcome stays unconfirmed.)
+//   reports does not list reach, frequency, cost_per_1000_reached or average_video_play_per_user; Airbyte
+//   5.0.3+ still asks for them in synchronous AUDIENCE reports without failing. So synchronous AUDIENCE reports
+//   answer "-" for them (unconfirmed). Synchronous BASIC reports by country serve them: TikTok's basic-report
+//   metric table (doc 1759239462689793, tiktok-api.md "Corrections": Reach and frequency) lists them there.
+// - Report tasks with audience dimensions (an AUDIENCE report, or BASIC by country_code) refuse the UV metrics
+//   and the `result` family (result, cost_per_result, result_rate and their real_time_ twins); BASIC tasks by
+//   country also refuse the app-install metrics (TikTok's "Create an asynchronous report task", doc
+//   1740302766489602, via tiktok-api.md "Corrections": Async tasks). live_play_count, registration, purchase and
+//   complete_payment, also on that list, are not in this catalogue: refused everywhere as unknown.
+// - A ratio whose denominator is zero prints as zero with the metric's usual decimals ("0.00", "0.000"), not
+//   "-" (Airbyte's recorded answers, tiktok-api.md "Corrections": Zero delivery). "-" is left for values that
+//   do not exist: UV metrics in AUDIENCE reports, per-object attributes in total_metrics.
 // - Not in AUDIENCE reports: cash_spend, voucher_spend, app_install, real_time_app_install(_cost),
 //   secondary_goal_* (Airbyte's NOT_AUDIENCE_METRICS, kept out of its audience streams through 5.x; #85815
 //   confirms AUDIENCE refuses the conversion-event metrics that BASIC accepts).
@@ -54,8 +62,13 @@ export interface MetricScope {
   hourly: boolean;
   /** False: refused with query_lifetime. */
   lifetime: boolean;
-  /** Unique-user metric: "-" under a breakdown in sync reports, refused with one in report tasks. */
+  /** Unique-user metric: "-" in synchronous AUDIENCE reports. */
   unique: boolean;
+  /**
+   * Refused by report tasks: `audience` with audience dimensions (AUDIENCE, or BASIC by country_code);
+   * `country` in BASIC tasks by country_code only. Undefined: tasks take it wherever sync reports do.
+   */
+  taskRefusal?: 'audience' | 'country';
 }
 
 export interface MetricDef extends MetricScope {
@@ -96,11 +109,12 @@ function metric(name: string, reportTypes: ReadonlySet<ReportType>, format: Form
 const count = (field: number): Format => (v, o) => String(v[o + field]!);
 const money = (pick: (v: Float64Array, o: number) => number): Format => (v, o, minor) => fixed(pick(v, o) / minor, 2);
 
-/** numerator/denominator × scale; `costly` numerators are spend in minor units; "-" when the denominator is 0. */
+/** numerator/denominator × scale; `costly` numerators are spend in minor units; zero when the denominator is 0. */
 function ratio(numerator: number, denominator: number, scale: number, digits: number, costly: boolean): Format {
+  const zero = fixed(0, digits);
   return (v, o, minor) => {
     const d = v[o + denominator]!;
-    if (d === 0) return UNDEFINED;
+    if (d === 0) return zero;
     const n = costly ? v[o + numerator]! / minor : v[o + numerator]!;
     return fixed((n / d) * scale, digits);
   };
@@ -117,7 +131,11 @@ const campaignOf = (e: ReportEntity) => (e.level === 'CAMPAIGN' || e.level === '
 const adgroupOf = (e: ReportEntity) => (e.level === 'ADGROUP' || e.level === 'AD' ? e.adgroup : undefined);
 const adOf = (e: ReportEntity) => (e.level === 'AD' ? e.ad : undefined);
 const GROUP_LEVELS = at('ADGROUP', 'AD');
-const UNIQUE = { unique: true } as const;
+const UNIQUE = { unique: true, taskRefusal: 'audience' } as const;
+/** Refused by report tasks with audience dimensions (see the top of the file). */
+const AUDIENCE_TASKS = { taskRefusal: 'audience' } as const;
+/** Refused by BASIC report tasks by country (see the top of the file). */
+const COUNTRY_TASKS = { taskRefusal: 'country' } as const;
 
 const DEFINITIONS: MetricDef[] = [
   // Delivery: every report type.
@@ -131,15 +149,15 @@ const DEFINITIONS: MetricDef[] = [
   metric('cost_per_conversion', EVERY, ratio(V.spend, V.conversion, 1, 2, true)),
   metric('conversion_rate', EVERY, ratio(V.conversion, V.clicks, 100, 2, false)),
   // Results: auction reports and catalog (DSA) reports.
-  metric('result', AUCTION_AND_CATALOG, count(V.result)),
-  metric('cost_per_result', AUCTION_AND_CATALOG, ratio(V.spend, V.result, 1, 4, true)),
-  metric('result_rate', AUCTION_AND_CATALOG, ratio(V.result, V.impressions, 100, 2, false)),
+  metric('result', AUCTION_AND_CATALOG, count(V.result), AUDIENCE_TASKS),
+  metric('cost_per_result', AUCTION_AND_CATALOG, ratio(V.spend, V.result, 1, 4, true), AUDIENCE_TASKS),
+  metric('result_rate', AUCTION_AND_CATALOG, ratio(V.result, V.impressions, 100, 2, false), AUDIENCE_TASKS),
   metric('real_time_conversion', AUCTION, count(V.realTimeConversion)),
   metric('real_time_cost_per_conversion', AUCTION, ratio(V.spend, V.realTimeConversion, 1, 2, true)),
   metric('real_time_conversion_rate', AUCTION, ratio(V.realTimeConversion, V.clicks, 100, 2, false)),
-  metric('real_time_result', AUCTION, count(V.realTimeResult)),
-  metric('real_time_cost_per_result', AUCTION, ratio(V.spend, V.realTimeResult, 1, 4, true)),
-  metric('real_time_result_rate', AUCTION, ratio(V.realTimeResult, V.impressions, 100, 2, false)),
+  metric('real_time_result', AUCTION, count(V.realTimeResult), AUDIENCE_TASKS),
+  metric('real_time_cost_per_result', AUCTION, ratio(V.spend, V.realTimeResult, 1, 4, true), AUDIENCE_TASKS),
+  metric('real_time_result_rate', AUCTION, ratio(V.realTimeResult, V.impressions, 100, 2, false), AUDIENCE_TASKS),
   // Unique users: "-" under breakdowns (see the top of the file).
   metric('reach', AUCTION, count(V.reach), UNIQUE),
   metric('cost_per_1000_reached', AUCTION, ratio(V.spend, V.reach, 1000, 3, true), UNIQUE),
@@ -163,9 +181,9 @@ const DEFINITIONS: MetricDef[] = [
   // BASIC only: billing split, app installs, secondary goals.
   metric('cash_spend', BASIC_ONLY, money((v, o) => v[o + V.spend]! - v[o + V.voucher]!), { levels: at('ADVERTISER'), hourly: false, lifetime: false }),
   metric('voucher_spend', BASIC_ONLY, money((v, o) => v[o + V.voucher]!), { levels: at('ADVERTISER'), hourly: false, lifetime: false }),
-  metric('real_time_app_install', BASIC_ONLY, count(V.realTimeAppInstall)),
-  metric('real_time_app_install_cost', BASIC_ONLY, ratio(V.spend, V.realTimeAppInstall, 1, 2, true)),
-  metric('app_install', BASIC_ONLY, count(V.appInstall)),
+  metric('real_time_app_install', BASIC_ONLY, count(V.realTimeAppInstall), COUNTRY_TASKS),
+  metric('real_time_app_install_cost', BASIC_ONLY, ratio(V.spend, V.realTimeAppInstall, 1, 2, true), COUNTRY_TASKS),
+  metric('app_install', BASIC_ONLY, count(V.appInstall), COUNTRY_TASKS),
   // No secondary goal is ever set on generated ad groups: TikTok answers null for these.
   metric('secondary_goal_result', BASIC_ONLY, () => null),
   metric('cost_per_secondary_goal_result', BASIC_ONLY, () => null),
@@ -199,6 +217,8 @@ export interface MetricContext {
   lifetime: boolean;
   /** The query has an audience/country breakdown. */
   broken: boolean;
+  /** One of its breakdowns is country_code. */
+  byCountry: boolean;
   async: boolean;
 }
 
@@ -208,12 +228,14 @@ export function refuses(metric: MetricDef, c: MetricContext): boolean {
   if (c.level !== undefined && metric.levels !== undefined && !metric.levels.has(c.level)) return true;
   if (c.time === 'HOUR' && !metric.hourly) return true;
   if (c.lifetime && !metric.lifetime) return true;
-  return metric.unique && c.broken && c.async;
+  if (!c.async || metric.taskRefusal === undefined) return false;
+  const basicByCountry = c.reportType === 'BASIC' && c.byCountry;
+  return basicByCountry || (metric.taskRefusal === 'audience' && c.reportType === 'AUDIENCE');
 }
 
-/** The metric as this query prints it: unique-user metrics have no value under a breakdown. */
+/** The metric as this query prints it: unique-user metrics have no value in AUDIENCE reports. */
 export function asServed(metric: MetricDef, c: MetricContext): MetricDef {
-  return metric.unique && c.broken ? { ...metric, format: () => UNDEFINED } : metric;
+  return metric.unique && c.reportType === 'AUDIENCE' ? { ...metric, format: () => UNDEFINED } : metric;
 }
 
 /** TikTok's wording: `Invalid metric fields: ['a', 'b'].` */

@@ -37,6 +37,8 @@ export interface ReportQuery {
   adStatus: StatusFilter;
   orderField: MetricDef | undefined;
   orderType: 'ASC' | 'DESC';
+  /** A report task's query (no 20,000-ad cap, countries by name in the file). */
+  async: boolean;
   /** A canonical text of everything that shapes the rows (cache key). */
   key: string;
 }
@@ -73,7 +75,8 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
 
   const lifetime = params.boolean('query_lifetime', false);
   const context: MetricContext = {
-    reportType, level: level === 'PLAYABLE' ? undefined : level, time, lifetime, broken: breakdowns.length > 0, async: rules.async,
+    reportType, level: level === 'PLAYABLE' ? undefined : level, time, lifetime, broken: breakdowns.length > 0,
+    byCountry: breakdowns.includes('country_code'), async: rules.async,
   };
   const metricNames = params.stringArray('metrics') ?? [...DEFAULT_METRICS];
   if (metricNames.length === 0) throw paramError('metrics: Length must be at least 1.');
@@ -103,7 +106,7 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
   }
 
   // Playable reports cover every playable of the account: no status defaults (nothing is hidden).
-  const filters = parseFiltering(params, level === 'PLAYABLE' ? 'ADVERTISER' : level);
+  const filters = parseFiltering(params, level === 'PLAYABLE' ? 'ADVERTISER' : level, rules.async);
   const orderName = params.string('order_field');
   let orderField: MetricDef | undefined;
   if (orderName !== undefined && orderName !== '') {
@@ -115,7 +118,7 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
 
   const query: Omit<ReportQuery, 'key'> = {
     advertiser, reportType, level, dimensions, time, breakdowns, metrics, lifetime, startDay, endDay,
-    ...filters, orderField, orderType: orderTypeText,
+    ...filters, orderField, orderType: orderTypeText, async: rules.async,
   };
   return { ...query, key: queryKey(query) };
 }
@@ -174,9 +177,11 @@ const STATUS_VALUES: Readonly<Record<string, StatusFilter>> = { STATUS_ALL: 'ALL
 
 /**
  * `filtering` is a list of {field_name, filter_type, filter_value}. Like TikTok, each level hides deleted
- * objects unless its status filter says STATUS_ALL (the advertiser level always counts everything).
+ * objects unless its status filter says STATUS_ALL (the advertiser level always counts everything). Report
+ * tasks take only the id filters: TikTok's task-create page (tiktok-api.md, "Corrections": Async tasks) lists
+ * campaign_ids, adgroup_ids and ad_ids, and no status filter — a task keeps each level's default.
  */
-function parseFiltering(params: Params, level: Level): Filters {
+function parseFiltering(params: Params, level: Level, async: boolean): Filters {
   const filters: Filters = {
     campaignIds: undefined, adgroupIds: undefined, adIds: undefined,
     campaignStatus: level === 'CAMPAIGN' ? 'NOT_DELETE' : 'ALL',
@@ -194,6 +199,9 @@ function parseFiltering(params: Params, level: Level): Filters {
     const value = entry.filter_value;
     if (typeof field !== 'string' || typeof type !== 'string' || typeof value !== 'string') {
       throw paramError('filtering: field_name, filter_type and filter_value are required strings.');
+    }
+    if (async && !(field in ID_FILTERS)) {
+      throw paramError(`filtering: Report tasks accept only campaign_ids, adgroup_ids and ad_ids (got ${field}).`);
     }
     if (type !== 'IN') throw paramError(`filtering: filter_type ${type} is not supported for ${field} (use IN).`);
     let list: unknown;
@@ -225,6 +233,6 @@ function queryKey(q: Omit<ReportQuery, 'key'>): string {
   return JSON.stringify([
     q.advertiser.id, q.reportType, q.level, q.dimensions, q.metrics.map((m) => m.name), q.lifetime,
     q.lifetime ? null : [formatDay(q.startDay), formatDay(q.endDay)], set(q.campaignIds), set(q.adgroupIds), set(q.adIds),
-    q.campaignStatus, q.adgroupStatus, q.adStatus, q.orderField?.name ?? null, q.orderType,
+    q.campaignStatus, q.adgroupStatus, q.adStatus, q.orderField?.name ?? null, q.orderType, q.async,
   ]);
 }

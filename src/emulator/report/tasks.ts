@@ -5,6 +5,7 @@
 // produced again when the file is downloaded.
 
 import { hash32, unit } from '../data/hash.ts';
+import { TASK_CREATE } from '../limits/tiers.ts';
 import type { ReportQuery } from './query.ts';
 
 export type TaskStatus = 'QUEUING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'CANCELED';
@@ -42,8 +43,6 @@ export interface TaskTiming {
   stallRate: number;
 }
 
-/** Tasks per app per day, as TikTok documents. */
-export const DAILY_TASK_LIMIT = 1000;
 /** The emulator refuses tasks that could produce more rows than this. */
 export const MAX_TASK_ROWS = 5_000_000;
 
@@ -55,7 +54,9 @@ export class TaskStore {
   readonly #waiting = new Map<string, ReportTask[]>();
   /** When the app's latest task started: starts never go back in time (first come, first served). */
   readonly #lastStart = new Map<string, number>();
-  readonly #perDay = new Map<string, number>();
+  /** Tasks created per app and UTC day, and per advertiser and UTC hour (emulator clock). */
+  readonly #perAppDay = new Map<string, number>();
+  readonly #perAdvertiserHour = new Map<string, number>();
   /** Outcomes queued by the admin route for the next tasks created. */
   readonly #directives: TaskOutcome[] = [];
   #created = 0;
@@ -65,13 +66,23 @@ export class TaskStore {
     this.#timing = timing;
   }
 
-  /** Counts a creation against the app's daily allowance; false when it is used up. */
-  allow(appId: string, utcDay: string): boolean {
-    const key = `${appId}|${utcDay}`;
-    const used = this.#perDay.get(key) ?? 0;
-    if (used >= DAILY_TASK_LIMIT) return false;
-    this.#perDay.set(key, used + 1);
-    return true;
+  /**
+   * Counts a creation against TikTok's task quotas (tiers.ts, TASK_CREATE): per app and UTC day, per advertiser
+   * and hour, both on the emulator's clock. Returns why not when one is used up (then nothing is counted).
+   */
+  allow(appId: string, advertiserId: string, now: Date): string | undefined {
+    const hour = Math.floor(now.getTime() / 3_600_000);
+    const dayKey = `${appId}|${Math.floor(hour / 24)}`;
+    const hourKey = `${advertiserId}|${hour}`;
+    const day = this.#perAppDay.get(dayKey) ?? 0;
+    const perHour = this.#perAdvertiserHour.get(hourKey) ?? 0;
+    if (day >= TASK_CREATE.perAppDay) return `The app has reached its daily limit of ${TASK_CREATE.perAppDay} asynchronous report tasks.`;
+    if (perHour >= TASK_CREATE.perAdvertiserHour) {
+      return `Advertiser ${advertiserId} has reached its limit of ${TASK_CREATE.perAdvertiserHour} asynchronous report tasks an hour.`;
+    }
+    this.#perAppDay.set(dayKey, day + 1);
+    this.#perAdvertiserHour.set(hourKey, perHour + 1);
+    return undefined;
   }
 
   /** The next `count` tasks created end with `outcome`, whatever the rates say. */

@@ -1,18 +1,24 @@
 import type { Advertiser } from '../data/model.ts';
-import { paramError } from '../http/api-error.ts';
+import { ApiError } from '../http/api-error.ts';
 import type { Params } from '../http/params.ts';
 import type { EmulatorState } from '../state.ts';
 
-/** The advertiser named by `advertiser_id`, which the token must be able to reach (else 40002). */
+/** The advertiser named by `advertiser_id`, which the token must be able to operate (else 40001 or 40300). */
 export function advertiserParam(state: EmulatorState, params: Params, name = 'advertiser_id'): Advertiser {
   return accessibleAdvertiser(state, params.requiredId(name));
 }
 
+/**
+ * TikTok's answers for an advertiser the token cannot operate (tiktok-api.md, "Corrections": Other codes):
+ * 40001 "No permission to operate advertiser …" for one the authorisation does not cover — an id the world
+ * does not hold, or one marked unreachable — and 40300 for a deleted one (its return-code list: "The
+ * advertiser does not exist or has been deleted"). 40002 stays for parameters and objects below the advertiser.
+ */
 export function accessibleAdvertiser(state: EmulatorState, id: string): Advertiser {
   const advertiser = state.world.advertiserById.get(id);
-  if (advertiser === undefined) {
-    throw paramError(`Advertiser ID ${id} does not exist or you do not have permission to access it.`);
-  }
+  const access = state.advertiserAccess.of(id);
+  if (advertiser === undefined || access === 'unreachable') throw new ApiError(40001, `No permission to operate advertiser ${id}.`);
+  if (access === 'deleted') throw new ApiError(40300, `The advertiser ${id} does not exist or has been deleted.`);
   return advertiser;
 }
 

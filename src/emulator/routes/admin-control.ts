@@ -1,7 +1,16 @@
 // Emulator-only control routes that make the emulator say no on demand: the fault plan, extra and revoked
-// tokens, the clock, and how report tasks end. Each answers JSON; a bad body is HTTP 400 naming the field.
+// tokens, auth codes, the clock, how report tasks end, and advertisers the token may no longer operate or
+// that were deleted. Each answers JSON; a bad body is HTTP 400 naming the field.
+//
+//   POST /_emulator/faults {rate, kinds?, paths?, max_streak?, for_requests?, for_ms?}
+//     e.g. {"rate":1,"kinds":["code40133"],"paths":["report/integrated/get/"],"for_requests":3}: the next three
+//     report/integrated/get/ calls answer 40133, then the startup plan is back (also: code40016, code40100).
+//   POST /_emulator/advertiser-access {advertiser_id, access: "ok" | "unreachable" | "deleted"}
+//     unreachable: every call naming the advertiser answers 40001; deleted: 40300.
+//   POST /_emulator/auth-codes {}: issues a fresh auth code, valid one hour on the emulator's clock.
 
-import { FAULT_KINDS, type FaultKind, type FaultPlan } from '../limits/faults.ts';
+import { ADVERTISER_ACCESS, type AdvertiserAccess } from '../advertiser-access.ts';
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS, type FaultKind, type FaultPlan } from '../limits/faults.ts';
 import type { TaskOutcome } from '../report/tasks.ts';
 import type { EmulatorState } from '../state.ts';
 
@@ -23,6 +32,17 @@ export function controlRoute(state: EmulatorState, method: string, path: string,
         return [200, state.faults.describe()];
       }
     }
+    if (method === 'POST' && path === '/_emulator/advertiser-access') {
+      const b = body();
+      const id = optionalString(b, 'advertiser_id');
+      const access = optionalString(b, 'access');
+      if (id === undefined || !state.world.advertiserById.has(id)) throw new BadRequest('advertiser_id must name a generated advertiser');
+      if (access === undefined || !ADVERTISER_ACCESS.includes(access as AdvertiserAccess)) throw new BadRequest(`access must be one of ${ADVERTISER_ACCESS.join(', ')}`);
+      state.advertiserAccess.set(id, access as AdvertiserAccess);
+      return [200, { advertiser_id: id, access }];
+    }
+    if (path === '/_emulator/auth-codes' && method === 'GET') return [200, state.authCodes.list()];
+    if (path === '/_emulator/auth-codes' && method === 'POST') return [200, state.authCodes.issue(state.clock.now().getTime())];
     if (method === 'GET' && path === '/_emulator/tokens') return [200, state.tokens.list()];
     if (method === 'POST' && path === '/_emulator/tokens') {
       const appId = optionalString(body(), 'app_id');
@@ -65,7 +85,7 @@ export function controlRoute(state: EmulatorState, method: string, path: string,
 function faultPlan(body: Record<string, unknown>, defaultStreak: number): FaultPlan {
   const rate = optionalNumber(body, 'rate');
   if (rate === undefined || !(rate >= 0 && rate <= 1)) throw new BadRequest('rate must be a number within 0..1');
-  const kinds = optionalStrings(body, 'kinds') ?? FAULT_KINDS.filter((k) => k !== 'slow' && k !== 'streamCut');
+  const kinds = optionalStrings(body, 'kinds') ?? DEFAULT_FAULT_KINDS;
   for (const kind of kinds) if (!FAULT_KINDS.includes(kind as FaultKind)) throw new BadRequest(`unknown fault kind ${kind}; known: ${FAULT_KINDS.join(', ')}`);
   const maxStreak = optionalNumber(body, 'max_streak') ?? defaultStreak;
   const forRequests = optionalNumber(body, 'for_requests');

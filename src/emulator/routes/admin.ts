@@ -1,10 +1,11 @@
 // Emulator-only endpoints for tests and operators: counters, the generated advertisers with their local
-// "today", the auth codes, the files of CSV_DOWNLOAD tasks, and the control routes of admin-control.ts.
-// Never counted, faulted or throttled.
+// "today", the files of CSV_DOWNLOAD tasks (behind their signed, hour-long links), and the control routes of
+// admin-control.ts. Never counted, faulted or throttled.
 
 import type { ServerResponse } from 'node:http';
 import { formatDay } from '../data/calendar.ts';
 import { sendStream, sendText } from '../http/respond.ts';
+import { checkLink } from '../report/download-links.ts';
 import type { EmulatorState } from '../state.ts';
 import { controlRoute } from './admin-control.ts';
 import { taskFile } from './report-task.ts';
@@ -15,8 +16,9 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   sendText(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-export async function handleAdmin(state: EmulatorState, method: string, path: string, body: string, res: ServerResponse): Promise<void> {
+export async function handleAdmin(state: EmulatorState, method: string, url: URL, body: string, res: ServerResponse): Promise<void> {
   const { world } = state;
+  const path = url.pathname;
   const control = controlRoute(state, method, path, body);
   if (control !== undefined) return sendJson(res, control[0], control[1]);
   if (method === 'GET' && path === '/_emulator/stats') return sendJson(res, 200, state.stats.snapshot());
@@ -34,16 +36,20 @@ export async function handleAdmin(state: EmulatorState, method: string, path: st
       stats_start_date: formatDay(a.statsStartDay),
       today: formatDay(world.clock(a, now).day),
       current_hour: world.clock(a, now).hour,
+      access: state.advertiserAccess.of(a.id),
     })));
-  }
-  if (method === 'GET' && path === '/_emulator/auth-codes') {
-    return sendJson(res, 200, state.authCodes().map((code) => ({ auth_code: code, used: state.usedAuthCodes.has(code) })));
   }
   const file = FILE_PATH.exec(path);
   if (method === 'GET' && file !== null) {
     const task = state.tasks.get(file[1]!);
     if (task === undefined || task.outputFormat !== 'CSV_DOWNLOAD' || state.tasks.status(task) !== 'SUCCESS') {
       return sendJson(res, 404, { error: 'no such report file' });
+    }
+    const link = checkLink(world.options.seed, task.id, url.searchParams, state.clock.now().getTime());
+    if (link !== 'ok') {
+      // What a signed storage link answers once it is past its hour (or was never signed).
+      const reason = link === 'expired' ? 'Request has expired' : 'Invalid signature';
+      return sendText(res, 403, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${reason}</Message></Error>\n`);
     }
     const result = taskFile(state, task);
     if (result.kind === 'stream') await sendStream(res, result.contentType, result.fileName, result.chunks, '');

@@ -4,7 +4,7 @@ import { customAudienceList } from './audiences.ts';
 import { imageSearch, videoSearch } from './creative-search.ts';
 import { musicGet, portfolioList } from './creatives.ts';
 import { adGet, adgroupGet, campaignGet } from './entities.ts';
-import { accessToken, advertiserGet } from './oauth.ts';
+import { accessToken, advertiserGet, revokeToken } from './oauth.ts';
 import { instantPageEvent, pixelEventStats, pixelList } from './pixels.ts';
 import { reportIntegratedGet } from './report-integrated.ts';
 import { reportTaskCancel, reportTaskCheck, reportTaskCreate, reportTaskDownload } from './report-task.ts';
@@ -24,6 +24,7 @@ const PRODUCTION_ONLY: Readonly<Record<string, Route>> = {
 /** API paths below /open_api/v1.3/ (v1.2 takes the same paths). */
 export const ROUTES: Readonly<Record<string, Route>> = {
   'oauth2/access_token/': accessToken,
+  'oauth2/revoke_token/': revokeToken,
   ...Object.fromEntries(Object.entries(PRODUCTION_ONLY).map(([path, route]) => [path, productionOnly(path, route)])),
   'campaign/get/': campaignGet,
   'adgroup/get/': adgroupGet,

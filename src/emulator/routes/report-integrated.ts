@@ -1,8 +1,10 @@
 import type { Route } from '../http/route.ts';
 import { TextBytes } from '../http/text-bytes.ts';
+import { ADS_THROTTLE_HEADER } from '../report/ad-cap.ts';
 import { totalObject, writeRowsJson } from '../report/format.ts';
 import { materialize } from '../report/materialize.ts';
 import { parseReportQuery } from '../report/query.ts';
+import { checkTotalMetrics } from '../report/total-metrics.ts';
 import { advertiserParam, pageInfo, paging } from './access.ts';
 import { paramError } from '../http/api-error.ts';
 
@@ -18,6 +20,7 @@ export const reportIntegratedGet: Route = {
     const query = parseReportQuery(params, advertiser, { async: false });
     const { page, pageSize } = paging(params);
     const withTotals = params.boolean('enable_total_metrics', false);
+    if (withTotals) checkTotalMetrics(query, state.world.options.sandbox);
     const report = materialize(state.world, state.reports, query, now);
     const rows = report.rows.slice((page - 1) * pageSize, page * pageSize);
     const info = JSON.stringify(pageInfo(page, pageSize, report.rows.length));
@@ -26,6 +29,7 @@ export const reportIntegratedGet: Route = {
     data.write('{"list":');
     writeRowsJson(query, rows, data);
     data.write(`,"page_info":${info}${totals}}`);
-    return { kind: 'raw', data: data.bytes() };
+    // Over the 20,000-ad cap TikTok answers code 0 with the newest ads' rows and this header (ad-cap.ts).
+    return { kind: 'raw', data: data.bytes(), ...(report.capped ? { headers: { [ADS_THROTTLE_HEADER]: '1' } } : {}) };
   },
 };

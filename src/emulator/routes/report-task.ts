@@ -5,6 +5,7 @@ import { formatDay } from '../data/calendar.ts';
 import { ApiError, paramError } from '../http/api-error.ts';
 import type { Params } from '../http/params.ts';
 import { json, type Route, type RouteResult } from '../http/route.ts';
+import { downloadLink } from '../report/download-links.ts';
 import { reportRows, rowScope } from '../report/engine.ts';
 import { csvHeader, csvRow } from '../report/format.ts';
 import { BREAKDOWNS } from '../report/levels.ts';
@@ -33,9 +34,8 @@ export const reportTaskCreate: Route = {
     if (expected > MAX_TASK_ROWS) {
       throw paramError(`The report could hold up to ${expected} rows, above the emulator's limit of ${MAX_TASK_ROWS}. Please narrow the date range.`);
     }
-    if (!state.tasks.allow(appId, now.toISOString().slice(0, 10))) {
-      throw new ApiError(40100, 'The app has reached its daily limit of asynchronous report tasks.');
-    }
+    const quota = state.tasks.allow(appId, advertiser.id, now);
+    if (quota !== undefined) throw new ApiError(40100, quota);
     const task = state.tasks.create({
       appId,
       advertiserId: advertiser.id,
@@ -100,7 +100,7 @@ export const reportTaskDownload: Route = {
   method: 'GET',
   auth: true,
   family: 'task',
-  handle({ state, params, baseUrl }) {
+  handle({ state, params, baseUrl, now }) {
     const task = taskParam(state, params);
     const status = state.tasks.status(task);
     if (status !== 'SUCCESS') throw paramError(`task_id: The task is not finished (status ${status}); download it after it reaches SUCCESS.`);
@@ -108,7 +108,8 @@ export const reportTaskDownload: Route = {
       return json({
         output_format: 'CSV_DOWNLOAD',
         file_name: `${task.fileName}.csv`,
-        download_url: `${baseUrl}/_emulator/report-files/${task.id}.csv`,
+        // Valid one hour from now on the emulator's clock (download-links.ts).
+        download_url: downloadLink(state.world.options.seed, baseUrl, task.id, now.getTime()),
       });
     }
     return taskFile(state, task);
