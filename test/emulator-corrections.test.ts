@@ -263,7 +263,7 @@ describe('enable_total_metrics: BASIC, one id dimension and/or stat_time_day, no
   ])('accepts %s and totals the query', async (_name, extra) => {
     const answer = await report(emu, query(extra));
     expect(answer.code, answer.message).toBe(0);
-    expect((answer.data.total_metrics as Record<string, string>).spend).toMatch(/^\d+\.\d{2}$/);
+    expect((answer.data.total_metrics as Record<string, string>).spend).toMatch(/^\d+\.\d{3}$/);
   });
 
   it.each<[string, () => Query]>([
@@ -473,7 +473,7 @@ describe('rows as TikTok sends them', () => {
     expect(zero.length).toBeGreaterThan(0);
     for (const row of zero) {
       expect(row.metrics).toEqual({
-        spend: '0.00', impressions: '0', clicks: '0', ctr: '0.00', cpc: '0.00', cpm: '0.00', reach: '0', frequency: '0.00',
+        spend: '0.000', impressions: '0', clicks: '0', ctr: '0.00', cpc: '0.000', cpm: '0.000', reach: '0', frequency: '0.00',
         cost_per_1000_reached: '0.000', cost_per_result: '0.0000', average_video_play: '0.00', conversion_rate: '0.00',
       });
     }
@@ -492,15 +492,15 @@ describe('rows as TikTok sends them', () => {
     expect(lifetime.map((r) => r.dimensions.campaign_id)).toEqual(campaigns);
     const future = { advertiser_id: adv.advertiser_id, data_level: 'AUCTION_CAMPAIGN', metrics: ['spend', 'cpc'], start_date: addDays(adv.today, 1), end_date: addDays(adv.today, 5) };
     const ahead = await rows(emu, { ...future, dimensions: ['campaign_id'], filtering: [{ field_name: 'campaign_ids', filter_type: 'IN', filter_value: JSON.stringify(campaigns.slice(0, 2)) }] });
-    expect(ahead).toEqual(campaigns.slice(0, 2).map((id) => ({ dimensions: { campaign_id: id }, metrics: { spend: '0.00', cpc: '0.00' } })));
+    expect(ahead).toEqual(campaigns.slice(0, 2).map((id) => ({ dimensions: { campaign_id: id }, metrics: { spend: '0.000', cpc: '0.000' } })));
     expect(await rows(emu, { ...future, dimensions: ['campaign_id', 'stat_time_day'] })).toEqual([]);
     const [advertiserRow] = await rows(emu, { ...future, data_level: 'AUCTION_ADVERTISER', dimensions: ['advertiser_id'] });
-    expect(advertiserRow).toEqual({ dimensions: { advertiser_id: adv.advertiser_id }, metrics: { spend: '0.00', cpc: '0.00' } });
+    expect(advertiserRow).toEqual({ dimensions: { advertiser_id: adv.advertiser_id }, metrics: { spend: '0.000', cpc: '0.000' } });
   });
 
   it('a zero denominator is zero with the metric\'s decimals in delivering rows too; "-" stays for AUDIENCE UV metrics', async () => {
     const list = await rows(emu, { advertiser_id: adv.advertiser_id, data_level: 'AUCTION_AD', dimensions: ['ad_id', 'stat_time_day'], metrics: ['conversion', 'cost_per_conversion', 'clicks', 'cpc'], start_date: addDays(adv.today, -20), end_date: adv.today });
-    expect(list.some((r) => r.metrics.conversion === '0' && r.metrics.cost_per_conversion === '0.00')).toBe(true);
+    expect(list.some((r) => r.metrics.conversion === '0' && r.metrics.cost_per_conversion === '0.000')).toBe(true);
     expect(list.flatMap((r) => Object.values(r.metrics))).not.toContain('-');
     const uv = await rows(emu, { advertiser_id: adv.advertiser_id, report_type: 'AUDIENCE', data_level: 'AUCTION_AD', dimensions: ['ad_id', 'age'], metrics: ['reach'], start_date: adv.today, end_date: adv.today });
     expect(new Set(uv.map((r) => r.metrics.reach))).toEqual(new Set(['-']));

@@ -225,6 +225,8 @@ describe('emulator reports in the recorded shape', () => {
     expect(differences).toEqual([]);
     for (const row of zero) {
       for (const [name, value] of Object.entries(row['metrics'] as Row)) {
+        // Ids riding in metrics (campaign_id, adgroup_id) are digit strings but no measure: they stay the object's.
+        if (name.endsWith('_id')) continue;
         if (typeof value === 'string' && /^[\d.]+$/.test(value)) expect(Number(value), `${String((row['dimensions'] as Row)['ad_id'])} ${name}`).toBe(0);
       }
     }

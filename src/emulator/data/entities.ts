@@ -31,8 +31,8 @@ function dayBetween(from: number, to: number, h: number): number {
 
 /**
  * Lifecycles follow fixed rules (not the seed) so every world holds each case: campaign 0 runs and holds the
- * anchor ad, campaign 1 is Smart+, campaign 2 is paused, campaign 3 deleted (with its children); some ad
- * groups and ads are deleted or paused on their own.
+ * anchor ad and, next to it, an ad that never delivers; campaign 1 is Smart+, campaign 2 is paused, campaign 3
+ * deleted (with its children); some ad groups and ads are deleted or paused on their own.
  */
 export function generateTree(advertiser: Advertiser, shape: TreeShape): AdvertiserTree {
   const campaigns: Campaign[] = [];
@@ -140,6 +140,9 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
       const index = adgroup.index * shape.adsPerAdgroup + a;
       const key = hash32(advertiser.key, 0xad5, index);
       const anchor = index === 0;
+      // Real accounts hold ads that never delivered (two of the four lifetime rows Airbyte recorded from the
+      // live API, test/fixtures/recorded): the ad after the anchor, live and active, never wins an auction.
+      const silent = index === 1;
       const own: Lifecycle = anchor ? 'active' : (campaign.index + g + a) % 6 === 5 ? 'deleted' : (campaign.index + g + a) % 11 === 10 ? 'paused' : 'active';
       const createDay = anchor ? start - 1 : adgroup.createDay + (hash32(key, 1) % 2);
       const { createSeconds, lifecycle } = childTiming(adgroup, key, createDay, own, 300);
@@ -158,7 +161,7 @@ export function generateTree(advertiser: Advertiser, shape: TreeShape): Advertis
         campaign,
         adgroup,
         anchor,
-        startDay: anchor ? start : createDay + 1,
+        startDay: anchor ? start : silent ? Infinity : createDay + 1,
         video,
         text: pick(AD_TEXTS, hash32(key, 8)),
         curve: hash32(key, 9) % 3,

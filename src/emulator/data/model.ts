@@ -64,6 +64,7 @@ export interface Ad extends EntityBase {
   adgroup: Adgroup;
   /** Delivers every day from the advertiser's first day: guarantees a row per advertiser-day. */
   anchor: boolean;
+  /** First local day it may deliver; Infinity for the ad that never delivers (entities.ts). */
   startDay: number;
   video: boolean;
   text: string;

@@ -58,7 +58,8 @@ export function materialize(world: World, cache: ReportCache, q: ReportQuery, no
   const ads = queryAds(world, q);
   for (const row of reportRows(world, q, now, ads)) {
     if (rows.length >= limit) {
-      throw new ApiError(40067, `Too many rows in this query (more than ${limit}). Please narrow the date range or filter by fewer objects.`);
+      // TikTok's wording, as Airbyte's window-splitting test recorded it (test/fixtures/recorded).
+      throw new ApiError(40067, 'Your query is too large, please reduce the query size (e.g. fewer metrics or time range) and retry after a while.');
     }
     const own = { ...row, values: row.values.slice(row.offset, row.offset + FIELD_COUNT), offset: 0 };
     addInto(totals, own);

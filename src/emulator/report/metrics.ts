@@ -36,8 +36,9 @@
 // - PLAYABLE_MATERIAL and CATALOG: TikTok's report-type pages list delivery and conversion metrics; the exact
 //   tables were not readable, so the emulator serves a documented-looking core subset (delivery, clicks,
 //   conversion and, for CATALOG, result metrics) and refuses the rest. Unconfirmed.
-// - Decimals: money 2, rates 2, cost_per_1000_reached 3, cost_per_result 4 (recorded answers in Airbyte's
-//   integration tests and TikTok's examples).
+// - Decimals: money 3 (spend, cash_spend, voucher_spend, cpc, cpm, cost_per_conversion and the other costs),
+//   rates and averages 2, cost_per_1000_reached 3, cost_per_result 4: the records Airbyte's integration tests
+//   took from the live API ("20.000" spend, tiktok-api.md "Real records"; test/fixtures/recorded).
 
 import type { Ad, Adgroup, Advertiser, Campaign } from '../data/model.ts';
 import { V } from '../data/delivery.ts';
@@ -107,7 +108,9 @@ function metric(name: string, reportTypes: ReadonlySet<ReportType>, format: Form
 }
 
 const count = (field: number): Format => (v, o) => String(v[o + field]!);
-const money = (pick: (v: Float64Array, o: number) => number): Format => (v, o, minor) => fixed(pick(v, o) / minor, 2);
+/** Money as TikTok prints it: three decimals ("20.000"), whatever the currency's minor unit. */
+const MONEY_DECIMALS = 3;
+const money = (pick: (v: Float64Array, o: number) => number): Format => (v, o, minor) => fixed(pick(v, o) / minor, MONEY_DECIMALS);
 
 /** numerator/denominator × scale; `costly` numerators are spend in minor units; zero when the denominator is 0. */
 function ratio(numerator: number, denominator: number, scale: number, digits: number, costly: boolean): Format {
@@ -143,17 +146,17 @@ const DEFINITIONS: MetricDef[] = [
   metric('impressions', EVERY, count(V.impressions)),
   metric('clicks', EVERY, count(V.clicks)),
   metric('ctr', EVERY, ratio(V.clicks, V.impressions, 100, 2, false)),
-  metric('cpc', EVERY, ratio(V.spend, V.clicks, 1, 2, true)),
-  metric('cpm', EVERY, ratio(V.spend, V.impressions, 1000, 2, true)),
+  metric('cpc', EVERY, ratio(V.spend, V.clicks, 1, MONEY_DECIMALS, true)),
+  metric('cpm', EVERY, ratio(V.spend, V.impressions, 1000, MONEY_DECIMALS, true)),
   metric('conversion', EVERY, count(V.conversion)),
-  metric('cost_per_conversion', EVERY, ratio(V.spend, V.conversion, 1, 2, true)),
+  metric('cost_per_conversion', EVERY, ratio(V.spend, V.conversion, 1, MONEY_DECIMALS, true)),
   metric('conversion_rate', EVERY, ratio(V.conversion, V.clicks, 100, 2, false)),
   // Results: auction reports and catalog (DSA) reports.
   metric('result', AUCTION_AND_CATALOG, count(V.result), AUDIENCE_TASKS),
   metric('cost_per_result', AUCTION_AND_CATALOG, ratio(V.spend, V.result, 1, 4, true), AUDIENCE_TASKS),
   metric('result_rate', AUCTION_AND_CATALOG, ratio(V.result, V.impressions, 100, 2, false), AUDIENCE_TASKS),
   metric('real_time_conversion', AUCTION, count(V.realTimeConversion)),
-  metric('real_time_cost_per_conversion', AUCTION, ratio(V.spend, V.realTimeConversion, 1, 2, true)),
+  metric('real_time_cost_per_conversion', AUCTION, ratio(V.spend, V.realTimeConversion, 1, MONEY_DECIMALS, true)),
   metric('real_time_conversion_rate', AUCTION, ratio(V.realTimeConversion, V.clicks, 100, 2, false)),
   metric('real_time_result', AUCTION, count(V.realTimeResult), AUDIENCE_TASKS),
   metric('real_time_cost_per_result', AUCTION, ratio(V.spend, V.realTimeResult, 1, 4, true), AUDIENCE_TASKS),
@@ -182,7 +185,7 @@ const DEFINITIONS: MetricDef[] = [
   metric('cash_spend', BASIC_ONLY, money((v, o) => v[o + V.spend]! - v[o + V.voucher]!), { levels: at('ADVERTISER'), hourly: false, lifetime: false }),
   metric('voucher_spend', BASIC_ONLY, money((v, o) => v[o + V.voucher]!), { levels: at('ADVERTISER'), hourly: false, lifetime: false }),
   metric('real_time_app_install', BASIC_ONLY, count(V.realTimeAppInstall), COUNTRY_TASKS),
-  metric('real_time_app_install_cost', BASIC_ONLY, ratio(V.spend, V.realTimeAppInstall, 1, 2, true), COUNTRY_TASKS),
+  metric('real_time_app_install_cost', BASIC_ONLY, ratio(V.spend, V.realTimeAppInstall, 1, MONEY_DECIMALS, true), COUNTRY_TASKS),
   metric('app_install', BASIC_ONLY, count(V.appInstall), COUNTRY_TASKS),
   // No secondary goal is ever set on generated ad groups: TikTok answers null for these.
   metric('secondary_goal_result', BASIC_ONLY, () => null),
