@@ -507,6 +507,61 @@ describe('rows as TikTok sends them', () => {
   });
 });
 
+describe('AUDIENCE reports of breakdowns only; IN, CONTAIN_ANY_OF and NOT_IN filters', () => {
+  let emu: Emulator;
+  let adv: Adv;
+  beforeAll(async () => {
+    emu = await startEmulator({ ...BASE, campaignsPerAdvertiser: 8 });
+    [, , adv] = await advertisersOf(emu) as [Adv, Adv, Adv];
+  });
+  afterAll(() => emu.close());
+  const window = () => ({ advertiser_id: adv.advertiser_id, report_type: 'AUDIENCE', metrics: ['spend', 'impressions'], start_date: addDays(adv.today, -6), end_date: adv.today });
+  const byKey = (list: Row[], key: (r: Row) => string) => {
+    const out = new Map<string, [number, number]>();
+    for (const r of list) {
+      const [spend, impressions] = out.get(key(r)) ?? [0, 0];
+      out.set(key(r), [spend + cents(r.metrics.spend), impressions + Number(r.metrics.impressions)]);
+    }
+    return out;
+  };
+
+  it('["age"] at AUCTION_ADVERTISER: one row per age, the advertiser\'s figures, no id in the row', async () => {
+    const ages = await rows(emu, { ...window(), data_level: 'AUCTION_ADVERTISER', dimensions: ['age'] });
+    expect(ages.length).toBeGreaterThan(1);
+    expect(ages.every((r) => Object.keys(r.dimensions).join() === 'age')).toBe(true);
+    const withId = await rows(emu, { ...window(), data_level: 'AUCTION_ADVERTISER', dimensions: ['advertiser_id', 'age'] });
+    expect(byKey(ages, (r) => r.dimensions.age!)).toEqual(byKey(withId, (r) => r.dimensions.age!));
+    // At campaign level: the level's (visible) campaigns summed; by day too.
+    const campaigns = await rows(emu, { ...window(), data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_day', 'gender'] });
+    const summed = await rows(emu, { ...window(), data_level: 'AUCTION_CAMPAIGN', dimensions: ['stat_time_day', 'gender'] });
+    const key = (r: Row) => `${r.dimensions.stat_time_day} ${r.dimensions.gender}`;
+    expect(byKey(summed, key)).toEqual(byKey(campaigns, key));
+  });
+
+  it('refuses names without an id dimension, and BASIC reports without one', async () => {
+    const named = await report(emu, { ...window(), data_level: 'AUCTION_CAMPAIGN', dimensions: ['gender'], metrics: ['spend', 'campaign_name'] });
+    expect([named.code, named.message]).toEqual([40002, "Invalid metric fields: ['campaign_name']."]);
+    const basic = await report(emu, { ...window(), report_type: 'BASIC', data_level: 'AUCTION_ADVERTISER', dimensions: ['country_code'] });
+    expect(basic.code).toBe(40002);
+    expect((await report(emu, { ...window(), data_level: 'AUCTION_ADVERTISER', dimensions: ['stat_time_day'] })).code).toBe(40002);
+  });
+
+  it('id filters take IN, CONTAIN_ANY_OF and NOT_IN; status filters only IN', async () => {
+    const listed = await api(emu, 'GET', 'campaign/get/', { advertiser_id: adv.advertiser_id });
+    const ids = (listed.data.list as { campaign_id: string }[]).map((c) => c.campaign_id);
+    const base = { advertiser_id: adv.advertiser_id, data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id'], metrics: ['spend'], start_date: addDays(adv.today, -6), end_date: adv.today };
+    const filtered = (type: string, values: string[], field = 'campaign_ids') => rows(emu, { ...base, filtering: [{ field_name: field, filter_type: type, filter_value: JSON.stringify(values) }] });
+    const idsOf = (list: Row[]) => list.map((r) => r.dimensions.campaign_id);
+    expect(idsOf(await filtered('IN', ids.slice(0, 2)))).toEqual(ids.slice(0, 2));
+    expect(idsOf(await filtered('CONTAIN_ANY_OF', ids.slice(0, 2)))).toEqual(ids.slice(0, 2));
+    expect(idsOf(await filtered('NOT_IN', ids.slice(0, 2)))).toEqual(ids.slice(2));
+    const status = await report(emu, { ...base, filtering: [{ field_name: 'campaign_status', filter_type: 'NOT_IN', filter_value: '["STATUS_DELETE"]' }] });
+    expect([status.code, status.message]).toEqual([40002, 'filtering: filter_type NOT_IN is not supported for campaign_status (use IN).']);
+    const task = await api(emu, 'POST', 'report/task/create/', { ...base, report_type: 'BASIC', filtering: [{ field_name: 'campaign_ids', filter_type: 'NOT_IN', filter_value: JSON.stringify(ids.slice(0, 1)) }] });
+    expect(task.code, task.message).toBe(0);
+  });
+});
+
 describe('advertisers the token may not operate (40001) or that were deleted (40300)', () => {
   it('answers every call naming them so; oauth2/advertiser/get/ still lists them; the admin route changes them', async () => {
     await withEmulator({ unreachableAdvertisers: [1], deletedAdvertisers: [2] }, async (emu, [a, unreachable, deleted]) => {

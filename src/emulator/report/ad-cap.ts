@@ -4,9 +4,9 @@
 // adgroup_ids to at most 20,000 ads, the answer is complete and carries no header.
 //
 // The emulator's reading of it:
-// - The count is of the ads the id filters leave (campaign_ids, adgroup_ids, ad_ids), deleted ones included:
-//   the page speaks of the advertiser's ads, not of the delivering or visible ones, and status filters only
-//   choose which of the covered objects become rows.
+// - The count is of the ads the id filters leave (campaign_ids, adgroup_ids, ad_ids; IN or NOT_IN), deleted
+//   ones included: the page speaks of the advertiser's ads, not of the delivering or visible ones, and status
+//   filters only choose which of the covered objects become rows.
 // - "Newest" is by create time (then by id, newer ids being larger).
 // - The cap holds at every data level and report type: the report is computed from those 20,000 ads only, so
 //   campaign, ad group and advertiser rows (and total_metrics) miss the older ads' delivery too, and objects
@@ -16,7 +16,7 @@
 //   read large accounts.
 
 import type { Ad, AdvertiserTree } from '../data/model.ts';
-import type { ReportQuery } from './query.ts';
+import { passesIds, type ReportQuery } from './query.ts';
 
 export const SYNC_REPORT_AD_CAP = 20_000;
 
@@ -48,9 +48,7 @@ export function adScope(tree: AdvertiserTree, q: ReportQuery): AdScope {
   const ads = q.campaignIds === undefined && q.adgroupIds === undefined && q.adIds === undefined
     ? tree.ads
     : tree.ads.filter((ad) =>
-      (q.campaignIds === undefined || q.campaignIds.has(ad.campaign.id))
-      && (q.adgroupIds === undefined || q.adgroupIds.has(ad.adgroup.id))
-      && (q.adIds === undefined || q.adIds.has(ad.id)));
+      passesIds(q.campaignIds, ad.campaign.id) && passesIds(q.adgroupIds, ad.adgroup.id) && passesIds(q.adIds, ad.id));
   if (q.async || ads.length <= SYNC_REPORT_AD_CAP) return { ads, capped: false };
   const rank = newness(tree);
   const newest = [...ads].sort((a, b) => rank[a.index]! - rank[b.index]!).slice(0, SYNC_REPORT_AD_CAP);

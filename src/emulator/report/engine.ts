@@ -46,6 +46,8 @@ function groups(scope: readonly Ad[], q: ReportQuery, seed: number, idOnly: bool
     // CATALOG reports count only the ads that show catalog products.
     && (q.reportType !== 'CATALOG' || isCatalogAd(seed, ad)));
   const advertiser = q.advertiser;
+  // A report of breakdowns only sums every object of the level in one group (its rows name no object).
+  if (!q.byObject) return included.length === 0 ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
   if (q.level === 'ADVERTISER') return included.length === 0 && !idOnly ? [] : [{ entity: { level: 'ADVERTISER', advertiser }, ads: included }];
   if (q.level === 'PLAYABLE') return playableGroups(included, advertiser, seed);
   const result: Group[] = [];

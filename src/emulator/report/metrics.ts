@@ -222,6 +222,8 @@ export interface MetricContext {
   broken: boolean;
   /** One of its breakdowns is country_code. */
   byCountry: boolean;
+  /** Rows per object (an id dimension); false for a report of breakdowns only. */
+  byObject: boolean;
   async: boolean;
 }
 
@@ -231,6 +233,8 @@ export function refuses(metric: MetricDef, c: MetricContext): boolean {
   if (c.level !== undefined && metric.levels !== undefined && !metric.levels.has(c.level)) return true;
   if (c.time === 'HOUR' && !metric.hourly) return true;
   if (c.lifetime && !metric.lifetime) return true;
+  // Without an id dimension a row stands for no one object: names and ids have nothing to describe.
+  if (!c.byObject && metric.attribute) return true;
   if (!c.async || metric.taskRefusal === undefined) return false;
   const basicByCountry = c.reportType === 'BASIC' && c.byCountry;
   return basicByCountry || (metric.taskRefusal === 'audience' && c.reportType === 'AUDIENCE');

@@ -29,9 +29,11 @@ export interface ReportQuery {
   /** Inclusive local days; unset with lifetime. */
   startDay: number;
   endDay: number;
-  campaignIds: ReadonlySet<string> | undefined;
-  adgroupIds: ReadonlySet<string> | undefined;
-  adIds: ReadonlySet<string> | undefined;
+  /** Rows per object of the level (an id dimension), or one set of rows for all of them (breakdowns only). */
+  byObject: boolean;
+  campaignIds: IdFilter | undefined;
+  adgroupIds: IdFilter | undefined;
+  adIds: IdFilter | undefined;
   campaignStatus: StatusFilter;
   adgroupStatus: StatusFilter;
   adStatus: StatusFilter;
@@ -41,6 +43,17 @@ export interface ReportQuery {
   async: boolean;
   /** A canonical text of everything that shapes the rows (cache key). */
   key: string;
+}
+
+/** An id filter: IN / CONTAIN_ANY_OF keep the ids named, NOT_IN keeps the others. */
+export interface IdFilter {
+  ids: ReadonlySet<string>;
+  exclude: boolean;
+}
+
+/** Whether an object's id passes the filter (no filter: every id). */
+export function passesIds(filter: IdFilter | undefined, id: string): boolean {
+  return filter === undefined || filter.ids.has(id) !== filter.exclude;
 }
 
 export interface QueryRules {
@@ -71,12 +84,12 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
   if (dimensions === undefined || dimensions.length === 0) throw paramError('dimensions: Missing data for required field.');
   if (dimensions.length > MAX_DIMENSIONS) throw paramError(`dimensions: At most ${MAX_DIMENSIONS} dimensions are allowed.`);
   if (new Set(dimensions).size !== dimensions.length) throw paramError('dimensions: Duplicate dimensions are not allowed.');
-  const { time, breakdowns } = splitDimensions(dimensions, reportType, level, params.string('data_level') ?? '');
+  const { time, breakdowns, byObject } = splitDimensions(dimensions, reportType, level, params.string('data_level') ?? '');
 
   const lifetime = params.boolean('query_lifetime', false);
   const context: MetricContext = {
     reportType, level: level === 'PLAYABLE' ? undefined : level, time, lifetime, broken: breakdowns.length > 0,
-    byCountry: breakdowns.includes('country_code'), async: rules.async,
+    byCountry: breakdowns.includes('country_code'), byObject, async: rules.async,
   };
   const metricNames = params.stringArray('metrics') ?? [...DEFAULT_METRICS];
   if (metricNames.length === 0) throw paramError('metrics: Length must be at least 1.');
@@ -117,7 +130,7 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
   if (orderTypeText !== 'ASC' && orderTypeText !== 'DESC') throw paramError('order_type: Must be one of: ASC, DESC.');
 
   const query: Omit<ReportQuery, 'key'> = {
-    advertiser, reportType, level, dimensions, time, breakdowns, metrics, lifetime, startDay, endDay,
+    advertiser, reportType, level, dimensions, time, breakdowns, byObject, metrics, lifetime, startDay, endDay,
     ...filters, orderField, orderType: orderTypeText, async: rules.async,
   };
   return { ...query, key: queryKey(query) };
@@ -133,14 +146,19 @@ function rowLevel(params: Params, reportType: ReportType): RowLevel {
   return level;
 }
 
-/** Checks the dimensions against the report type's groupings; returns the time grain and the breakdowns. */
-function splitDimensions(dimensions: readonly string[], reportType: ReportType, level: RowLevel, dataLevel: string): Pick<ReportQuery, 'time' | 'breakdowns'> {
+/**
+ * Checks the dimensions against the report type's groupings; returns the time grain, the breakdowns and
+ * whether rows are per object. An AUDIENCE report may leave the id dimension out and group by its breakdowns
+ * alone (e.g. ["age"] at AUCTION_ADVERTISER: tiktok-api.md, "Corrections": Audience reports).
+ */
+function splitDimensions(dimensions: readonly string[], reportType: ReportType, level: RowLevel, dataLevel: string): Pick<ReportQuery, 'time' | 'breakdowns' | 'byObject'> {
   const isId = (d: string) => (level === 'PLAYABLE' ? d === 'playable_id' : ID_DIMENSIONS.has(d));
   const ids = dimensions.filter(isId);
   const times = dimensions.filter((d) => TIME_DIMENSIONS.has(d));
   const breakdowns = dimensions.filter((d) => !isId(d) && !TIME_DIMENSIONS.has(d));
   const wanted = level === 'PLAYABLE' ? 'playable_id' : ID_DIMENSION[level];
-  if (ids.length !== 1 || ids[0] !== wanted) {
+  const breakdownsOnly = ids.length === 0 && reportType === 'AUDIENCE' && breakdowns.length > 0;
+  if (!breakdownsOnly && (ids.length !== 1 || ids[0] !== wanted)) {
     const owner = level === 'PLAYABLE' ? 'report_type PLAYABLE_MATERIAL' : `data_level ${dataLevel}`;
     throw paramError(`dimensions: ${owner} requires exactly one ID dimension, ${wanted} (got ${ids.length === 0 ? 'none' : ids.join(', ')}).`);
   }
@@ -158,7 +176,7 @@ function splitDimensions(dimensions: readonly string[], reportType: ReportType, 
       ? 'dimensions: AUDIENCE reports need an audience dimension (gender, age, country_code, platform, province_id, language or ac).'
       : `dimensions: The combination ${JSON.stringify(dimensions)} is not supported for report_type ${reportType} (gender and age may go together; other breakdowns one at a time).`);
   }
-  return { time, breakdowns };
+  return { time, breakdowns, byObject: !breakdownsOnly };
 }
 
 function dayParam(params: Params, name: string): number {
@@ -172,6 +190,7 @@ function dayParam(params: Params, name: string): number {
 type Filters = Pick<ReportQuery, 'campaignIds' | 'adgroupIds' | 'adIds' | 'campaignStatus' | 'adgroupStatus' | 'adStatus'>;
 
 const ID_FILTERS = { campaign_ids: 'campaignIds', adgroup_ids: 'adgroupIds', ad_ids: 'adIds' } as const;
+const ID_FILTER_TYPES: readonly string[] = ['IN', 'CONTAIN_ANY_OF', 'NOT_IN'];
 const STATUS_FILTERS = { campaign_status: 'campaignStatus', adgroup_status: 'adgroupStatus', ad_status: 'adStatus' } as const;
 const STATUS_VALUES: Readonly<Record<string, StatusFilter>> = { STATUS_ALL: 'ALL', STATUS_NOT_DELETE: 'NOT_DELETE', STATUS_DELETE: 'DELETE' };
 
@@ -203,7 +222,10 @@ function parseFiltering(params: Params, level: Level, async: boolean): Filters {
     if (async && !(field in ID_FILTERS)) {
       throw paramError(`filtering: Report tasks accept only campaign_ids, adgroup_ids and ad_ids (got ${field}).`);
     }
-    if (type !== 'IN') throw paramError(`filtering: filter_type ${type} is not supported for ${field} (use IN).`);
+    // Id filters take IN, CONTAIN_ANY_OF (the same for a single-valued id) and NOT_IN (tiktok-api.md,
+    // "Corrections": Audience reports); status filters take IN.
+    const types = field in ID_FILTERS ? ID_FILTER_TYPES : ['IN'];
+    if (!types.includes(type)) throw paramError(`filtering: filter_type ${type} is not supported for ${field} (use ${types.join(', ')}).`);
     let list: unknown;
     try {
       list = JSON.parse(value);
@@ -216,7 +238,7 @@ function parseFiltering(params: Params, level: Level, async: boolean): Filters {
     const values = list.map(String);
     if (field in ID_FILTERS) {
       if (values.length > 100) throw paramError(`filtering: ${field} accepts at most 100 IDs.`);
-      filters[ID_FILTERS[field as keyof typeof ID_FILTERS]] = new Set(values);
+      filters[ID_FILTERS[field as keyof typeof ID_FILTERS]] = { ids: new Set(values), exclude: type === 'NOT_IN' };
     } else if (field in STATUS_FILTERS) {
       const status = values.length === 1 ? STATUS_VALUES[values[0]!] : undefined;
       if (status === undefined) throw paramError(`filtering: ${field} must be one of STATUS_ALL, STATUS_NOT_DELETE, STATUS_DELETE.`);
@@ -229,7 +251,7 @@ function parseFiltering(params: Params, level: Level, async: boolean): Filters {
 }
 
 function queryKey(q: Omit<ReportQuery, 'key'>): string {
-  const set = (s: ReadonlySet<string> | undefined) => (s === undefined ? null : [...s].sort());
+  const set = (f: IdFilter | undefined) => (f === undefined ? null : [f.exclude, ...[...f.ids].sort()]);
   return JSON.stringify([
     q.advertiser.id, q.reportType, q.level, q.dimensions, q.metrics.map((m) => m.name), q.lifetime,
     q.lifetime ? null : [formatDay(q.startDay), formatDay(q.endDay)], set(q.campaignIds), set(q.adgroupIds), set(q.adIds),

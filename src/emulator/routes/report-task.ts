@@ -52,7 +52,7 @@ export const reportTaskCreate: Route = {
 /** An upper bound on the rows (objects × time slots × buckets), for the size cap and the latency. */
 function expectedRows(state: EmulatorState, query: ReturnType<typeof parseReportQuery>, now: Date): number {
   const tree = state.world.tree(query.advertiser);
-  const objects = query.level === 'ADVERTISER' ? 1 : query.level === 'CAMPAIGN' ? tree.campaigns.length : query.level === 'ADGROUP' ? tree.adgroups.length : tree.ads.length;
+  const objects = query.level === 'ADVERTISER' || !query.byObject ? 1 : query.level === 'CAMPAIGN' ? tree.campaigns.length : query.level === 'ADGROUP' ? tree.adgroups.length : tree.ads.length;
   const scope = rowScope(state.world, query, now);
   const days = Math.max(0, scope.lastDay - scope.firstDay + 1);
   const slots = query.time === 'DAY' ? days : query.time === 'HOUR' ? 24 * days : 1;
