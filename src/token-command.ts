@@ -72,7 +72,7 @@ async function trade(client: TikTokClient, appId: string, secret: string, authCo
     if (!(error instanceof TikTokApiError) || error.kind === 'retry' || error.kind === 'throttle') throw error;
     if (error.code === INVALID_AUTH_CODE) {
       throw configError(
-        `TikTok says the auth_code is invalid or already used (code ${error.code}): a code works once and for one hour after the redirect. Authorise the app again and trade the new code at once.`,
+        `TikTok says the auth_code is invalid or already used (code ${error.code}): a code works once and expires after one hour. Authorise the app again and trade the new code at once.`,
       );
     }
     if (/app_id|secret/i.test(error.message) && !/auth_code/i.test(error.message)) {

@@ -33,7 +33,7 @@ describe('TikTok client', () => {
     const grant = await exchangeAuthCode(client({ accessToken: '' }), APP_ID, SECRET, 'auth-code-5-1');
     expect(grant.access_token).toBe(TOKEN);
     expect(grant.advertiser_ids.length).toBe(120);
-    await expect(exchangeAuthCode(client({ accessToken: '' }), APP_ID, SECRET, 'auth-code-5-1')).rejects.toMatchObject({ code: 40002 });
+    await expect(exchangeAuthCode(client({ accessToken: '' }), APP_ID, SECRET, 'auth-code-5-1')).rejects.toMatchObject({ code: 40110 });
   });
 
   it('the token command prints the long-term token for an auth_code, and a clear error for a used one', async () => {
