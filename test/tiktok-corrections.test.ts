@@ -10,7 +10,9 @@ import { ConnectorError } from '../src/errors.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { countryCodeOf } from '../src/streams/country-codes.ts';
 import { addDays, daysBetween } from '../src/streams/dates.ts';
+import { TaskCostModel } from '../src/streams/backfill-plan.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
+import { TaskLane } from '../src/streams/task-lane.ts';
 import { TikTokClient } from '../src/tiktok/client.ts';
 import { APP_ID, SECRET, TOKEN, configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
@@ -303,4 +305,14 @@ it('a custom report of breakdowns only is keyed by the advertiser and the breakd
   }
   expect(new Set(rows.map((r) => `${String(r['advertiser_id'])}|${String(r['age'])}`)).size).toBe(rows.length);
   expect(reportRequests(proxy).every((r) => JSON.stringify(dimensionsOf(r)) === '["age"]')).toBe(true);
+});
+
+it('report tasks: at most 500 created per ad account per hour', () => {
+  const lane = new TaskLane(4, new TaskCostModel({ fixedMs: 1000, msPerRow: 0.01 }));
+  const allowed = Array.from({ length: 501 }, (_, i) => lane.mayCreate('7001', i));
+  expect(allowed.filter(Boolean)).toHaveLength(500);
+  expect(allowed[500]).toBe(false);
+  // Another ad account has its own hour; the first gets its allowance back an hour after its first task.
+  expect(lane.mayCreate('7002', 600)).toBe(true);
+  expect(lane.mayCreate('7001', 3_600_001)).toBe(true);
 });
