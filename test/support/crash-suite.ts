@@ -236,9 +236,10 @@ export function crashSuite(options: CrashSuiteOptions): void {
         const input = await messagesFrom(await storedState(cut));
         let byte = Math.floor(Buffer.byteLength(input) * at);
         const bytes = Buffer.from(input);
-        // Mid-line: step off a line end; line end: move to the next one.
+        // Mid-line: step off a line end, and off the byte before one (a cut there leaves a whole JSON object, a
+        // complete message without its newline); line end: move to the next one.
         if (lineEnd) while (byte < bytes.length && bytes[byte - 1] !== 0x0a) byte++;
-        else while (bytes[byte - 1] === 0x0a) byte++;
+        else while (bytes[byte - 1] === 0x0a || bytes[byte] === 0x0a) byte++;
         const run: ProcessResult & { states: number } = await writeProcess({ dir, config: { url: cut.url, schema: cut.schema }, catalog, input, cutAtByte: byte });
         outcomes.push(`${Math.round(at * 100)} %${lineEnd ? ' (line end)' : ''}: exit ${run.code}, ${run.states} states acknowledged`);
         // A line cut in two is not an AirbyteMessage: the load stops with an error (exit 1), keeping what it had committed.
