@@ -15,7 +15,6 @@
 // passes the same (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
-import { assertDevInstall } from './dev-install.ts';
 import { type ConnectorError, asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
 import { errorTraceMessage } from './protocol/messages.ts';
@@ -37,10 +36,8 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
   token    --listen --app-id A --secret S [--port N]   the whole authorisation flow: URL, local redirect, token
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
-  bigquery-local [--port N --project P --dataset D …]   run the local BigQuery (dev install: DuckDB + ZetaSQL)
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
-  demo                                             emulator + embedded Postgres + sync, then show the rows (dev install)
   dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
   views    --destination postgres://…|bigquery://… [--schema S] [--config FILE]   print the analytics views' SQL`;
 
@@ -97,12 +94,6 @@ async function main(argv: string[]): Promise<number> {
       await runEmulatorCommand(rest);
       return 0;
     }
-    case 'bigquery-local': {
-      // Dev dependencies only: a production install (npm, Docker) answers with one line, not a stack.
-      assertDevInstall('the local BigQuery', ['@duckdb/node-api', '@fivetrandevelopers/zetasql']);
-      const { runBigQueryLocalCommand } = await import('./bigquery-local/command.ts');
-      return runBigQueryLocalCommand(rest);
-    }
     case 'sync': {
       const { runSyncCommand } = await import('./sync.ts');
       return runSyncCommand(rest);
@@ -118,11 +109,6 @@ async function main(argv: string[]): Promise<number> {
     case 'dbt': {
       const { runDbtCommand } = await import('./analytics/dbt/command.ts');
       return runDbtCommand(rest);
-    }
-    case 'demo': {
-      const { runDemo } = await import('./demo.ts');
-      await runDemo();
-      return 0;
     }
     case undefined:
     case '--help':

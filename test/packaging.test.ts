@@ -1,11 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.ts';
+import { DEV_TOOL_FILE } from './support/package.ts';
 
 // No Docker engine runs here: the Dockerfile is kept right by reading it.
 const dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8');
-const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { bin: Record<string, string>; engines: { node: string }; type: string; name: string };
+const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
+  bin: Record<string, string>;
+  engines: { node: string };
+  type: string;
+  name: string;
+  files: string[];
+  scripts: Record<string, string>;
+};
 
 /** The shebang's environment assignments and node flags (src/cli.ts's first line). */
 function shebangOf(file: string): { variables: string[]; flags: string[] } {
@@ -57,5 +66,32 @@ describe('packaging', () => {
     expect(pkg.engines.node).toBe('>=22');
     expect(pkg.bin['source-tiktok-marketing']).toBe('dist/cli.js');
     expect(pkg.bin['destination-postgres-tiktok']).toBe('dist/destination-cli.js');
+  });
+
+  it('src/ is the connector: it imports nothing from the dev workspace (tools/), which may import src/', () => {
+    const src = join(ROOT, 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|mts|js|mjs)$/.test(file));
+    expect(files.length).toBeGreaterThan(50);
+    const offending = files.filter((file) => /\bfrom\s+['"][^'"]*\btools\/|\bimport\(\s*['"][^'"]*\btools\//.test(readFileSync(join(src, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
+  it('the build compiles src/ alone, into a dist/ emptied first, and the package ships the connector only', () => {
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[]; compilerOptions: { rootDir: string; outDir: string } };
+    expect(build.include).toEqual(['src']);
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    // tsc never deletes: without the prebuild clean, files of moved sources (dist/demo.js, dist/bigquery-local/ of
+    // earlier builds) would stay in a developer's dist/ and `npm pack` would ship them.
+    expect(pkg.scripts['prebuild']).toMatch(/rmSync\('dist'/);
+    expect(pkg.files).toEqual(['dist', 'spec.json', 'README.md']);
+    // What `npm pack` would ship from this checkout as it is now (`npm test` built dist/ first); without its scripts,
+    // so that no rebuild disturbs the other test files' dist/.
+    const dryRun = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    expect(dryRun.status, dryRun.stderr).toBe(0);
+    const [listing] = JSON.parse(dryRun.stdout) as { files: { path: string }[] }[];
+    const paths = (listing?.files ?? []).map((file) => file.path);
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'spec.json', 'README.md']));
+    expect(paths.filter((path) => DEV_TOOL_FILE.test(path))).toEqual([]);
+    expect(paths.filter((path) => !path.startsWith('dist/') && !['package.json', 'spec.json', 'README.md'].includes(path))).toEqual([]);
   });
 });

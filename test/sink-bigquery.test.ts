@@ -1,6 +1,6 @@
 // The BigQuery sink. Part 1: the pieces that need no BigQuery — type mapping, names, NDJSON encoding, the SQL
 // it sends, retry classification, the destination URL, and the driver's held commits. Part 2 runs the sink
-// against the local BigQuery endpoint (src/bigquery-local/: SQL checked by ZetaSQL, run on DuckDB), and a live
+// against the local BigQuery endpoint (tools/bigquery-local/: SQL checked by ZetaSQL, run on DuckDB), and a live
 // test against real BigQuery when BIGQUERY_TEST_PROJECT and credentials are set. Every test name says
 // "bigquery", so `vitest run -t bigquery` selects them.
 

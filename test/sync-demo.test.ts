@@ -14,7 +14,7 @@ const dataDir = join(parent, 'pg');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 function demo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'src', 'demo.ts')], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'demo', 'demo.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PG_URL: '', DEMO_PG_URL: '', DEMO_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 
 import { BigQuery } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
-import { type LocalBigQuery, type LocalBigQueryOptions, startLocalBigQuery } from '../../src/bigquery-local/index.ts';
+import { type LocalBigQuery, type LocalBigQueryOptions, startLocalBigQuery } from '../../tools/bigquery-local/index.ts';
 
 export const BIGQUERY_TEST_PROJECT = 'local-test-project';
 

@@ -22,6 +22,12 @@ export const TARBALL = `${PACKAGE.name}-${PACKAGE.version}.tgz`;
 /** The Node 24 binary of the `node@24` dev dependency (the Docker image's node:24). */
 export const NODE24_BIN_DIR = join(ROOT, 'node_modules', 'node', 'bin');
 
+/** The dev workspace's tools (tools/: the local BigQuery, the demo, the benchmarks) by file name: the package and
+ * the image hold the connector only, so no file of theirs may match. */
+export const DEV_TOOL_FILE = /bigquery-local|demo|bench|dev-install/i;
+/** Commands the connector's CLI once had and that now run from the dev workspace (npm start, npm run bigquery-local). */
+export const DEV_TOOL_COMMANDS = ['demo', 'bigquery-local'] as const;
+
 export interface Run {
   code: number | null;
   stdout: string;

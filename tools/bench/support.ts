@@ -5,8 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The connector as users run it: the build (`npm run bench` builds first). */
 export const CLI = join(ROOT, 'dist/cli.js');
+/** The local BigQuery is a dev tool, never built: run from its source (Node 24 strips the types). */
+export const BIGQUERY_LOCAL = join(ROOT, 'tools/bigquery-local/main.ts');
 export const TOKEN = 'bench-token-5b2e9c';
 export const APP_ID = '7268034192837465012';
 export const SECRET = 'bench-secret-77a1d4';
@@ -63,7 +66,7 @@ export interface ReadResult {
   records: number;
   wallMs: number;
   maxRssMb: number;
-  /** What the peak was made of (bench/report-rss.mjs), e.g. "heapTotal=53.6 external=8.9 …". */
+  /** What the peak was made of (tools/bench/report-rss.mjs), e.g. "heapTotal=53.6 external=8.9 …". */
   peakSample: string;
   perAdvertiser: Map<string, number>;
   /** The last STATE message of each stream as JSON text (kept as text: 19-digit ids must not pass through a number). */
@@ -78,7 +81,7 @@ export interface ReadOptions {
   state?: string[];
 }
 
-/** The peak-RSS lines bench/report-rss.mjs prints at exit. */
+/** The peak-RSS lines tools/bench/report-rss.mjs prints at exit. */
 export function rssOf(stderr: string): { maxRssMb: number; peakSample: string } {
   const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(stderr);
   const sample = /BENCH_PEAK_SAMPLE rss=[\d.]+ (.*) samples=/.exec(stderr);
@@ -92,7 +95,7 @@ export function runRead(config: unknown, catalog: unknown, name: string, options
   const stateArgs = options.state === undefined ? [] : ['--state', writeText(`${name}-state.json`, `[${options.state.join(',')}]`)];
   const started = performance.now();
   const flags = options.nodeFlags ?? NODE_FLAGS;
-  const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
+  const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'tools/bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Without the shebang's flags, without its environment too: a plain `node dist/cli.js`.
     env: options.nodeFlags === undefined ? CLI_ENV : process.env,

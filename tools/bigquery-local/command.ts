@@ -1,11 +1,11 @@
-// `source-tiktok-marketing bigquery-local [flags]`: starts the local BigQuery, prints its base URL as the first line
+// `npm run bigquery-local -- [flags]` (main.ts): starts the local BigQuery, prints its base URL as the first line
 // of stdout (like the TikTok emulator) and serves until SIGTERM/SIGINT. Without the dev dependencies it says so in
 // one line and exits 1.
 
 import { MissingDevDependencyError, startLocalBigQuery } from './index.ts';
-import { untilStopSignal } from '../stop-signal.ts';
+import { untilStopSignal } from '../../src/stop-signal.ts';
 
-export const BIGQUERY_LOCAL_USAGE = `usage: source-tiktok-marketing bigquery-local [--port N] [--host H] [--project P] [--dataset D]… [--location L]
+export const BIGQUERY_LOCAL_USAGE = `usage: npm run bigquery-local -- [--port N] [--host H] [--project P] [--dataset D]… [--location L]
   serves BigQuery's REST API v2 (datasets, tables, load and query jobs) on DuckDB, SQL checked by ZetaSQL;
   prints its base URL first: give it to the client as apiEndpoint (or to sync as bigquery://P/D?api_endpoint=URL)`;
 

@@ -4,7 +4,7 @@
 // rows a sync-only read returns), and its wall time can be no less than requests ÷ QPS.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { addDays, daysBetween, minDate } from '../src/streams/dates.ts';
+import { addDays, daysBetween, minDate } from '../../src/streams/dates.ts';
 import type { Figure } from './source.ts';
 import { CLI, NODE_FLAGS, CLI_ENV, RATE_LIMIT_TOLERANCE, catalogOf, configOf, startEmulatorProcess, writeJson } from './support.ts';
 

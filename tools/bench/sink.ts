@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { addDays } from '../src/streams/dates.ts';
+import { addDays } from '../../src/streams/dates.ts';
 import type { Figure } from './source.ts';
 import { CLI, type EmulatorProcess, NODE_FLAGS, CLI_ENV, ROOT, configOf, rssOf, writeJson, UNPACED } from './support.ts';
 
@@ -16,7 +16,7 @@ function runSync(config: unknown, schema: string): Promise<{ wallMs: number; max
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, '--import', join(ROOT, 'bench/report-rss.mjs'), CLI, 'sync', '--config', configPath, '--destination', PG_URL, '--schema', schema, '--streams', 'ads_reports_daily'],
+    [...NODE_FLAGS, '--import', join(ROOT, 'tools/bench/report-rss.mjs'), CLI, 'sync', '--config', configPath, '--destination', PG_URL, '--schema', schema, '--streams', 'ads_reports_daily'],
     { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV },
   );
   let stderr = '';
