@@ -12,8 +12,8 @@ import pg from 'pg';
 import { parseConfig } from './config.ts';
 import { importDevOnly } from './dev-install.ts';
 import { startEmulator } from './emulator/index.ts';
-import { DEFAULT_SCHEMA, targetFromUrl } from './sinks/postgres/connection.ts';
-import { formatCount, textTable } from './sinks/progress.ts';
+import { DEFAULT_SCHEMA, targetFromUrl } from './engines/postgres/target.ts';
+import { formatCount, textTable } from './load/progress.ts';
 import { runSync, summaryText } from './sync.ts';
 
 const STREAMS = ['advertisers', 'campaigns', 'ads', 'ads_reports_daily', 'advertisers_reports_daily'];

@@ -1,24 +1,23 @@
-// `source-tiktok-marketing views --destination postgres://…|bigquery://…`: prints the SQL of the analytics views
-// for the streams loaded there — a psql script for Postgres (what a sync does by itself unless --no-views), and
-// the CREATE OR REPLACE VIEW statements for BigQuery, to run with `bq query` or in the console.
+// `source-tiktok-marketing views --destination URL`: prints the SQL of the analytics views for the streams
+// loaded there, as the destination's engine writes it: the script a sync runs by itself (unless --no-views), or
+// the statements to run by hand where the engine gives no way to run a script.
 
-import { parseFlags, requiredFlag } from '../args.ts';
-import { loadConfig } from '../config.ts';
-import { configError } from '../errors.ts';
-import { discover } from '../source.ts';
-import { bigQueryViewStatements } from './bigquery-sql.ts';
-import { loadedDestination, sinkStreamOf } from './loaded.ts';
-import { postgresViewScript } from './postgres-views.ts';
+import { sinkStreamOf } from './analytics/loaded.ts';
+import { parseFlags, requiredFlag } from './args.ts';
+import { loadConfig } from './config.ts';
+import { engineForUrl, urlHints } from './engines/registry.ts';
+import { configError } from './errors.ts';
+import { discover } from './source.ts';
 
-const USAGE = `Usage: source-tiktok-marketing views --destination postgres://…|bigquery://PROJECT/DATASET [--schema S] [--config FILE]
+const USAGE = `Usage: source-tiktok-marketing views --destination ${urlHints()} [--schema S] [--config FILE]
   Prints the SQL of the analytics views for the streams loaded there (--config adds your custom reports).`;
 
 export async function viewsSql(destination: string, schema: string | undefined, configPath: string | undefined): Promise<string> {
-  const { target, loaded, tables } = await loadedDestination(destination, schema);
-  const streams = discover(configPath === undefined ? undefined : loadConfig(configPath)).streams.filter((stream) => loaded(stream.name)).map(sinkStreamOf);
-  if (streams.length === 0) throw configError(`No loaded TikTok stream found in "${target.schema}"; run a sync first (or name the right --schema).`);
-  if (target.engine === 'bigquery') return bigQueryViewStatements(streams, target.database, target.schema, tables).map((statement) => `${statement};\n`).join('\n');
-  return postgresViewScript(target.schema, streams, tables ?? new Map());
+  const engine = engineForUrl(destination);
+  const inspected = await engine.inspect(engine.targetFromUrl(destination, schema));
+  const streams = discover(configPath === undefined ? undefined : loadConfig(configPath)).streams.filter((stream) => inspected.loaded(stream.name)).map(sinkStreamOf);
+  if (streams.length === 0) throw configError(`No loaded TikTok stream found in "${inspected.container}"; run a sync first (or name the right --schema).`);
+  return (await engine.warehouseSql()).viewScript(inspected, streams);
 }
 
 export async function runViewsCommand(argv: string[]): Promise<number> {
