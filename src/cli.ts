@@ -15,6 +15,7 @@
 // passes the same (test/packaging.test.ts keeps them equal).
 import { parseFlags, requiredFlag } from './args.ts';
 import { loadConfig, readJsonFile } from './config.ts';
+import { engineTitles, urlHints } from './engines/registry.ts';
 import { type ConnectorError, asConnectorError, configError } from './errors.ts';
 import { parseCatalog } from './protocol/catalog.ts';
 import { errorTraceMessage } from './protocol/messages.ts';
@@ -36,10 +37,10 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
   token    --listen --app-id A --secret S [--port N]   the whole authorisation flow: URL, local redirect, token
   emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
-  sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
-  destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
-  dbt      --destination postgres://…|bigquery://… --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
-  views    --destination postgres://…|bigquery://… [--schema S] [--config FILE]   print the analytics views' SQL`;
+  sync     --config FILE --destination ${urlHints()} [--schema S] [--streams a,b] [--full-refresh]   load into ${engineTitles()}
+  destination spec | check --config FILE | write --config FILE --catalog FILE   ${engineTitles()} destination (stdin)
+  dbt      --destination ${urlHints()} --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
+  views    --destination ${urlHints()} [--schema S] [--config FILE]   print the analytics views' SQL`;
 
 const out = new MessageWriter();
 
@@ -103,11 +104,11 @@ async function main(argv: string[]): Promise<number> {
       return runDestinationCommand(rest);
     }
     case 'views': {
-      const { runViewsCommand } = await import('./analytics/views-command.ts');
+      const { runViewsCommand } = await import('./views-command.ts');
       return runViewsCommand(rest);
     }
     case 'dbt': {
-      const { runDbtCommand } = await import('./analytics/dbt/command.ts');
+      const { runDbtCommand } = await import('./dbt-command.ts');
       return runDbtCommand(rest);
     }
     case undefined:

@@ -12,15 +12,14 @@ import { errorTraceMessage, logMessage } from './protocol/messages.ts';
 import { MessageWriter } from './protocol/output.ts';
 import type { AirbyteMessage } from './protocol/types.ts';
 import { redact } from './secrets.ts';
-import { loadMessages, newLoadProgress } from './sinks/load-messages.ts';
-import { linesOf, messagesOf } from './sinks/message-lines.ts';
-import { destinationSpecification } from './sinks/postgres/destination-config.ts';
-import { containerOf, openSink, targetFromConfig } from './sinks/destination-target.ts';
-import { formatCount } from './sinks/progress.ts';
+import { containerNouns, containerOf, destinationSpecification, engineTitles, openSink, targetFromConfig } from './engines/registry.ts';
+import { loadMessages, newLoadProgress } from './load/load-messages.ts';
+import { linesOf, messagesOf } from './load/message-lines.ts';
+import { formatCount } from './load/progress.ts';
 
 const USAGE = `Usage: source-tiktok-marketing destination <command>
   spec                                   print the destination specification
-  check --config FILE                    connect to Postgres and try the schema
+  check --config FILE                    connect to ${engineTitles()} and try the ${containerNouns()}
   write --config FILE --catalog FILE     load AirbyteMessages from stdin; echo each STATE once committed`;
 
 export interface DestinationIo {
@@ -47,7 +46,7 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
           type: 'SPEC',
           spec: {
             documentationUrl: 'https://github.com/source-tiktok-marketing/source-tiktok-marketing/blob/main/docs/sinks.md',
-            connectionSpecification: destinationSpecification,
+            connectionSpecification: destinationSpecification(),
             supportsIncremental: true,
             supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
           },

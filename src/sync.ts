@@ -1,4 +1,4 @@
-// `source-tiktok-marketing sync`: the source and the Postgres sink in one process, no orchestrator needed.
+// `source-tiktok-marketing sync`: the source and a warehouse's sink in one process, no orchestrator needed.
 // The state lives in the destination (`<schema>._sync_state`), so a second run continues where the first
 // ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
 // the exit code says whether everything arrived (0) or not (1).
@@ -9,28 +9,34 @@ import { asConnectorError, configError, type ConnectorError } from './errors.ts'
 import type { AirbyteCatalog, AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from './protocol/types.ts';
 import { redact } from './secrets.ts';
 import { discover, read } from './source.ts';
-import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './sinks/load-messages.ts';
-import { containerOf, isBigQueryTarget, openSink, targetFromDestinationUrl, type SinkTarget } from './sinks/destination-target.ts';
-import { DEFAULT_SCHEMA } from './sinks/postgres/connection.ts';
-import { formatCount, formatSeconds, textTable } from './sinks/progress.ts';
+import type { DestinationTarget } from './engines/engine.ts';
+import { containerNouns, containerOf, ENGINES, engineTitles, openSink, targetFromDestinationUrl, urlHints } from './engines/registry.ts';
+import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './load/load-messages.ts';
+import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
-import { dispositionFor, type StoredState, type WriteDisposition } from './sinks/sink.ts';
+import { dispositionFor, type StoredState, type WriteDisposition } from './load/sink.ts';
 import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
-const USAGE = `Usage: source-tiktok-marketing sync --config FILE --destination postgres://user:password@host:5432/db
-                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh] [--no-views]
-       source-tiktok-marketing sync --config FILE --destination 'bigquery://PROJECT/DATASET[?location=EU&key_file=…]' …
-  Loads the streams (all, or those named) into Postgres (or BigQuery), one table per stream in the schema (dataset).
-  Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads
-  everything again from start_date and replaces the tables (and their state) when each stream completes.
-  After the load, typed analytics views (<schema>.ads_daily, campaign_performance_daily, …) are created or
-  updated; --no-views leaves them out.`;
+/** A URL form as a shell takes it: quoted when it holds characters the shell would read. */
+const shellWord = (text: string) => (/[?&[\]]/.test(text) ? `'${text}'` : text);
+const [FIRST_ENGINE, ...OTHER_ENGINES] = ENGINES;
+
+const USAGE = [
+  `Usage: source-tiktok-marketing sync --config FILE --destination ${shellWord(FIRST_ENGINE.urlForm)}`,
+  `                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh] [--no-views]`,
+  ...OTHER_ENGINES.map((engine) => `       source-tiktok-marketing sync --config FILE --destination ${shellWord(engine.urlForm)} …`),
+  `  Loads the streams (all, or those named) into ${engineTitles()}, one table per stream in the ${containerNouns()}.`,
+  `  Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads`,
+  `  everything again from start_date and replaces the tables (and their state) when each stream completes.`,
+  `  After the load, typed analytics views (<schema>.ads_daily, campaign_performance_daily, …) are created or`,
+  `  updated; --no-views leaves them out.`,
+].join('\n');
 
 export interface SyncOptions {
   config: SourceConfig;
-  target: SinkTarget;
+  target: DestinationTarget;
   /** Stream names; undefined for all. */
   streams?: readonly string[] | undefined;
   fullRefresh?: boolean;
@@ -178,7 +184,7 @@ function noteOf(message: AirbyteMessage): string | undefined {
   return undefined;
 }
 
-export function summaryText(result: SyncResult, target: SinkTarget): string {
+export function summaryText(result: SyncResult, target: DestinationTarget): string {
   const total = result.streams.reduce((sum, stream) => sum + stream.committed, 0);
   const rows = result.streams.map((stream) => [
     stream.name,
@@ -197,7 +203,8 @@ export function summaryText(result: SyncResult, target: SinkTarget): string {
 interface SyncArguments {
   configPath: string;
   destination: string;
-  schema: string;
+  /** Undefined: the URL's container, else the engine's default. */
+  schema: string | undefined;
   streams: string[] | undefined;
   fullRefresh: boolean;
   noViews: boolean;
@@ -223,12 +230,12 @@ function parseSyncArguments(argv: string[]): SyncArguments {
     throw configError(`${(error as Error).message}\n${USAGE}`);
   }
   if (!values.config) throw configError(`Missing --config FILE.\n${USAGE}`);
-  if (!values.destination) throw configError(`Missing --destination postgres://… (or bigquery://…).\n${USAGE}`);
+  if (!values.destination) throw configError(`Missing --destination ${urlHints()}.\n${USAGE}`);
   const streams = values.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
   return {
     configPath: values.config,
     destination: values.destination,
-    schema: values.schema ?? DEFAULT_SCHEMA,
+    schema: values.schema,
     streams,
     fullRefresh: values['full-refresh'] ?? false,
     noViews: values['no-views'] ?? false,
@@ -236,7 +243,7 @@ function parseSyncArguments(argv: string[]): SyncArguments {
 }
 
 export async function runSyncCommand(argv: string[]): Promise<number> {
-  let target: SinkTarget | undefined;
+  let target: DestinationTarget | undefined;
   try {
     const args = parseSyncArguments(argv);
     target = targetFromDestinationUrl(args.destination, args.schema);

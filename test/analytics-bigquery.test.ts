@@ -5,13 +5,13 @@
 // so a changed schema can be tried without a sync.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/analytics/bigquery-sql.ts';
-import { viewsSql } from '../src/analytics/views-command.ts';
+import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/engines/bigquery/view-sql.ts';
+import { viewsSql } from '../src/views-command.ts';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import type { ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
-import { targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
-import { sinkStreamsOf } from '../src/sinks/sink.ts';
+import { targetFromDestinationUrl } from '../src/engines/registry.ts';
+import { sinkStreamsOf } from '../src/load/sink.ts';
 import { discover } from '../src/source.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';
 import { localBigQuery, type LocalBigQueryForTests } from './support/bigquery.ts';

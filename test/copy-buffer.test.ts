@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, CopyBuffer } from '../src/sinks/postgres/copy-buffer.ts';
+import { BufferPool, CopyBuffer } from '../src/engines/postgres/copy-buffer.ts';
 
 describe('COPY buffer pool', () => {
   it('keeps up to 8 chunks for reuse and frees the rest at once', () => {

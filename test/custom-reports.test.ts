@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import type { AirbyteMessage, RecordData } from '../src/protocol/types.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { discover } from '../src/source.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { runSync } from '../src/sync.ts';

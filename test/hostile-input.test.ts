@@ -16,7 +16,7 @@ import { parseCatalog } from '../src/protocol/catalog.ts';
 import { errorTraceMessage } from '../src/protocol/messages.ts';
 import { redact } from '../src/secrets.ts';
 import type { AirbyteMessage, FailureType } from '../src/protocol/types.ts';
-import { targetFromConfig, targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
+import { targetFromConfig, targetFromDestinationUrl } from '../src/engines/registry.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { reconcileRoundedIds } from '../src/streams/rounded-ids.ts';
 import { PartitionCursors, parseState } from '../src/streams/state.ts';

@@ -12,7 +12,7 @@ import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ReadProgress, barLines, progressLine, withProgress } from '../src/progress.ts';
 import { liveArea } from '../src/progress-live.ts';
 import { parseConfig } from '../src/config.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
 import { runSync } from '../src/sync.ts';
 import { addDays } from '../src/streams/dates.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { runSync } from '../src/sync.ts';
 import { configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

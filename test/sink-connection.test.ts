@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../src/errors.ts';
 import { redact } from '../src/secrets.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
-import { targetFromDestinationConfig } from '../src/sinks/postgres/destination-config.ts';
-import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
+import { targetFromDestinationConfig } from '../src/engines/postgres/destination-config.ts';
+import { openPostgresSink } from '../src/engines/postgres/postgres-sink.ts';
 import { freshSchema, passwordCheckingPostgres } from './support/postgres.ts';
 
 async function failure(open: () => Promise<unknown>): Promise<ConnectorError> {

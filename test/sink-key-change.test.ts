@@ -3,9 +3,9 @@
 // and the old key's index is gone.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadMessages } from '../src/sinks/load-messages.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
-import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
+import { loadMessages } from '../src/load/load-messages.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
+import { openPostgresSink } from '../src/engines/postgres/postgres-sink.ts';
 import { catalogOf, configuredStream, drain, freshSchema, record, state, streamOf, type TestSchema } from './support/postgres.ts';
 
 let db: TestSchema;

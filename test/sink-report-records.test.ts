@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
-import { loadMessages } from '../src/sinks/load-messages.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
-import { openPostgresSink } from '../src/sinks/postgres/postgres-sink.ts';
+import { loadMessages } from '../src/load/load-messages.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
+import { openPostgresSink } from '../src/engines/postgres/postgres-sink.ts';
 import { STREAMS_BY_NAME, type ReportStream } from '../src/streams/definitions.ts';
 import { reportCodec } from '../src/streams/report-codec.ts';
 import { drain, freshSchema, state, streamOf, type TestSchema } from './support/postgres.ts';

@@ -8,7 +8,7 @@ import { createClient, createContext } from '../src/streams/context.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';
 import { parseState } from '../src/streams/state.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { runSync } from '../src/sync.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

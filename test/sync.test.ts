@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from '../src/emulator/index.ts';
 import { discover } from '../src/source.ts';
-import { targetFromUrl } from '../src/sinks/postgres/connection.ts';
+import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';
 import { configFor, SECRET, secretsIn, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

@@ -1,6 +1,6 @@
 // What an analytics view is, independent of the SQL engine: the planner (plan.ts, ready.ts) decides columns,
-// joins and aggregates from a stream's JSON schema; the renderers (postgres-sql.ts, bigquery-sql.ts) only spell
-// them. Keeping the decision engine-free is what lets both warehouses get the same views.
+// joins and aggregates from a stream's JSON schema; each engine's renderer (src/engines/<name>/view-sql.ts) only
+// spells them. Keeping the decision engine-free is what lets every warehouse get the same views.
 
 /** The types a view column can have; each renderer maps them to its engine's names. */
 export type LogicalType = 'bigint' | 'numeric' | 'text' | 'boolean' | 'date' | 'timestamp' | 'timestamptz';

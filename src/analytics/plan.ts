@@ -3,7 +3,7 @@
 // lists streams: a report stream added to the definitions gets its view without an edit.
 
 import type { JsonSchema } from '../protocol/types.ts';
-import type { SinkStream } from '../sinks/sink.ts';
+import type { SinkStream } from '../load/sink.ts';
 import { describeColumn } from './descriptions.ts';
 import { ENTITY_TABLES, LEVEL_IDS, LOADED_AT } from './entities.ts';
 import type { ColumnSource, EntityJoin, TypedViewPlan, ViewColumn, WarehouseTables } from './model.ts';

@@ -98,7 +98,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && b.every((item) => a.includes(item));
 }
 
-/** What a ready view's column holds, for the column's comment (Postgres) and documentation. */
+/** What a ready view's column holds, for the column's comment (where the engine keeps one) and documentation. */
 export function describeReadyColumn(plan: ReadyViewPlan, name: string, typed: TypedViewPlan | undefined): string {
   const group = plan.groupBy.find((g) => g.name === name);
   if (group !== undefined) return typed?.columns.find((c) => c.name === group.column)?.description ?? `${name} (${group.type}).`;

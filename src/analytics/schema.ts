@@ -2,7 +2,7 @@
 // property (the same rules as the sinks' column types, so a view column has the type its table column has).
 
 import type { JsonSchema } from '../protocol/types.ts';
-import { type ColumnKind, columnKindOf } from '../sinks/column-kind.ts';
+import { type ColumnKind, columnKindOf } from '../load/column-kind.ts';
 import type { LogicalType } from './model.ts';
 
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);

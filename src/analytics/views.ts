@@ -1,6 +1,6 @@
 // Every view for a set of streams: a typed view per report stream, then the ready views over them.
 
-import type { SinkStream } from '../sinks/sink.ts';
+import type { SinkStream } from '../load/sink.ts';
 import type { TypedViewPlan, ViewSet, WarehouseTables } from './model.ts';
 import { ViewNames } from './naming.ts';
 import { planTypedView } from './plan.ts';

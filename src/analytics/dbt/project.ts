@@ -4,29 +4,24 @@
 // typed view's (without the entity joins, which belong to marts, not staging).
 
 import type { AirbyteStream } from '../../protocol/types.ts';
-import { planTable as planBigQueryTable } from '../../sinks/bigquery/layout.ts';
-import { planTable as planPostgresTable } from '../../sinks/postgres/layout.ts';
-import { bigQueryDialect } from '../bigquery-sql.ts';
 import { describeColumn } from '../descriptions.ts';
-import { sinkStreamOf } from '../loaded.ts';
+import { type LoadedDestination, sinkStreamOf } from '../loaded.ts';
 import { LOADED_AT } from '../entities.ts';
 import { planTypedView } from '../plan.ts';
-import { postgresDialect } from '../postgres-sql.ts';
 import { logicalTypeOf, metricsOf, propertiesOf } from '../schema.ts';
-import { type Dialect, type RawTable, typedViewSelect } from '../sql.ts';
+import { type RawTable, typedViewSelect } from '../sql.ts';
+import type { WarehouseSql } from '../warehouse.ts';
 import { toYaml, type YamlValue } from './yaml.ts';
 
 export const SOURCE_NAME = 'tiktok_ads';
 export const PROJECT_NAME = 'tiktok_ads';
 
+/** The destination the project reads, and its engine's words and SQL. */
 export interface DbtTarget {
-  engine: 'postgres' | 'bigquery';
-  /** Postgres database, or BigQuery project. */
-  database: string;
-  /** Postgres schema, or BigQuery dataset, holding the loaded tables. */
-  schema: string;
-  /** The profiles.yml output (no secret in it). */
-  output: { [key: string]: YamlValue };
+  /** What the engine calls the container of the tables. */
+  containerNoun: string;
+  destination: LoadedDestination;
+  sql: WarehouseSql;
 }
 
 /** Path relative to the project directory → file content. */
@@ -42,14 +37,14 @@ export function dbtProjectFiles(target: DbtTarget, streams: readonly AirbyteStre
     'clean-targets': ['target', 'dbt_packages'],
     models: { [PROJECT_NAME]: { staging: { '+materialized': 'view' } } },
   }));
-  files.set('profiles.yml', toYaml({ [PROJECT_NAME]: { target: 'dev', outputs: { dev: target.output } } }));
+  files.set('profiles.yml', toYaml({ [PROJECT_NAME]: { target: 'dev', outputs: { dev: target.destination.dbtOutput } } }));
   files.set('models/staging/sources.yml', toYaml({
     version: 2,
     sources: [{
       name: SOURCE_NAME,
-      description: `TikTok Ads tables loaded by source-tiktok-marketing into ${target.engine === 'postgres' ? 'schema' : 'dataset'} ${target.schema}.`,
-      database: target.database,
-      schema: target.schema,
+      description: `TikTok Ads tables loaded by source-tiktok-marketing into ${target.containerNoun} ${target.destination.container}.`,
+      database: target.destination.database,
+      schema: target.destination.container,
       tables: streams.map((stream) => sourceTable(stream, target)),
     }],
   }));
@@ -70,10 +65,7 @@ function sourceTable(stream: AirbyteStream, target: DbtTarget): YamlValue {
   // Freshness follows the report's own time where it has one (the newest day loaded); entity cursors
   // (modify_time) stand still while nobody edits the account, so those tables are judged by the load time.
   const reportTime = cursor !== undefined && cursor.startsWith('stat_time_') ? cursor : undefined;
-  const quote = target.engine === 'postgres' ? postgresDialect.id : bigQueryDialect.id;
-  const keyExpression = target.engine === 'postgres'
-    ? key.map((name) => `${quote(loaded.column(name))}::text`).join(` || '|' || `)
-    : `CONCAT(${key.map((name) => `CAST(${quote(loaded.column(name))} AS STRING)`).join(", '|', ")})`;
+  const keyExpression = target.sql.keyExpression(key.map((name) => target.sql.dialect.id(loaded.column(name))));
   return {
     name: stream.name,
     identifier: loaded.table === stream.name ? undefined : loaded.table,
@@ -106,14 +98,12 @@ interface LoadedTable {
 }
 
 function loadedTable(stream: AirbyteStream, target: DbtTarget): LoadedTable {
-  const sink = sinkStreamOf(stream);
-  const layout = target.engine === 'postgres' ? planPostgresTable(sink, 0, undefined) : planBigQueryTable(sink, undefined);
-  const columns = new Map<string, string>(layout.columns.map((column) => [column.property, column.name]));
-  return { table: layout.table, column: (property) => columns.get(property) ?? property };
+  const { table, columns } = target.sql.tableOf(sinkStreamOf(stream));
+  return { table, column: (property) => columns.get(property) ?? property };
 }
 
 function stagingModel(stream: AirbyteStream, target: DbtTarget): string {
-  const dialect: Dialect = target.engine === 'postgres' ? postgresDialect : bigQueryDialect;
+  const { dialect } = target.sql;
   const loaded = loadedTable(stream, target);
   const source = `{{ source('${SOURCE_NAME}', '${stream.name}') }}`;
   const header = `-- Staging model for ${stream.name}, written by \`source-tiktok-marketing dbt\`: a starting point to edit.\n`;

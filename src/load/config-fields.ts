@@ -1,4 +1,4 @@
-// Reading fields of a destination config (Postgres and BigQuery alike): each refusal names the field.
+// Reading fields of a destination config (every engine's alike): each refusal names the field.
 
 import { configError } from '../errors.ts';
 

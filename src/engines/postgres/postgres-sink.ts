@@ -12,8 +12,9 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { ConnectorError, systemError, transientError } from '../../errors.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
-import type { Sink, SinkStream, StoredState, StreamCommit } from '../sink.ts';
-import { connectTo, type PostgresTarget } from './connection.ts';
+import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
+import { connectTo } from './connection.ts';
+import type { PostgresTarget } from './target.ts';
 import { BufferPool, CopyBuffer } from './copy-buffer.ts';
 import { RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
 import type { SinkKysely } from './database.ts';
@@ -23,7 +24,7 @@ import { columnsOf, serverVersion } from './introspect.ts';
 import { CopyLane } from './lane.ts';
 import { planTable, type TableLayout } from './layout.ts';
 import { applyStage } from './merge.ts';
-import { refreshPostgresViews, type ViewRefresh } from '../../analytics/postgres-views.ts';
+import { refreshPostgresViews, type ViewRefresh } from './views.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
 /** How long a second sync into the same schema waits for the first to finish before giving up. */

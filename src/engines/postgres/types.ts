@@ -2,7 +2,7 @@
 // written for it read these tables unchanged; where the schema says nothing precise, jsonb keeps the value whole.
 
 import type { JsonSchema } from '../../protocol/types.ts';
-import { type ColumnKind, columnKindOf } from '../column-kind.ts';
+import { type ColumnKind, columnKindOf } from '../../load/column-kind.ts';
 
 /** The column types this sink creates, spelled as `format_type` reports them, so created and found types compare equal. */
 export type PostgresType =

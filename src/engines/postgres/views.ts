@@ -6,15 +6,15 @@
 
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { configError } from '../errors.ts';
-import type { SinkKysely } from '../sinks/postgres/database.ts';
-import { postgresName } from '../sinks/postgres/identifiers.ts';
-import { columnsOf } from '../sinks/postgres/introspect.ts';
-import type { SinkStream } from '../sinks/sink.ts';
-import { postgresDialect, postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './postgres-sql.ts';
-import { describeReadyColumn } from './ready.ts';
-import type { WarehouseTables } from './model.ts';
-import { planViews } from './views.ts';
+import type { WarehouseTables } from '../../analytics/model.ts';
+import { describeReadyColumn } from '../../analytics/ready.ts';
+import { planViews } from '../../analytics/views.ts';
+import { configError } from '../../errors.ts';
+import type { SinkStream } from '../../load/sink.ts';
+import type { SinkKysely } from './database.ts';
+import { postgresName } from './identifiers.ts';
+import { columnsOf } from './introspect.ts';
+import { postgresDialect, postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './view-sql.ts';
 
 /** Marks the views this connector made (and only those it may replace). */
 export const VIEW_COMMENT_PREFIX = 'source-tiktok-marketing analytics view';

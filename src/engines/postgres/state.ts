@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { systemError } from '../../errors.ts';
 import { parseJsonLossless } from '../../json.ts';
-import type { StoredState } from '../sink.ts';
+import type { StoredState } from '../../load/sink.ts';
 import type { SinkKysely } from './database.ts';
 import { jsonText } from './encode.ts';
 

@@ -2,7 +2,7 @@
 // lacks. Pure: it compares the stream schema with what introspection found and decides, the DDL acts.
 
 import { configError } from '../../errors.ts';
-import type { SinkStream } from '../sink.ts';
+import type { SinkStream } from '../../load/sink.ts';
 import { type LoadedColumn, type RowShape, STAGE_SEQUENCE_COLUMN } from './copy.ts';
 import { encoderFor } from './encode.ts';
 import { derivedName, distinctNames, postgresName } from './identifiers.ts';

@@ -5,8 +5,8 @@ import type pg from 'pg';
 import { configError } from '../../errors.ts';
 import type { JsonSchema } from '../../protocol/types.ts';
 import { registerSecret } from '../../secrets.ts';
-import { analyticsViewsOf, optionalString, requiredString } from '../config-fields.ts';
-import { DEFAULT_SCHEMA, targetFromFields, targetFromUrl, type PostgresTarget } from './connection.ts';
+import { analyticsViewsOf, optionalString, requiredString } from '../../load/config-fields.ts';
+import { DEFAULT_SCHEMA, targetFromFields, targetFromUrl, type PostgresTarget } from './target.ts';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 type SslMode = (typeof SSL_MODES)[number];

@@ -3,7 +3,7 @@
 // DDL acts on the result.
 
 import { configError } from '../../errors.ts';
-import type { SinkStream } from '../sink.ts';
+import type { SinkStream } from '../../load/sink.ts';
 import { encoderFor, type Encoder } from './encode.ts';
 import { bigQueryName, distinctColumnNames, MAX_TABLE_LENGTH } from './names.ts';
 import { bigQueryTypeOf, standardType } from './types.ts';

@@ -1,9 +1,9 @@
 // The destination config for BigQuery, shaped like Airbyte's destination-bigquery (project_id, dataset_id,
 // dataset_location, credentials_json), plus api_endpoint and access_token for a local endpoint. A config with
-// a project_id is a BigQuery one (destination-target.ts).
+// a project_id is a BigQuery one (engine.ts, recognisesConfig).
 
 import { configError } from '../../errors.ts';
-import { analyticsViewsOf, optionalString, requiredString } from '../config-fields.ts';
+import { analyticsViewsOf, optionalString, requiredString } from '../../load/config-fields.ts';
 import type { JsonSchema } from '../../protocol/types.ts';
 import { registerSecret } from '../../secrets.ts';
 import { buildTarget, DEFAULT_DATASET, type BigQueryTarget } from './target.ts';

@@ -2,14 +2,14 @@
 // replaces a view whatever its columns were, so schema evolution needs no drop). Metrics live in a JSON column:
 // JSON_VALUE reads one as text and SAFE_CAST turns '-', '' or anything else that does not fit into NULL.
 
-import { planTable } from '../sinks/bigquery/layout.ts';
-import { bigQueryName, distinctColumnNames, MAX_TABLE_LENGTH } from '../sinks/bigquery/names.ts';
-import type { SinkStream } from '../sinks/sink.ts';
-import type { LogicalType, ViewSet, WarehouseTables } from './model.ts';
-import { LOADED_AT } from './entities.ts';
-import { propertiesOf } from './schema.ts';
-import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from './sql.ts';
-import { planViews } from './views.ts';
+import { LOADED_AT } from '../../analytics/entities.ts';
+import type { LogicalType, ViewSet, WarehouseTables } from '../../analytics/model.ts';
+import { propertiesOf } from '../../analytics/schema.ts';
+import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from '../../analytics/sql.ts';
+import { planViews } from '../../analytics/views.ts';
+import type { SinkStream } from '../../load/sink.ts';
+import { planTable } from './layout.ts';
+import { bigQueryName, distinctColumnNames, MAX_TABLE_LENGTH } from './names.ts';
 
 const quote = (name: string) => `\`${name.replace(/[`\\]/g, '_')}\``;
 const literal = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n')}'`;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { configError } from '../../errors.ts';
 import { registerSecret } from '../../secrets.ts';
+import type { DestinationTarget } from '../engine.ts';
 
 export const DEFAULT_DATASET = 'tiktok_ads';
 
@@ -24,7 +25,8 @@ export interface BigQueryTuning {
   checkpointSeconds?: number;
 }
 
-export interface BigQueryTarget {
+export interface BigQueryTarget extends DestinationTarget {
+  engine: 'bigquery';
   projectId: string;
   dataset: string;
   /** The dataset's location when it is created; jobs run where the dataset is. */
@@ -35,8 +37,6 @@ export interface BigQueryTarget {
   tuning: BigQueryTuning;
   /** `bigquery://project/dataset`, for messages. */
   display: string;
-  /** False: no analytics views after a sync (sync --no-views, destination config `analytics_views: false`). */
-  views?: boolean;
 }
 
 const DATASET_NAME = /^[A-Za-z0-9_]{1,1024}$/;
@@ -108,6 +108,7 @@ export function buildTarget(fields: TargetFields): BigQueryTarget {
   }
   const location = fields.location?.trim() || undefined;
   return {
+    engine: 'bigquery',
     projectId: fields.projectId,
     dataset: fields.dataset,
     location,

@@ -1,7 +1,7 @@
 // JSON schema → BigQuery column type. Written as BigQuery's standard names (INT64, FLOAT64, BOOL); the API
 // may answer with the legacy ones (INTEGER, FLOAT, BOOLEAN), which `standardType` folds back.
 
-import { type ColumnKind, columnKindOf } from '../column-kind.ts';
+import { type ColumnKind, columnKindOf } from '../../load/column-kind.ts';
 
 export type BigQueryType = 'INT64' | 'NUMERIC' | 'FLOAT64' | 'BOOL' | 'STRING' | 'DATE' | 'DATETIME' | 'TIMESTAMP' | 'TIME' | 'JSON';
 

@@ -1,4 +1,4 @@
-// The contract every warehouse engine implements (Postgres now, BigQuery next). The engine knows tables,
+// The contract every warehouse engine implements (src/engines/<name>/). The engine knows tables,
 // types and transactions; it knows nothing of TikTok and nothing of the message stream, which
 // `loadMessages` (load-messages.ts) turns into calls on this interface.
 
@@ -64,15 +64,15 @@ export interface Sink {
   /** In one transaction: the staged rows of these streams become table rows and their states are stored. */
   commit(commits: readonly StreamCommit[]): Promise<void>;
   /**
-   * Optional: whether a STATE of this stream should commit now. An engine whose commits are rationed
-   * (BigQuery: load jobs per table per day, DML statements per table per 10 s) answers false until enough
-   * rows or time have gathered; the driver then holds the STATE and commits it, and acknowledges it, with the
-   * stream's next commit. Absent means every STATE commits at once.
+   * Optional: whether a STATE of this stream should commit now. An engine whose commits are rationed (quotas
+   * of load jobs per table per day, of statements per table per 10 s) answers false until enough rows or time
+   * have gathered; the driver then holds the STATE and commits it, and acknowledges it, with the stream's next
+   * commit. Absent means every STATE commits at once.
    */
   commitDue?(stream: string): boolean;
   /**
    * Called once the message stream has ended cleanly and the last commit is done: the engine finishes work it
-   * deferred (Postgres builds the key index of a table it filled in bulk).
+   * deferred (an engine that filled a table in bulk builds its key index now).
    */
   finish(): Promise<void>;
   /** Releases the connection; anything staged and not committed is dropped. */

@@ -1,6 +1,6 @@
 // What a stream's JSON schema says a value is, independent of any warehouse: one reading of `type`, `format`,
-// `airbyte_type` and unions that both sinks (and the analytics views over their tables) spell in their own types,
-// so a column means the same thing in Postgres, in BigQuery and in the views.
+// `airbyte_type` and unions that every engine's sink (and the analytics views over its tables) spells in its own
+// types, so a column means the same thing in every engine's tables and in the views.
 
 import type { JsonSchema } from '../protocol/types.ts';
 

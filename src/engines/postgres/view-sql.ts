@@ -2,11 +2,11 @@
 // test before the cast, because one failing cast would fail every query on the view. Patterns run inside CASE,
 // whose branches Postgres evaluates in order.
 
-import { distinctNames, postgresName } from '../sinks/postgres/identifiers.ts';
-import { planTable } from '../sinks/postgres/layout.ts';
-import type { SinkStream } from '../sinks/sink.ts';
-import type { LogicalType, ReadyViewPlan, TypedViewPlan } from './model.ts';
-import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from './sql.ts';
+import type { LogicalType, ReadyViewPlan, TypedViewPlan } from '../../analytics/model.ts';
+import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from '../../analytics/sql.ts';
+import type { SinkStream } from '../../load/sink.ts';
+import { distinctNames, postgresName } from './identifiers.ts';
+import { planTable } from './layout.ts';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;

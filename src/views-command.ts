@@ -1,0 +1,27 @@
+// `source-tiktok-marketing views --destination URL`: prints the SQL of the analytics views for the streams
+// loaded there, as the destination's engine writes it: the script a sync runs by itself (unless --no-views), or
+// the statements to run by hand where the engine gives no way to run a script.
+
+import { sinkStreamOf } from './analytics/loaded.ts';
+import { parseFlags, requiredFlag } from './args.ts';
+import { loadConfig } from './config.ts';
+import { engineForUrl, urlHints } from './engines/registry.ts';
+import { configError } from './errors.ts';
+import { discover } from './source.ts';
+
+const USAGE = `Usage: source-tiktok-marketing views --destination ${urlHints()} [--schema S] [--config FILE]
+  Prints the SQL of the analytics views for the streams loaded there (--config adds your custom reports).`;
+
+export async function viewsSql(destination: string, schema: string | undefined, configPath: string | undefined): Promise<string> {
+  const engine = engineForUrl(destination);
+  const inspected = await engine.inspect(engine.targetFromUrl(destination, schema));
+  const streams = discover(configPath === undefined ? undefined : loadConfig(configPath)).streams.filter((stream) => inspected.loaded(stream.name)).map(sinkStreamOf);
+  if (streams.length === 0) throw configError(`No loaded TikTok stream found in "${inspected.container}"; run a sync first (or name the right --schema).`);
+  return (await engine.warehouseSql()).viewScript(inspected, streams);
+}
+
+export async function runViewsCommand(argv: string[]): Promise<number> {
+  const values = parseFlags(argv, ['destination', 'schema', 'config'], USAGE);
+  process.stdout.write(await viewsSql(requiredFlag(values, 'destination', USAGE), values['schema'], values['config']));
+  return 0;
+}
