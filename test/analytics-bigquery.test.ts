@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/analytics/bigquery-sql.ts';
 import { viewsSql } from '../src/analytics/views-command.ts';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
 import { targetFromDestinationUrl } from '../src/sinks/destination-target.ts';
 import { sinkStreamsOf } from '../src/sinks/sink.ts';

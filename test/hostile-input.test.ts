@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { asConnectorError } from '../src/errors.ts';
 import { parseJsonLossless } from '../src/json.ts';
 import { parseCatalog } from '../src/protocol/catalog.ts';

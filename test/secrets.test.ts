@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../src/streams/dates.ts';
 import { CLI, ROOT } from './support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor } from './support/credentials.ts';
