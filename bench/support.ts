@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'dist/cli.js');
+/** The emulator's bin (the tiktok-emulator workspace package), as `npx tiktok-emulator` runs it. */
+export const EMULATOR_BIN = join(ROOT, 'packages/tiktok-emulator/bin/tiktok-emulator.ts');
 export const TOKEN = 'bench-token-5b2e9c';
 export const APP_ID = '7268034192837465012';
 export const SECRET = 'bench-secret-77a1d4';
@@ -40,7 +42,7 @@ export interface EmulatorProcess {
 
 /** The emulator in its own process, so its memory and CPU are not the source's. */
 export function startEmulatorProcess(args: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET, ...args], {
+  const child = spawn(process.execPath, [EMULATOR_BIN, '--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolvePromise, reject) => {

@@ -2,15 +2,16 @@
 // Docker image's node:24). One pack and one install of each kind for the whole file (beforeAll):
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
-//     then serves the emulator, check, read and the dev-only commands;
+//     then runs check and read (against the repository's emulator, which the package does not ship) and the
+//     dev-only commands;
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
 //     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
 // The Node 22 variant is test/package-node22.stress.test.ts.
 
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Emulator } from 'tiktok-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ROOT, parseMessages } from './support/cli.ts';
@@ -26,8 +27,7 @@ import {
   parseDockerfile,
   replayStage,
   run,
-  startPackagedEmulator,
-  stopChild,
+  startReadEmulator,
   tempDir,
   userEnv,
   writeReadInputs,
@@ -46,7 +46,7 @@ let packed: Awaited<ReturnType<typeof buildStageAndPack>>;
 let npx: { result: Run; clean: string; installed: string };
 let runtime: Replayed;
 let runtimeRoot: string;
-let emulator: { url: string; child: ChildProcess } | undefined;
+let emulator: Emulator | undefined;
 let inputs: ReturnType<typeof writeReadInputs>;
 let modules: string[];
 /** Every command's run, all started at once once the installs are there: each test then only asserts. */
@@ -79,6 +79,7 @@ function runEverything() {
     check: packaged(['check', '--config', inputs.config]),
     read: packaged(read),
     demo: packaged(['demo']),
+    emulatorCommand: packaged(['emulator', '--port', '0']),
     bigqueryLocal: packaged(['bigquery-local', '--port', '0']),
     destinationSpec: run(join(npx.installed, '.bin', 'destination-postgres-tiktok'), ['spec'], { cwd: npx.clean, env: ENV24 }),
     modules: run('node', ['--input-type=module', '-e', script], { cwd: join(npx.installed, PACKAGE.name), env: { ...ENV24, NODE_ENV: 'production' } }),
@@ -109,14 +110,14 @@ beforeAll(async () => {
   ]);
   npx = fromNpx;
   runtime = replayed;
-  emulator = await startPackagedEmulator(join(npx.installed, '.bin', PACKAGE.name), [], ENV24, npx.clean);
+  emulator = await startReadEmulator();
   inputs = writeReadInputs(npx.clean, emulator.url);
   modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/(destination-)?cli\.js$/.test(file));
   runs = await runEverything();
 }, 400_000);
 
 afterAll(async () => {
-  await stopChild(emulator?.child);
+  await emulator?.close();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -177,6 +178,8 @@ describe('the npm package', () => {
     const outside = packed.files.filter((file) => !file.startsWith('dist/') && !['package.json', 'spec.json', 'README.md'].includes(file));
     expect(outside).toEqual([]);
     expect(packed.files.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    // The emulator is the tiktok-emulator workspace package: none of it is shipped.
+    expect(packed.files.filter((file) => /emulator/i.test(file))).toEqual([]);
   });
 
   it('`npx ./<tarball> spec` runs from a clean folder on Node 24 with production dependencies only', async () => {
@@ -186,10 +189,15 @@ describe('the npm package', () => {
     for (const name of Object.keys(PACKAGE.dependencies)) expect(existsSync(join(npx.installed, name)), name).toBe(true);
   });
 
-  it('the packaged emulator serves (it has no dev-only dependency), and check and read against it emit valid messages', () => {
-    expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  it('check and read against the emulator emit valid messages', () => {
     expectCheckSucceeded(runs.check);
     expectRead(runs.read);
+  });
+
+  it('has no emulator command: the emulator is the repository\'s tiktok-emulator package (npx tiktok-emulator)', () => {
+    expect(runs.emulatorCommand.code).toBe(1);
+    expect(runs.emulatorCommand.stderr).toMatch(/Unknown command "emulator"/);
+    expect(runs.emulatorCommand.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('every compiled module loads in the production install: no static import of a dev dependency', () => {
