@@ -36,7 +36,6 @@ const USAGE = `Usage: source-tiktok-marketing <command> [options]
   read     --config FILE --catalog FILE [--state FILE]   emit records and state (Airbyte protocol on stdout)
   token    --app-id A --secret S --auth-code C [--api-base-url URL]   trade an auth_code for the long-term token
   token    --listen --app-id A --secret S [--port N]   the whole authorisation flow: URL, local redirect, token
-  emulator [--port N --seed S --advertisers N …]   run the local TikTok API emulator
   sync     --config FILE --destination ${urlHints()} [--schema S] [--streams a,b] [--full-refresh]   load into ${engineTitles()}
   destination spec | check --config FILE | write --config FILE --catalog FILE   ${engineTitles()} destination (stdin)
   dbt      --destination ${urlHints()} --out DIR [--schema S] [--config FILE]   write a dbt project for the loaded streams
@@ -90,11 +89,6 @@ async function main(argv: string[]): Promise<number> {
     case 'token':
       // Not an Airbyte command: the long-term token to put in the config (from an auth_code, or the whole flow).
       return runTokenCommand(rest);
-    case 'emulator': {
-      const { runEmulatorCommand } = await import('./emulator/command.ts');
-      await runEmulatorCommand(rest);
-      return 0;
-    }
     case 'sync': {
       const { runSyncCommand } = await import('./sync.ts');
       return runSyncCommand(rest);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/engines/bigquery/view-sql.ts';
 import { viewsSql } from '../src/views-command.ts';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
 import { targetFromDestinationUrl } from '../src/engines/registry.ts';
 import { sinkStreamsOf } from '../src/load/sink.ts';

@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
 import { loadMessages } from '../src/load/load-messages.ts';
 import { targetFromUrl } from '../src/engines/postgres/target.ts';

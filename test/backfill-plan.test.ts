@@ -4,7 +4,7 @@
 // a failed or overtaken task handing its days back, and checkpoints only over days whose rows were all emitted.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage, RecordData } from '../src/protocol/types.ts';
 import { SyncRate, TaskCostModel, chooseSplit, syncRequestsFor } from '../src/streams/backfill-plan.ts';
 import { BackfillSpans } from '../src/streams/backfill-spans.ts';

@@ -3,7 +3,7 @@
 // switched off (a huge requests_per_minute) trips a suspension, which proves the first half can fail.
 
 import { describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
 import { readInProcess, recordsOf } from './support/read.ts';

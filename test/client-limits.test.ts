@@ -12,7 +12,7 @@ import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
 import { createClient } from '../src/streams/context.ts';
 import { runSync } from '../src/sync.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { ConnectorError } from '../src/errors.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';

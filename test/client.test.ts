@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { advertiserInfo } from '../src/tiktok/advertisers.ts';
 import { TikTokClient } from '../src/tiktok/client.ts';
 import { TikTokApiError } from '../src/tiktok/errors.ts';

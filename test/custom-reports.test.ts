@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage, RecordData } from '../src/protocol/types.ts';
 import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { discover } from '../src/source.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { writeDbtProject } from '../src/dbt-command.ts';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { targetFromDestinationUrl } from '../src/engines/registry.ts';
 import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { runSync } from '../src/sync.ts';

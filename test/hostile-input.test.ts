@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { asConnectorError } from '../src/errors.ts';
 import { parseJsonLossless } from '../src/json.ts';
 import { parseCatalog } from '../src/protocol/catalog.ts';
@@ -26,7 +26,7 @@ import { TikTokApiError, toConnectorError } from '../src/tiktok/errors.ts';
 import { runTokenCommand } from '../src/token-command.ts';
 import { CLI, type CliResult, ROOT, runCli, records, states, traces } from './support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor, secretsIn } from './support/credentials.ts';
-import { emulator } from './support/emulator.ts';
+import { EMULATOR_BIN, emulator } from './support/emulator.ts';
 import { scratch } from './support/files.ts';
 import { freshSchema, passwordCheckingPostgres } from './support/postgres.ts';
 import { assertProtocol, protocolAvailable } from './support/protocol.ts';
@@ -243,11 +243,11 @@ describe('the CLI end to end', () => {
     await expectError(() => runTokenCommand(['--app-id', APP_ID, '--secret', SECRET, '--auth-code']), 'config_error', /argument missing/);
   });
 
-  it('commands for people (sync, emulator) say what is wrong in one line on stderr and exit non-zero', async () => {
+  it('commands for people (sync, the emulator\'s bin) say what is wrong in one line on stderr and exit non-zero', async () => {
     const sync = await runRaw(['sync', '--config', goodConfig, '--destination', 'postgres://x@127.0.0.1:9/db', '--full-refresh=yes']);
     expect(sync.code).toBe(1);
     expect(sync.stderr).toMatch(/^Configuration error: Option '--full-refresh' does not take an argument/m);
-    const emu = await runRaw(['emulator', '--port', 'eighty']);
+    const emu = await runRaw(['--port', 'eighty'], EMULATOR_BIN);
     expect(emu.code).not.toBe(0);
     expect(emu.stderr).toMatch(/--port expects an integer, got "eighty"/);
     for (const run of [sync, emu]) expect(`${run.stdout}${run.stderr}`).not.toMatch(STACK);
@@ -454,10 +454,10 @@ function twinOf(id: string): string {
   throw new Error(`no twin for ${id}`);
 }
 
-/** Runs the CLI where stdout is for people (sync): no protocol parsing. */
-function runRaw(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the CLI (or another script: the emulator's bin) where stdout is for people (sync): no protocol parsing. */
+function runRaw(args: string[], script = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

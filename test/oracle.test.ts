@@ -3,7 +3,7 @@
 // same rows — value by value, not the connector checked against itself.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../src/streams/dates.ts';
 import { configFor, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

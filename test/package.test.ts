@@ -2,16 +2,17 @@
 // Docker image's node:24). One pack and one install of each kind for the whole file (beforeAll):
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
-//     then serves the emulator, check and read, and knows none of the dev workspace's tools (tools/);
+//     then runs check and read (against the repository's emulator, the tiktok-emulator workspace package, which the
+//     package does not ship), and knows none of the dev workspace's tools (tools/, the emulator);
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
 //     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
 // The Node 22 variant is test/package-node22.stress.test.ts.
 
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ROOT, parseMessages } from './support/cli.ts';
 import {
@@ -28,8 +29,7 @@ import {
   parseDockerfile,
   replayStage,
   run,
-  startPackagedEmulator,
-  stopChild,
+  startReadEmulator,
   tempDir,
   userEnv,
   writeReadInputs,
@@ -47,7 +47,7 @@ let packed: Awaited<ReturnType<typeof buildStageAndPack>>;
 let npx: { result: Run; clean: string; installed: string };
 let runtime: Replayed;
 let runtimeRoot: string;
-let emulator: { url: string; child: ChildProcess } | undefined;
+let emulator: Emulator | undefined;
 let inputs: ReturnType<typeof writeReadInputs>;
 let modules: string[];
 /** Every command's run, all started at once once the installs are there: each test then only asserts. */
@@ -110,14 +110,14 @@ beforeAll(async () => {
   ]);
   npx = fromNpx;
   runtime = replayed;
-  emulator = await startPackagedEmulator(join(npx.installed, '.bin', PACKAGE.name), [], ENV24, npx.clean);
+  emulator = await startReadEmulator();
   inputs = writeReadInputs(npx.clean, emulator.url);
   modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/(destination-)?cli\.js$/.test(file));
   runs = await runEverything();
 }, 400_000);
 
 afterAll(async () => {
-  await stopChild(emulator?.child);
+  await emulator?.close();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -180,6 +180,8 @@ describe('the npm package', () => {
     expect(packed.files.filter((file) => file.endsWith('.ts'))).toEqual([]);
     // The dev workspace (tools/: the local BigQuery, the demo, the benchmarks) is never built nor shipped.
     expect(packed.files.filter((file) => DEV_TOOL_FILE.test(file))).toEqual([]);
+    // The emulator is the tiktok-emulator workspace package: none of it is shipped.
+    expect(packed.files.filter((file) => /emulator/i.test(file))).toEqual([]);
   });
 
   it('`npx ./<tarball> spec` runs from a clean folder on Node 24 with production dependencies only', async () => {
@@ -189,8 +191,7 @@ describe('the npm package', () => {
     for (const name of Object.keys(PACKAGE.dependencies)) expect(existsSync(join(npx.installed, name)), name).toBe(true);
   });
 
-  it('the packaged emulator serves (it has no dev-only dependency), and check and read against it emit valid messages', () => {
-    expect(emulator?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  it('check and read against the emulator emit valid messages', () => {
     expectCheckSucceeded(runs.check);
     expectRead(runs.read);
   });

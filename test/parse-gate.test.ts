@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../src/streams/dates.ts';
 import { TikTokApiError } from '../src/tiktok/errors.ts';
 import { splitListAnswer } from '../src/tiktok/list-rows.ts';

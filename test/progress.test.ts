@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { estimateMessage, streamStatusMessage } from '../src/protocol/messages.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { ReadProgress, barLines, progressLine, withProgress } from '../src/progress.ts';

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { runSync } from '../src/sync.ts';
 import { configFor } from './support/credentials.ts';

@@ -10,11 +10,11 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../src/streams/dates.ts';
 import { CLI, ROOT } from './support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor } from './support/credentials.ts';
-import { emulator } from './support/emulator.ts';
+import { EMULATOR_BIN, emulator } from './support/emulator.ts';
 import { scratch } from './support/files.ts';
 import { passwordCheckingPostgres, repoHas } from './support/postgres.ts';
 
@@ -27,10 +27,11 @@ interface Run {
 
 /**
  * Runs the built CLI as a user does (SECRETS_TEST_CLI names another build, e.g. one with redaction broken on
- * purpose, to watch this test go red); `stdin` is written and closed, `onStderr` may act on what it prints. */
-function run(what: string, args: string[], options: { stdin?: string; env?: Record<string, string>; onOutput?: (stderr: string, stdout: string, child: ChildProcess) => void } = {}): Promise<Run> {
+ * purpose, to watch this test go red), or `script` (the emulator's bin); `stdin` is written and closed, `onOutput`
+ * may act on what it prints. */
+function run(what: string, args: string[], options: { stdin?: string; env?: Record<string, string>; script?: string; onOutput?: (stderr: string, stdout: string, child: ChildProcess) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [process.env['SECRETS_TEST_CLI'] ?? CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.script ?? process.env['SECRETS_TEST_CLI'] ?? CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -154,8 +155,10 @@ describe('secrets', () => {
         syncThenDbt(),
         run('sync postgres, wrong password', ['sync', '--config', config, '--destination', pgUrl(wrongPassword), '--schema', schema, '--streams', 'campaigns']),
         run('destination check, wrong password', ['destination', 'check', '--config', wrongDestination]),
-        // The emulator, configured with the same token and secret, prints its URL and nothing secret.
-        run('emulator', ['emulator', '--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET], {
+        // The emulator (the tiktok-emulator package's bin), configured with the same token and secret, prints its URL
+        // and nothing secret.
+        run('emulator', ['--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET], {
+          script: EMULATOR_BIN,
           // Stopped (this test's own child, by its handle) once it has said where it listens.
           onOutput: (_stderr, stdout, child) => void (/http:\/\/\S+/.test(stdout) && child.kill('SIGTERM')),
         }),

@@ -10,7 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { parseJsonLossless } from '../src/json.ts';
 import { runDestination } from '../src/destination.ts';
 import { BigQuerySink, openBigQuerySink } from '../src/engines/bigquery/bigquery-sink.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { RecordData } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { STREAMS_BY_NAME } from '../src/streams/definitions.ts';

@@ -3,7 +3,7 @@
 // entire year), so a Los Angeles account has 24 hours on 9 March and on 2 November 2025, each hour once.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { APP_ID, SECRET, TOKEN, configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';
 import { readInProcess, recordsOf } from './support/read.ts';

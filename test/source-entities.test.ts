@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { plainValue } from '../src/json.ts';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';

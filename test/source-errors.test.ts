@@ -3,7 +3,7 @@
 // A stub in front of the emulator gives the answers the emulator has no reason to give.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { ConnectorError } from '../src/errors.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { addDays } from '../src/streams/dates.ts';

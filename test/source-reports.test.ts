@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../src/streams/dates.ts';
 import { configFor } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

@@ -3,7 +3,7 @@
 // rows of a clean read or with the right error, never with a silent gap.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { ConnectorError } from '../src/errors.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { configFor, TOKEN } from './support/credentials.ts';

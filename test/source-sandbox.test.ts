@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_HOST, parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { defaultConfiguredCatalog } from '../src/source.ts';
 import { addDays } from '../src/streams/dates.ts';

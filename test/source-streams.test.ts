@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage, AirbyteStateMessage, RecordData } from '../src/protocol/types.ts';
 import { defaultConfiguredCatalog, discover, read } from '../src/source.ts';
 import { createClient, createContext } from '../src/streams/context.ts';

@@ -3,7 +3,7 @@
 // GLOBAL state messages.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { ConnectorError } from '../src/errors.ts';
 import { addDays } from '../src/streams/dates.ts';
 import { PartitionCursors, parseState } from '../src/streams/state.ts';

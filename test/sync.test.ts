@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.ts';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { discover } from '../src/source.ts';
 import { targetFromUrl } from '../src/engines/postgres/target.ts';
 import { configuredCatalogFor, runSync } from '../src/sync.ts';

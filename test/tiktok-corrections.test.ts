@@ -4,7 +4,7 @@
 // AUDIENCE windows of 7 days. A stub in front of the emulator records every request and gives TikTok's answers.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { parseConfig } from '../src/config.ts';
 import { ConnectorError } from '../src/errors.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { CLI, ROOT, parseMessages, records, runCli } from './support/cli.ts';
 import { APP_ID, SECRET, TOKEN } from './support/credentials.ts';
 import { emulator } from './support/emulator.ts';

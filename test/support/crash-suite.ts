@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import type { Emulator } from '../../src/emulator/index.ts';
+import type { Emulator } from 'tiktok-emulator';
 import { parseJsonLossless } from '../../src/json.ts';
 import type { ConfiguredAirbyteCatalog } from '../../src/protocol/types.ts';
 import { discover, read } from '../../src/source.ts';

@@ -1,4 +1,8 @@
-import { type Emulator, type EmulatorOptions, type FaultKind, startEmulator } from '../../src/emulator/index.ts';
+// The connector tests' emulator: the `tiktok-emulator` workspace package, started in-process with the test
+// credentials (support/credentials.ts) the configs of configFor() carry.
+
+import { fileURLToPath } from 'node:url';
+import { type Emulator, type EmulatorOptions, startEmulator } from 'tiktok-emulator';
 import { APP_ID, SECRET, TOKEN } from './credentials.ts';
 
 export async function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
@@ -13,36 +17,5 @@ export async function emulator(options: Partial<EmulatorOptions> = {}): Promise<
   });
 }
 
-/**
- * The shape that gives one advertiser 25,000 ads, above TikTok's 20,000-ad cap of synchronous reports:
- * `emulator({ advertiserShapes: { 0: MANY_ADS } })`. Its report/integrated/get/ answers then cover the newest
- * 20,000 ads only, with an `X-Tt-Ads-Throttle` header; each campaign holds 1,000 ads, so `filtering`
- * campaign_ids of up to 20 campaigns gives a complete answer. Keep `historyDays` small: reports add up per day.
- */
-export const MANY_ADS = { campaignsPerAdvertiser: 25, adgroupsPerCampaign: 20, adsPerAdgroup: 50 } as const;
-
-/**
- * The next `count` calls to `paths` (route keys or prefixes; default report/integrated/get/) answer `kind`
- * — 'code40133', 'code40016', 'code40100' or any other fault kind — then the emulator serves again. The same
- * at startup: `emulator({ initialFaults: { kinds: ['code40133'], paths: ['report/integrated/get/'], requests: 3 } })`.
- */
-export async function failNext(emu: Emulator, kind: FaultKind, count: number, paths: readonly string[] = ['report/integrated/get/']): Promise<void> {
-  const response = await fetch(`${emu.url}/_emulator/faults`, {
-    method: 'POST',
-    body: JSON.stringify({ rate: 1, kinds: [kind], paths, for_requests: count }),
-  });
-  if (!response.ok) throw new Error(`emulator refused the fault plan: ${await response.text()}`);
-}
-
-/**
- * Marks an advertiser the token may no longer operate (every call naming it answers 40001), deleted (40300),
- * or serves it again (`ok`). At startup: `emulator({ unreachableAdvertisers: [1], deletedAdvertisers: [2] })`
- * (advertiser indexes). oauth2/advertiser/get/ keeps listing such advertisers.
- */
-export async function setAdvertiserAccess(emu: Emulator, advertiserId: string, access: 'ok' | 'unreachable' | 'deleted'): Promise<void> {
-  const response = await fetch(`${emu.url}/_emulator/advertiser-access`, {
-    method: 'POST',
-    body: JSON.stringify({ advertiser_id: advertiserId, access }),
-  });
-  if (!response.ok) throw new Error(`emulator refused the advertiser access: ${await response.text()}`);
-}
+/** The emulator package's bin, for a test that runs it in its own process: `spawn(process.execPath, [EMULATOR_BIN, …])`. */
+export const EMULATOR_BIN = fileURLToPath(new URL('../../packages/tiktok-emulator/bin/tiktok-emulator.ts', import.meta.url));

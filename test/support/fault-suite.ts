@@ -9,8 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import type { Emulator, EmulatorStats } from '../../src/emulator/index.ts';
-import { FAULT_KINDS } from '../../src/emulator/limits/faults.ts';
+import { type Emulator, type EmulatorStats, FAULT_KINDS } from 'tiktok-emulator';
 import { targetFromDestinationUrl } from '../../src/engines/registry.ts';
 import { targetFromUrl } from '../../src/engines/postgres/target.ts';
 import { runSync, type SyncResult } from '../../src/sync.ts';

@@ -3,10 +3,11 @@
 // image's stages replayed from the Dockerfile without a Docker engine. Shared by test/package.test.ts (Node 24)
 // and test/package-node22.stress.test.ts (Node 22).
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { type Emulator, startEmulator } from 'tiktok-emulator';
 import { ROOT } from './cli.ts';
 
 export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -26,7 +27,7 @@ export const NODE24_BIN_DIR = join(ROOT, 'node_modules', 'node', 'bin');
  * the image hold the connector only, so no file of theirs may match. */
 export const DEV_TOOL_FILE = /bigquery-local|demo|bench|dev-install/i;
 /** Commands the connector's CLI once had and that now run from the dev workspace (npm start, npm run bigquery-local). */
-export const DEV_TOOL_COMMANDS = ['demo', 'bigquery-local'] as const;
+export const DEV_TOOL_COMMANDS = ['demo', 'bigquery-local', 'emulator'] as const;
 
 export interface Run {
   code: number | null;
@@ -299,35 +300,12 @@ export async function npxFromTarball(tarball: string, args: readonly string[], n
 
 export const EMULATOR_CREDENTIALS = { accessToken: 'pkg-test-access-token', appId: '7268034192837465012', secret: 'pkg-test-app-secret' };
 
-/** Starts `<bin> emulator` (the packaged one) and resolves with its base URL, its first stdout line. */
-export function startPackagedEmulator(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      command,
-      [...args, 'emulator', '--port', '0', '--seed', '12', '--advertisers', '2', '--access-token', EMULATOR_CREDENTIALS.accessToken, '--app-id', EMULATOR_CREDENTIALS.appId, '--secret', EMULATOR_CREDENTIALS.secret],
-      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the packaged emulator printed no URL in 30 s\n${stderr}`));
-    }, 30_000);
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString('utf8');
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined) {
-        clearTimeout(timer);
-        resolvePromise({ url: line.trim(), child });
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the packaged emulator exited ${code} before printing its URL\n${stderr}`));
-    });
-  });
+/**
+ * The API the packaged CLI reads from: the repository's emulator (the tiktok-emulator workspace package, which the
+ * package does not ship), in the test's own process.
+ */
+export function startReadEmulator(): Promise<Emulator> {
+  return startEmulator({ port: 0, seed: 12, advertisers: 2, ...EMULATOR_CREDENTIALS });
 }
 
 /** A config for the emulator and a catalog of an entity stream, an incremental entity stream and a report. */
@@ -348,14 +326,6 @@ export function writeReadInputs(dir: string, apiUrl: string): { config: string; 
   const catalog = join(dir, 'catalog.json');
   writeFileSync(catalog, JSON.stringify({ streams: full.streams.filter((entry) => streams.includes(entry.stream.name)) }));
   return { config, catalog, streams };
-}
-
-export function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolvePromise) => {
-    child.once('exit', () => resolvePromise());
-    child.kill('SIGTERM');
-  });
 }
 
 /** A dev dependency's folder in an installed tree: present means the install was not production-only. */

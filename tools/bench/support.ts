@@ -10,6 +10,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 /** The local BigQuery is a dev tool, never built: run from its source (Node 24 strips the types). */
 export const BIGQUERY_LOCAL = join(ROOT, 'tools/bigquery-local/main.ts');
+/** The emulator's bin (the tiktok-emulator workspace package), as `npx tiktok-emulator` runs it. */
+export const EMULATOR_BIN = join(ROOT, 'packages/tiktok-emulator/bin/tiktok-emulator.ts');
 export const TOKEN = 'bench-token-5b2e9c';
 export const APP_ID = '7268034192837465012';
 export const SECRET = 'bench-secret-77a1d4';
@@ -43,7 +45,7 @@ export interface EmulatorProcess {
 
 /** The emulator in its own process, so its memory and CPU are not the source's. */
 export function startEmulatorProcess(args: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET, ...args], {
+  const child = spawn(process.execPath, [EMULATOR_BIN, '--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolvePromise, reject) => {

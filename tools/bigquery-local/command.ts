@@ -3,7 +3,7 @@
 // one line and exits 1.
 
 import { MissingDevDependencyError, startLocalBigQuery } from './index.ts';
-import { untilStopSignal } from '../../src/stop-signal.ts';
+import { untilStopSignal } from './stop-signal.ts';
 
 export const BIGQUERY_LOCAL_USAGE = `usage: npm run bigquery-local -- [--port N] [--host H] [--project P] [--dataset D]… [--location L]
   serves BigQuery's REST API v2 (datasets, tables, load and query jobs) on DuckDB, SQL checked by ZetaSQL;

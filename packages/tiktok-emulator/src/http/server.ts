@@ -3,7 +3,7 @@
 // are not counted.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJsonLossless } from '../../json.ts';
+import { parseJsonLossless } from '../json.ts';
 import { REFUSING_FAULTS } from '../limits/faults.ts';
 import { ROUTES } from '../routes/index.ts';
 import { handleAdmin } from '../routes/admin.ts';

@@ -1,4 +1,4 @@
-/** Resolves at the first SIGTERM or SIGINT: the local servers (the TikTok emulator, the local warehouse) serve until then. */
+/** Resolves at the first SIGTERM or SIGINT: the local BigQuery serves until then. */
 export function untilStopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,12 +1,10 @@
-// TikTok's official JS SDK pointed at the emulator, and the `emulator` command.
+// TikTok's official JS SDK pointed at the emulator, and the `tiktok-emulator` command (bin/tiktok-emulator.ts).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEmulatorArgs } from '../src/emulator/command.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { parseEmulatorArgs } from '../src/command.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
+import { BIN } from './support/emulator.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 51, advertisers: 3, accessToken: 'tok-51', appId: 'app-51', secret: 'sec-51', now: new Date('2025-03-10T12:34:00Z'),
@@ -63,20 +61,16 @@ describe("TikTok's official JS SDK against the emulator", () => {
   });
 });
 
-describe('emulator command', () => {
+describe('tiktok-emulator command', () => {
   it('parses flags with defaults and refuses unknown ones', () => {
     expect(parseEmulatorArgs(['--port', '0', '--seed=9', '--qps', '2.5', '--now', '2025-01-01T00:00:00Z'])).toMatchObject({ port: 0, seed: 9, qps: 2.5, accessToken: 'emulator-token', now: new Date('2025-01-01T00:00:00Z') });
     expect(() => parseEmulatorArgs(['--nope'])).toThrow(/unknown flag/);
     expect(() => parseEmulatorArgs(['--seed', 'x'])).toThrow(/integer/);
   });
 
-  it('prints the base URL first, serves, and stops on SIGTERM; bad flags exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'emulator-cmd-'));
-    const wrapper = join(dir, 'run.ts');
-    writeFileSync(wrapper, `import { runEmulatorCommand } from ${JSON.stringify(resolve('src/emulator/command.ts'))};\nawait runEmulatorCommand(process.argv.slice(2));\n`);
-    const node = resolve('node_modules/.bin/node');
-
-    const child = spawn(node, [wrapper, '--port', '0', '--seed', '5', '--advertisers', '2', '--access-token', 'cmd-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('the bin prints the base URL first, serves, and stops on SIGTERM; bad flags print the usage and exit 2', async () => {
+    // The bin as `npx tiktok-emulator` runs it, on this Node (24, through npm scripts: it strips the types).
+    const child = spawn(process.execPath, [BIN, '--port', '0', '--seed', '5', '--advertisers', '2', '--access-token', 'cmd-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     const url = await new Promise<string>((resolveUrl, reject) => {
@@ -94,13 +88,13 @@ describe('emulator command', () => {
     const [code] = await once(child, 'exit') as [number | null];
     expect(code).toBe(0);
 
-    const bad = spawn(node, [wrapper, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, [BIN, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     bad.stderr.setEncoding('utf8');
     bad.stderr.on('data', (chunk: string) => { err += chunk; });
     const [badCode] = await once(bad, 'exit') as [number | null];
     expect(badCode).toBe(2);
     expect(err).toContain('--port expects an integer');
-    rmSync(dir, { recursive: true, force: true });
+    expect(err).toContain('usage: tiktok-emulator [--port N]');
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 // pixel/list/, pixel/instant_page/event/ and pixel/event/stats/ (all production only).
 
-import { parseJsonLossless } from '../../json.ts';
+import { parseJsonLossless } from '../json.ts';
 import { parseDay } from '../data/calendar.ts';
 import { instantPageEvents, OBJECTIVE_TYPES, OPTIMIZATION_GOALS, supportsPair } from '../data/assets/instant-pages.ts';
 import { eventCountsOn, pixelsOf, type Pixel } from '../data/assets/pixels.ts';

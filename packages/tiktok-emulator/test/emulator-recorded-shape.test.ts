@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/emulator/index.ts';
-import { APP_ID, SECRET, TOKEN } from './support/credentials.ts';
-import { emulator } from './support/emulator.ts';
+import type { Emulator } from '../src/index.ts';
+import { APP_ID, emulator, SECRET, TOKEN } from './support/emulator.ts';
 
 // The emulator against TikTok's real answer shapes: it is asked the queries the fixtures of test/fixtures/recorded/
 // answer (our values in the structure of answers Airbyte recorded from TikTok, see the README there) and must answer
-// with the same field names and the same kind of value in every field.
+// with the same field names and the same kind of value in every field. The fixtures stay at the repository root:
+// the connector's test/recorded-replay.test.ts serves the very same answers.
 //
 // Field names. Reports: exactly the fixture's. TikTok answers one key per dimension and one per metric asked for,
 // no more and no fewer (every recorded row carries exactly the metric list Airbyte's query named), so for the same
@@ -27,7 +27,7 @@ interface Envelope {
   data: Row;
 }
 
-const FIXTURES = new URL('./fixtures/recorded/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/recorded/', import.meta.url);
 const fixture = (name: string): Envelope => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Envelope;
 const listOf = (answer: Envelope): Row[] => (answer.data['list'] ?? []) as Row[];
 

@@ -3,10 +3,10 @@
 // the BASIC figures, PLAYABLE_MATERIAL and CATALOG reports of the same world, and the account calendar on
 // daylight-saving days (TikTok keeps one UTC offset all year).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { World } from '../src/emulator/data/world.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
-import { resolveOptions } from '../src/emulator/options.ts';
-import { isCatalogAd, playableOf } from '../src/emulator/report/creatives.ts';
+import { World } from '../src/data/world.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
+import { isCatalogAd, playableOf } from '../src/report/creatives.ts';
 
 // 2025-11-20: both 2025 DST changes of Los Angeles (03-09, 11-02) lie in the past. 8 campaigns per
 // advertiser so every kind of campaign (app install, conversion) exists.

@@ -1,6 +1,6 @@
 // Asynchronous report tasks: lifecycle words from TikTok's docs, CSV equal to the sync rows, cancel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 41, advertisers: 2, accessToken: 'tok-41', appId: 'app-41', secret: 'sec-41', now: new Date('2025-03-10T12:34:00Z'), taskLatencyMs: 600,

@@ -1,6 +1,6 @@
 // The emulator's envelope, auth, OAuth and entity endpoints, held to TikTok's documented behaviour.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 11, advertisers: 4, accessToken: 'tok-11', appId: 'app-11', secret: 'sec-11', now: new Date('2025-03-10T12:34:00Z'),

@@ -1,14 +1,14 @@
 // Sync reports: TikTok's parameter rules, string formatting, and the sums that must agree across levels,
 // hours and days.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { World } from '../src/emulator/data/world.ts';
-import { Params } from '../src/emulator/http/params.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
-import { resolveOptions } from '../src/emulator/options.ts';
-import { TextBytes } from '../src/emulator/http/text-bytes.ts';
-import { rowObject, writeRowsJson } from '../src/emulator/report/format.ts';
-import { materialize, ReportCache } from '../src/emulator/report/materialize.ts';
-import { parseReportQuery } from '../src/emulator/report/query.ts';
+import { World } from '../src/data/world.ts';
+import { Params } from '../src/http/params.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
+import { TextBytes } from '../src/http/text-bytes.ts';
+import { rowObject, writeRowsJson } from '../src/report/format.ts';
+import { materialize, ReportCache } from '../src/report/materialize.ts';
+import { parseReportQuery } from '../src/report/query.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 21, advertisers: 3, accessToken: 'tok-21', appId: 'app-21', secret: 'sec-21', now: new Date('2025-03-10T12:34:00Z'),

@@ -2,7 +2,7 @@
 // app by tier, report/task/create/'s own window, the sandbox per endpoint, suspensions, and one budget shared
 // by every token of an app. Tokens minted and revoked at runtime.
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 31, advertisers: 2, accessToken: 'tok-31', appId: 'app-31', secret: 'sec-31', now: new Date('2025-03-10T12:34:00Z'),
@@ -219,8 +219,8 @@ describe('apps and tokens', () => {
 
 describe('flags', () => {
   it('parses the limit, fault, task and clock flags and refuses bad values', async () => {
-    const { parseEmulatorArgs } = await import('../src/emulator/command.ts');
-    const { resolveOptions } = await import('../src/emulator/options.ts');
+    const { parseEmulatorArgs } = await import('../src/command.ts');
+    const { resolveOptions } = await import('../src/options.ts');
     const parsed = parseEmulatorArgs([
       '--tier', 'premium', '--qpm=90', '--qpd', '5000', '--suspension-ms', '1500', '--fault-kinds', 'drop, slow,streamCut', '--max-fault-streak', '3',
       '--slow-fault-ms', '250', '--task-ms-per-1000-rows', '2.5', '--task-concurrency', '4', '--task-failure-rate', '0.1', '--task-stall-rate', '0.05', '--clock-speed', '60',

@@ -24,7 +24,7 @@ export interface EmulatorOptions {
   historyDays?: number;
   maxReportRows?: number;
   taskLatencyMs?: number;
-  /** Answer as TikTok's sandbox: production-only endpoints are refused (see docs/emulator.md). */
+  /** Answer as TikTok's sandbox: production-only endpoints are refused (see the package README.md). */
   sandbox?: boolean;
   /** Images / videos in each advertiser's Asset Library (above 10,000 to exercise TikTok's search cap). */
   imagesPerAdvertiser?: number;

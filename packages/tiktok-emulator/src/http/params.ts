@@ -1,4 +1,4 @@
-import { parseJsonLossless } from '../../json.ts';
+import { parseJsonLossless } from '../json.ts';
 import { paramError } from './api-error.ts';
 
 /**

@@ -2,7 +2,7 @@
 // how each metric is computed from the summed base quantities, where TikTok serves it (report types, data
 // levels, granularities, audience breakdowns) and how TikTok prints it (strings, fixed decimals, "-").
 //
-// Where each rule comes from (docs/emulator.md "Metric catalogue" repeats this for readers):
+// Where each rule comes from (the package README.md, "Metric catalogue", repeats this for readers):
 // - Refusal text `Invalid metric fields: ['x'].` (40002): TikTok's own answer as users quote it
 //   (singer-io/tap-tiktok-ads#14 "Invalid metric fields: ['placement']."; airbytehq/airbyte#11375 for
 //   cash_spend/voucher_spend in lifetime reports).

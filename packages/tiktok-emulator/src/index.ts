@@ -11,6 +11,8 @@ import { EmulatorState } from './state.ts';
 import type { Emulator, EmulatorOptions } from './types.ts';
 
 export type { AdvertiserShape, Emulator, EmulatorOptions, EmulatorStats, FaultKind, InitialFaults, Tier } from './types.ts';
+/** Every fault kind the emulator can inject (POST /_emulator/faults `kinds`, the `--fault-kinds` flag). */
+export { FAULT_KINDS } from './limits/faults.ts';
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);

@@ -2,11 +2,11 @@
 // page_info, page caps, the 10,000-item search cap and the filters that split it, pixel permissions, the
 // sandbox and the creative-library scope, and determinism.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEmulatorArgs } from '../src/emulator/command.ts';
-import { videosOf } from '../src/emulator/data/assets/videos.ts';
-import { World } from '../src/emulator/data/world.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
-import { resolveOptions } from '../src/emulator/options.ts';
+import { parseEmulatorArgs } from '../src/command.ts';
+import { videosOf } from '../src/data/assets/videos.ts';
+import { World } from '../src/data/world.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
 
 const NOW = new Date('2025-03-10T12:34:00Z');
 const BASE: EmulatorOptions = { port: 0, seed: 23, advertisers: 3, accessToken: 'tok-23', appId: 'app-23', secret: 'sec-23', now: NOW };

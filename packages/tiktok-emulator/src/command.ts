@@ -1,9 +1,9 @@
-// `source-tiktok-marketing emulator [flags]`: starts the emulator, prints its base URL as the first line of
-// stdout and serves until SIGTERM/SIGINT.
+// `tiktok-emulator [flags]` (bin/tiktok-emulator.ts): starts the emulator, prints its base URL as the first line
+// of stdout and serves until SIGTERM/SIGINT.
 
 import { startEmulator } from './index.ts';
 import type { AdvertiserShape, EmulatorOptions } from './types.ts';
-import { untilStopSignal } from '../stop-signal.ts';
+import { untilStopSignal } from './stop-signal.ts';
 
 type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list' | 'ints' | 'shape';
 
@@ -47,7 +47,7 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--advertiser-shape': ['advertiserShapes', 'shape'],
 };
 
-export const EMULATOR_USAGE = `usage: source-tiktok-marketing emulator [--port N] [--host H] [--seed S] [--advertisers N]
+export const EMULATOR_USAGE = `usage: tiktok-emulator [--port N] [--host H] [--seed S] [--advertisers N]
   [--access-token T] [--app-id A] [--secret X] [--qps Q] [--task-qps Q] [--fault-rate F] [--now ISO]
   [--campaigns N] [--adgroups N] [--ads N] [--history-days N] [--max-report-rows N] [--task-latency-ms N]
   [--sandbox] [--images N] [--videos N] [--creative-denied-advertiser INDEX]

@@ -3,7 +3,7 @@
 // minute; report/task/create/ is suspended on its own 60 a minute while the app's other calls go on.
 // About 65 s of wall time, little CPU.
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 33, advertisers: 1, accessToken: 'tok-33', appId: 'app-33', secret: 'sec-33', now: new Date('2025-03-10T12:34:00Z'), tier: 'basic',

@@ -3,10 +3,10 @@
 // tasks take and write, the OAuth revoke and auth-code rules, the hour a download link lives, zero-delivery
 // rows and zero ratios, and advertisers the token may not operate (40001) or that were deleted (40300).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { World } from '../src/emulator/data/world.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
-import { resolveOptions } from '../src/emulator/options.ts';
-import { TaskStore } from '../src/emulator/report/tasks.ts';
+import { World } from '../src/data/world.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
+import { resolveOptions } from '../src/options.ts';
+import { TaskStore } from '../src/report/tasks.ts';
 import { failNext, MANY_ADS, setAdvertiserAccess } from './support/emulator.ts';
 
 const BASE: EmulatorOptions = {
@@ -603,7 +603,7 @@ describe('advertisers the token may not operate (40001) or that were deleted (40
 
 describe('flags', () => {
   it('parses the advertiser flags', async () => {
-    const { parseEmulatorArgs } = await import('../src/emulator/command.ts');
+    const { parseEmulatorArgs } = await import('../src/command.ts');
     const parsed = parseEmulatorArgs(['--advertiser-qps', '5', '--unreachable-advertisers', '1', '--deleted-advertisers=0,2', '--advertiser-shape', '0:25:20:50', '--advertiser-shape', '2:1:1:1']);
     expect(parsed).toMatchObject({
       advertiserQps: 5, unreachableAdvertisers: [1], deletedAdvertisers: [0, 2],

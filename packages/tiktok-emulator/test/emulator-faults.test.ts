@@ -2,7 +2,7 @@
 // that take effect before their answer is lost, and fault plans changed at runtime (outages that heal,
 // faults forever, per path).
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../src/index.ts';
 
 const BASE: EmulatorOptions = {
   port: 0, seed: 37, advertisers: 2, accessToken: 'tok-37', appId: 'app-37', secret: 'sec-37', now: new Date('2025-03-10T12:34:00Z'), taskLatencyMs: 40,
