@@ -1,9 +1,8 @@
-// `source-tiktok-marketing sync`: the source and a warehouse's sink in one process, no orchestrator needed.
+// A sync: the source and a warehouse's sink in one process, no orchestrator needed (the `sync` command's work).
 // The state lives in the destination (`<schema>._sync_state`), so a second run continues where the first
 // ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
 // the exit code says whether everything arrived (0) or not (1).
 
-import { parseArgs } from 'node:util';
 import { loadConfig, type SourceConfig } from './config.ts';
 import { asConnectorError, configError, type ConnectorError } from './errors.ts';
 import type { AirbyteCatalog, AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from './protocol/types.ts';
@@ -18,21 +17,6 @@ import { dispositionFor, type StoredState, type WriteDisposition } from './load/
 import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
-
-/** A URL form as a shell takes it: quoted when it holds characters the shell would read. */
-const shellWord = (text: string) => (/[?&[\]]/.test(text) ? `'${text}'` : text);
-const [FIRST_ENGINE, ...OTHER_ENGINES] = ENGINES;
-
-const USAGE = [
-  `Usage: source-tiktok-marketing sync --config FILE --destination ${shellWord(FIRST_ENGINE.urlForm)}`,
-  `                                   [--schema tiktok_ads] [--streams a,b,…] [--full-refresh] [--no-views]`,
-  ...OTHER_ENGINES.map((engine) => `       source-tiktok-marketing sync --config FILE --destination ${shellWord(engine.urlForm)} …`),
-  `  Loads the streams (all, or those named) into ${engineTitles()}, one table per stream in the ${containerNouns()}.`,
-  `  Incremental streams continue from the state stored in <schema>._sync_state; --full-refresh reads`,
-  `  everything again from start_date and replaces the tables (and their state) when each stream completes.`,
-  `  After the load, typed analytics views (<schema>.ads_daily, campaign_performance_daily, …) are created or`,
-  `  updated; --no-views leaves them out.`,
-].join('\n');
 
 export interface SyncOptions {
   config: SourceConfig;
@@ -198,77 +182,4 @@ export function summaryText(result: SyncResult, target: DestinationTarget): stri
     '',
     textTable(['stream', 'mode', 'rows synced', 'status'], rows),
   ].join('\n');
-}
-
-interface SyncArguments {
-  configPath: string;
-  destination: string;
-  /** Undefined: the URL's container, else the engine's default. */
-  schema: string | undefined;
-  streams: string[] | undefined;
-  fullRefresh: boolean;
-  noViews: boolean;
-}
-
-function parseSyncArguments(argv: string[]): SyncArguments {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        destination: { type: 'string' },
-        schema: { type: 'string' },
-        streams: { type: 'string' },
-        'full-refresh': { type: 'boolean' },
-        'no-views': { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw configError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (!values.config) throw configError(`Missing --config FILE.\n${USAGE}`);
-  if (!values.destination) throw configError(`Missing --destination ${urlHints()}.\n${USAGE}`);
-  const streams = values.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  return {
-    configPath: values.config,
-    destination: values.destination,
-    schema: values.schema,
-    streams,
-    fullRefresh: values['full-refresh'] ?? false,
-    noViews: values['no-views'] ?? false,
-  };
-}
-
-export async function runSyncCommand(argv: string[]): Promise<number> {
-  let target: DestinationTarget | undefined;
-  try {
-    const args = parseSyncArguments(argv);
-    target = targetFromDestinationUrl(args.destination, args.schema);
-    // --no-views: no typed analytics views after the sync (README, "Analytics views").
-    if (args.noViews) target = { ...target, views: false };
-    const config = loadConfig(args.configPath);
-    const result = await runSync({ config, target, streams: args.streams, fullRefresh: args.fullRefresh });
-    if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
-    if (result.error !== undefined) {
-      printError(result.error);
-      process.stderr.write('Rows committed before the failure are kept; the next run continues from the last stored state.\n');
-    } else if (!result.ok) {
-      process.stderr.write(
-        redact(`The source reported errors (${result.reported.length}); rows of the failed streams after their last state were not committed.\n`),
-      );
-    }
-    return result.ok ? 0 : 1;
-  } catch (error) {
-    printError(asConnectorError(error));
-    return 1;
-  }
-}
-
-function printError(error: ConnectorError): void {
-  const label = { config_error: 'Configuration error', transient_error: 'Temporary failure', system_error: 'Error' }[error.failureType];
-  process.stderr.write(redact(`${label}: ${error.message}\n`));
-  if (error.failureType === 'system_error' && error.internal) process.stderr.write(redact(`${error.internal}\n`));
 }

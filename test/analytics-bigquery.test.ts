@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryView, bigQueryViewStatements, bigQueryViews } from '../src/engines/bigquery/view-sql.ts';
-import { viewsSql } from '../src/views-command.ts';
+import { viewsSql } from '../src/commands/views.ts';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from 'tiktok-emulator';
 import type { ConfiguredAirbyteCatalog } from '../src/protocol/types.ts';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { writeDbtProject } from '../src/dbt-command.ts';
+import { writeDbtProject } from '../src/commands/dbt.ts';
 import { parseConfig } from '../src/config.ts';
 import type { Emulator } from 'tiktok-emulator';
 import { targetFromDestinationUrl } from '../src/engines/registry.ts';
@@ -44,8 +44,8 @@ beforeAll(async () => {
   const result = await runSync({ config, target: targetFromUrl(db.url, db.schema), streams: STREAMS, log: () => undefined });
   expect(result.ok).toBe(true);
   out = repoScratch(REPO_ROOT, 'dbt-');
-  // Through the CLI, as a user runs it (the command's case in src/cli.ts).
-  const stdout = execFileSync(process.execPath, [join(REPO_ROOT, 'src', 'cli.ts'), 'dbt', '--destination', db.url, '--schema', db.schema, '--out', out], { encoding: 'utf8' });
+  // Through the CLI, as a user runs it (the command's case in src/bin/source.ts).
+  const stdout = execFileSync(process.execPath, [join(REPO_ROOT, 'src', 'bin', 'source.ts'), 'dbt', '--destination', db.url, '--schema', db.schema, '--out', out], { encoding: 'utf8' });
   expect(stdout).toMatch(/Wrote a dbt project for 3 streams/);
 });
 afterAll(async () => {

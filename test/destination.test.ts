@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runDestination } from '../src/destination.ts';
+import { runDestination } from '../src/commands/destination.ts';
 import type { AirbyteMessage } from '../src/protocol/types.ts';
 import { catalogOf, configuredStream, freshSchema, record, REPO_ROOT, state, type TestSchema } from './support/postgres.ts';
 

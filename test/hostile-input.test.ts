@@ -23,7 +23,7 @@ import { PartitionCursors, parseState } from '../src/streams/state.ts';
 import { discover } from '../src/source.ts';
 import { type SyncResult, configuredCatalogFor, runSync } from '../src/sync.ts';
 import { TikTokApiError, toConnectorError } from '../src/tiktok/errors.ts';
-import { runTokenCommand } from '../src/token-command.ts';
+import { runTokenCommand } from '../src/commands/token.ts';
 import { CLI, type CliResult, ROOT, runCli, records, states, traces } from './support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor, secretsIn } from './support/credentials.ts';
 import { EMULATOR_BIN, emulator } from './support/emulator.ts';

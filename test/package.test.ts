@@ -73,7 +73,7 @@ async function allOf<T extends Record<string, Promise<unknown>>>(promises: T): P
 
 function runEverything() {
   const read = ['read', '--config', inputs.config, '--catalog', inputs.catalog];
-  // cli.js and destination-cli.js run their command when imported; every other module only defines things.
+  // bin/source.js and bin/destination.js run their command when imported; every other module only defines things.
   const script = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('loaded', ${modules.length});`;
   return allOf({
     nodeVersion: run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 }),
@@ -112,7 +112,7 @@ beforeAll(async () => {
   runtime = replayed;
   emulator = await startReadEmulator();
   inputs = writeReadInputs(npx.clean, emulator.url);
-  modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/(destination-)?cli\.js$/.test(file));
+  modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/bin\//.test(file));
   runs = await runEverything();
 }, 400_000);
 
@@ -246,7 +246,7 @@ describe('the Docker image, checked without Docker', () => {
     expect(install).toMatch(/--ignore-scripts/);
     expect(runtime.env['NODE_ENV']).toBe('production');
     expect(devDependenciesIn(join(runtime.workdir, 'node_modules'))).toEqual([]);
-    expect(existsSync(join(runtime.workdir, 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(join(runtime.workdir, 'dist', 'bin', 'source.js'))).toBe(true);
     // The connector only: no dev workspace, and no build of a tool in dist/.
     expect(existsSync(join(runtime.workdir, 'tools'))).toBe(false);
     expect(readdirSync(join(runtime.workdir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => DEV_TOOL_FILE.test(file))).toEqual([]);

@@ -16,7 +16,7 @@ const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
   scripts: Record<string, string>;
 };
 
-/** The shebang's environment assignments and node flags (src/cli.ts's first line). */
+/** The shebang's environment assignments and node flags (src/bin/source.ts's first line). */
 function shebangOf(file: string): { variables: string[]; flags: string[] } {
   const shebang = readFileSync(`${ROOT}/${file}`, 'utf8').split('\n')[0] ?? '';
   const [, assignments = '', flagText = ''] = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node (.*)$/.exec(shebang) ?? [];
@@ -34,13 +34,13 @@ describe('packaging', () => {
     expect(runtime).toMatch(/^LABEL io\.airbyte\.version=\d+\.\d+\.\d+$/m);
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
     expect(entrypoint[0]).toBe('node');
-    expect(entrypoint.at(-1)).toBe('/airbyte/integration_code/dist/cli.js');
+    expect(entrypoint.at(-1)).toBe('/airbyte/integration_code/dist/bin/source.js');
   });
 
   it('the Docker entrypoint passes the same V8 flags and environment as the CLI shebang', () => {
-    const { variables, flags } = shebangOf('src/cli.ts');
+    const { variables, flags } = shebangOf('src/bin/source.ts');
     expect(flags.length).toBeGreaterThan(0);
-    // The young generation keeps its size while a full collection marks (bench P5; src/cli.ts says why).
+    // The young generation keeps its size while a full collection marks (bench P5; src/bin/source.ts says why).
     expect(flags).toContain('--no-separate-gc-phases');
     expect(variables).toContain('MALLOC_ARENA_MAX=2');
     expect(variables).toContain('MALLOC_MMAP_THRESHOLD_=65536');
@@ -49,11 +49,11 @@ describe('packaging', () => {
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
     expect(entrypoint.slice(1, -1)).toEqual(flags);
     expect(/^ENV AIRBYTE_ENTRYPOINT="node (.*) \/airbyte/m.exec(dockerfile)?.[1]).toBe(flags.join(' '));
-    expect(shebangOf('src/destination-cli.ts')).toEqual(shebangOf('src/cli.ts'));
+    expect(shebangOf('src/bin/destination.ts')).toEqual(shebangOf('src/bin/source.ts'));
   });
 
   it('every V8 flag of the shebang is one this Node knows (a misspelt or withdrawn one stops the CLI at start)', () => {
-    const { flags } = shebangOf('src/cli.ts');
+    const { flags } = shebangOf('src/bin/source.ts');
     const started = spawnSync(process.execPath, [...flags, '-e', 'process.stdout.write("started")'], { encoding: 'utf8' });
     expect(started.stderr).toBe('');
     expect(started.stdout).toBe('started');
@@ -64,8 +64,8 @@ describe('packaging', () => {
     expect(pkg.name).toBe('source-tiktok-marketing');
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=22');
-    expect(pkg.bin['source-tiktok-marketing']).toBe('dist/cli.js');
-    expect(pkg.bin['destination-postgres-tiktok']).toBe('dist/destination-cli.js');
+    expect(pkg.bin['source-tiktok-marketing']).toBe('dist/bin/source.js');
+    expect(pkg.bin['destination-postgres-tiktok']).toBe('dist/bin/destination.js');
   });
 
   it('src/ is the connector: it imports nothing from the dev workspace (tools/), which may import src/', () => {

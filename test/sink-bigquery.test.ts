@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import { parseJsonLossless } from '../src/json.ts';
-import { runDestination } from '../src/destination.ts';
+import { runDestination } from '../src/commands/destination.ts';
 import { BigQuerySink, openBigQuerySink } from '../src/engines/bigquery/bigquery-sink.ts';
 import { clientFor } from '../src/engines/bigquery/client.ts';
 import { standardType } from '../src/engines/bigquery/types.ts';

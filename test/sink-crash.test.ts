@@ -84,7 +84,7 @@ async function runWrite(db: TestSchema, messages: Iterable<AirbyteMessage>, kill
   writeFileSync(config, JSON.stringify({ url: db.url, schema: db.schema }));
   const catalogFile = join(dir, `catalog-${tag}.json`);
   writeFileSync(catalogFile, JSON.stringify(catalog));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'destination.ts')).href;
+  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'destination.ts')).href;
   const script = `import(${JSON.stringify(module)}).then((m) => m.runDestinationCommand(['write', '--config', ${JSON.stringify(config)}, '--catalog', ${JSON.stringify(catalogFile)}])).then((code) => { process.exitCode = code; });`;
   const stdin = openSync(input, 'r');
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: [stdin, 'pipe', 'pipe'] });

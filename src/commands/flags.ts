@@ -9,6 +9,8 @@ export interface ValueFlag {
   /** What the value is, for the usage and for the message when it is missing: FILE, URL, N, "a,b,…". */
   value: string;
   required?: boolean;
+  /** Given any number of times: its values in order (an empty list when absent). */
+  multiple?: boolean;
   help?: string;
 }
 
@@ -31,13 +33,20 @@ export interface CommandSpec<F extends Record<string, FlagSpec> = Record<string,
 }
 
 export type FlagValues<F extends Record<string, FlagSpec>> = {
-  [K in keyof F]: F[K] extends { value: string } ? (F[K] extends { required: true } ? string : string | undefined) : boolean;
+  [K in keyof F]: F[K] extends { value: string }
+    ? F[K] extends { multiple: true }
+      ? string[]
+      : F[K] extends { required: true }
+        ? string
+        : string | undefined
+    : boolean;
 };
 
 /** The command's synopsis: its name, then each flag, optional ones in brackets. */
 export function synopsis(program: string, spec: CommandSpec): string {
   const parts = Object.entries(spec.flags).map(([name, flag]) => {
     const text = flag.value === undefined ? `--${name}` : `--${name} ${flag.value}`;
+    if (flag.value !== undefined && flag.multiple) return `[${text}]…`;
     return flag.value !== undefined && flag.required ? text : `[${text}]`;
   });
   return [program, spec.name, ...parts].join(' ');
@@ -61,22 +70,33 @@ export function wantsHelp(argv: readonly string[]): boolean {
 /** Parses argv by the command's table; a config_error (with the usage) for anything it does not declare or lacks. */
 export function parseFlags<F extends Record<string, FlagSpec>>(program: string, spec: CommandSpec<F>, argv: readonly string[]): FlagValues<F> {
   const usage = usageOf(program, spec);
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(Object.entries(spec.flags).map(([name, flag]) => [name, { type: flag.value === undefined ? ('boolean' as const) : ('string' as const) }])),
+      options: Object.fromEntries(
+        Object.entries(spec.flags).map(([name, flag]) => [
+          name,
+          flag.value === undefined ? { type: 'boolean' as const } : { type: 'string' as const, multiple: flag.multiple === true },
+        ]),
+      ),
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
     throw configError(`${(error as Error).message}\n${usage}`);
   }
-  const parsed: Record<string, string | boolean | undefined> = {};
+  const parsed: Record<string, string | boolean | string[] | undefined> = {};
   for (const [name, flag] of Object.entries(spec.flags)) {
     const value = values[name];
     if (flag.value === undefined) {
       parsed[name] = value === true;
+      continue;
+    }
+    if (flag.multiple) {
+      const list = Array.isArray(value) ? value.map(String) : [];
+      if (flag.required && list.length === 0) throw configError(`Missing --${name} ${flag.value}.\n${usage}`);
+      parsed[name] = list;
       continue;
     }
     if (flag.required && (typeof value !== 'string' || value === '')) throw configError(`Missing --${name} ${flag.value}.\n${usage}`);

@@ -7,7 +7,7 @@ import { assertProtocol, protocolAvailable } from './protocol.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built entrypoint, as the bin, the Dockerfile and Airbyte run it. */
-export const CLI = resolve(ROOT, 'dist/cli.js');
+export const CLI = resolve(ROOT, 'dist/bin/source.js');
 
 export interface CliResult {
   code: number | null;

@@ -36,7 +36,7 @@ let files = 0;
 export async function syncProcess(options: SyncProcessOptions): Promise<ProcessResult> {
   const configPath = join(options.dir, `config-${process.pid}-${++files}.json`);
   writeFileSync(configPath, JSON.stringify(options.config));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'sync.ts')).href;
+  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'sync.ts')).href;
   const argv = JSON.stringify(['--config', configPath, ...options.args]);
   const script = `import(${JSON.stringify(module)}).then((m) => m.runSyncCommand(${argv})).then((code) => { process.exitCode = code; });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
@@ -84,7 +84,7 @@ export async function writeProcess(options: WriteProcessOptions): Promise<Proces
   writeFileSync(configPath, JSON.stringify(options.config));
   const catalogPath = join(options.dir, `catalog-${tag}.json`);
   writeFileSync(catalogPath, JSON.stringify(options.catalog));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'destination.ts')).href;
+  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'destination.ts')).href;
   const argv = JSON.stringify(['write', '--config', configPath, '--catalog', catalogPath]);
   const script = `import(${JSON.stringify(module)}).then((m) => m.runDestinationCommand(${argv})).then((code) => { process.exitCode = code; });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });

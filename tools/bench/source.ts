@@ -160,7 +160,7 @@ export async function emissionRate(rows: number): Promise<Figure> {
 
 /**
  * P5: peak RSS of `read` at ~100 k and ~1 M rows with the CLI's V8 flags (the ~1 M run is P1's), and at ~1 M rows
- * started as a plain `node dist/cli.js`, without them (V8 then sizes its heap from the machine's memory).
+ * started as a plain `node dist/bin/source.js`, without them (V8 then sizes its heap from the machine's memory).
  */
 export async function memory(emulator: EmulatorProcess, today: string, big: Backfill): Promise<Figure[]> {
   const config = (days: number) =>
@@ -188,7 +188,7 @@ export async function memory(emulator: EmulatorProcess, today: string, big: Back
       value: bare.maxRssMb,
       goal: '<= 512',
       pass: bare.maxRssMb <= 512,
-      detail: `plain \`node dist/cli.js read\`, ${bare.records} rows; at the peak ${bare.peakSample}`,
+      detail: `plain \`node dist/bin/source.js read\`, ${bare.records} rows; at the peak ${bare.peakSample}`,
     },
   ];
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The connector as users run it: the build (`npm run bench` builds first). */
-export const CLI = join(ROOT, 'dist/cli.js');
+export const CLI = join(ROOT, 'dist/bin/source.js');
 /** The local BigQuery is a dev tool, never built: run from its source (Node 24 strips the types). */
 export const BIGQUERY_LOCAL = join(ROOT, 'tools/bigquery-local/main.ts');
 /** The emulator's bin (the tiktok-emulator workspace package), as `npx tiktok-emulator` runs it. */
@@ -77,7 +77,7 @@ export interface ReadResult {
 }
 
 export interface ReadOptions {
-  /** V8 flags; the CLI's own (NODE_FLAGS) unless told otherwise, [] for a plain `node dist/cli.js`. */
+  /** V8 flags; the CLI's own (NODE_FLAGS) unless told otherwise, [] for a plain `node dist/bin/source.js`. */
   nodeFlags?: string[];
   /** A `--state` to start from: STATE messages' `state` objects as JSON text. */
   state?: string[];
@@ -99,7 +99,7 @@ export function runRead(config: unknown, catalog: unknown, name: string, options
   const flags = options.nodeFlags ?? NODE_FLAGS;
   const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'tools/bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Without the shebang's flags, without its environment too: a plain `node dist/cli.js`.
+    // Without the shebang's flags, without its environment too: a plain `node dist/bin/source.js`.
     env: options.nodeFlags === undefined ? CLI_ENV : process.env,
   });
   let stderr = '';

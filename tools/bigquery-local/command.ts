@@ -2,12 +2,28 @@
 // of stdout (like the TikTok emulator) and serves until SIGTERM/SIGINT. Without the dev dependencies it says so in
 // one line and exits 1.
 
+import { type CommandSpec, parseFlags, usageOf, wantsHelp } from '../../src/commands/flags.ts';
+import { configError } from '../../src/errors.ts';
 import { MissingDevDependencyError, startLocalBigQuery } from './index.ts';
 import { untilStopSignal } from './stop-signal.ts';
 
-export const BIGQUERY_LOCAL_USAGE = `usage: npm run bigquery-local -- [--port N] [--host H] [--project P] [--dataset D]… [--location L]
-  serves BigQuery's REST API v2 (datasets, tables, load and query jobs) on DuckDB, SQL checked by ZetaSQL;
-  prints its base URL first: give it to the client as apiEndpoint (or to sync as bigquery://P/D?api_endpoint=URL)`;
+/** The local BigQuery's flags, in the connector's one flag table (src/commands/flags.ts). */
+export const BIGQUERY_LOCAL_SPEC = {
+  name: '--',
+  summary: 'the local BigQuery',
+  flags: {
+    port: { value: 'N', help: 'default 9050' },
+    host: { value: 'H', help: 'default 127.0.0.1' },
+    project: { value: 'P', help: 'default local-project' },
+    dataset: { value: 'D', multiple: true, help: 'datasets to create at the start' },
+    location: { value: 'L', help: 'default US' },
+  },
+  details:
+    "  serves BigQuery's REST API v2 (datasets, tables, load and query jobs) on DuckDB, SQL checked by ZetaSQL;\n" +
+    '  prints its base URL first: give it to the client as apiEndpoint (or to sync as bigquery://P/D?api_endpoint=URL)',
+} as const satisfies CommandSpec;
+const PROGRAM = 'npm run bigquery-local';
+export const BIGQUERY_LOCAL_USAGE = usageOf(PROGRAM, BIGQUERY_LOCAL_SPEC);
 
 interface Flags {
   port: number;
@@ -17,50 +33,24 @@ interface Flags {
   location: string;
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export function parseBigQueryLocalArgs(argv: readonly string[]): Flags {
-  const flags: Flags = { port: 9050, host: '127.0.0.1', projectId: 'local-project', datasets: [], location: 'US' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-    switch (flag) {
-      case '--port':
-        if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new UsageError(`--port expects a port number, got "${value}"`);
-        flags.port = Number(value);
-        break;
-      case '--host':
-        flags.host = value;
-        break;
-      case '--project':
-        flags.projectId = value;
-        break;
-      case '--dataset':
-        flags.datasets.push(value);
-        break;
-      case '--location':
-        flags.location = value;
-        break;
-      default:
-        throw new UsageError(`unknown flag ${arg}`);
-    }
-  }
-  return flags;
+  const flags = parseFlags(PROGRAM, BIGQUERY_LOCAL_SPEC, argv);
+  const port = flags.port ?? '9050';
+  if (!/^\d+$/.test(port) || Number(port) > 65_535) throw configError(`--port expects a port number, got "${port}"\n${BIGQUERY_LOCAL_USAGE}`);
+  return { port: Number(port), host: flags.host ?? '127.0.0.1', projectId: flags.project ?? 'local-project', datasets: flags.dataset, location: flags.location ?? 'US' };
 }
 
 export async function runBigQueryLocalCommand(argv: string[]): Promise<number> {
   let flags: Flags;
+  if (wantsHelp(argv)) {
+    process.stderr.write(`${BIGQUERY_LOCAL_USAGE}\n`);
+    return 2;
+  }
   try {
-    if (argv.includes('--help') || argv.includes('-h')) throw new UsageError('');
     flags = parseBigQueryLocalArgs(argv);
   } catch (error) {
-    const message = error instanceof Error && error.message !== '' ? `bigquery-local: ${error.message}\n` : '';
-    process.stderr.write(`${message}${BIGQUERY_LOCAL_USAGE}\n`);
+    // The message ends with the usage.
+    process.stderr.write(`bigquery-local: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
   let endpoint;

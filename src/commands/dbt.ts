@@ -5,18 +5,15 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { dbtProjectFiles } from './analytics/dbt/project.ts';
-import { parseFlags, requiredFlag } from './args.ts';
-import { loadConfig } from './config.ts';
-import { ENGINES, engineForUrl, urlHints } from './engines/registry.ts';
-import { configError } from './errors.ts';
-import type { AirbyteStream } from './protocol/types.ts';
-import { redact } from './secrets.ts';
-import { discover } from './source.ts';
+import { dbtProjectFiles } from '../analytics/dbt/project.ts';
+import { loadConfig } from '../config.ts';
+import { ENGINES, engineForUrl, urlHints } from '../engines/registry.ts';
+import { configError } from '../errors.ts';
+import type { AirbyteStream } from '../protocol/types.ts';
+import { redact } from '../secrets.ts';
+import { discover } from '../source.ts';
+import { command } from './command.ts';
 
-const USAGE = `Usage: source-tiktok-marketing dbt --destination ${urlHints()} --out DIR [--schema S] [--config FILE]
-  Writes a dbt project (dbt_project.yml, profiles.yml, models/staging/sources.yml, one staging model per stream)
-  for the streams loaded into the destination. --config adds the custom reports it defines.`;
 
 export interface DbtOptions {
   destination: string;
@@ -49,11 +46,19 @@ function setupHint(): string {
   return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
 }
 
-export async function runDbtCommand(argv: string[]): Promise<number> {
-  const values = parseFlags(argv, ['destination', 'out', 'schema', 'config'], USAGE);
-  const out = requiredFlag(values, 'out', USAGE);
-  const written = await writeDbtProject({ destination: requiredFlag(values, 'destination', USAGE), out, schema: values['schema'], configPath: values['config'] });
-  process.stdout.write(redact(`Wrote a dbt project for ${written.filter((path) => path.endsWith('.sql')).length} streams into ${out}:\n${written.map((path) => `  ${path}`).join('\n')}\n`));
-  process.stdout.write(`Next: cd ${out}, then \`dbt parse --profiles-dir .\` and \`dbt source freshness --profiles-dir .\`${setupHint()}.\n`);
-  return 0;
-}
+export const dbtCommand = command(
+  {
+    name: 'dbt',
+    summary: 'write a dbt project for the loaded streams',
+    flags: { destination: { value: urlHints(), required: true }, out: { value: 'DIR', required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
+    details:
+      '  Writes a dbt project (dbt_project.yml, profiles.yml, models/staging/sources.yml, one staging model per stream)\n' +
+      '  for the streams loaded into the destination. --config adds the custom reports it defines.',
+  },
+  async ({ destination, out, schema, config }) => {
+    const written = await writeDbtProject({ destination, out, schema, configPath: config });
+    process.stdout.write(redact(`Wrote a dbt project for ${written.filter((path) => path.endsWith('.sql')).length} streams into ${out}:\n${written.map((path) => `  ${path}`).join('\n')}\n`));
+    process.stdout.write(`Next: cd ${out}, then \`dbt parse --profiles-dir .\` and \`dbt source freshness --profiles-dir .\`${setupHint()}.\n`);
+    return 0;
+  },
+);

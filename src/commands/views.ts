@@ -2,15 +2,13 @@
 // loaded there, as the destination's engine writes it: the script a sync runs by itself (unless --no-views), or
 // the statements to run by hand where the engine gives no way to run a script.
 
-import { sinkStreamOf } from './analytics/loaded.ts';
-import { parseFlags, requiredFlag } from './args.ts';
-import { loadConfig } from './config.ts';
-import { engineForUrl, urlHints } from './engines/registry.ts';
-import { configError } from './errors.ts';
-import { discover } from './source.ts';
+import { sinkStreamOf } from '../analytics/loaded.ts';
+import { loadConfig } from '../config.ts';
+import { engineForUrl, urlHints } from '../engines/registry.ts';
+import { configError } from '../errors.ts';
+import { discover } from '../source.ts';
+import { command } from './command.ts';
 
-const USAGE = `Usage: source-tiktok-marketing views --destination ${urlHints()} [--schema S] [--config FILE]
-  Prints the SQL of the analytics views for the streams loaded there (--config adds your custom reports).`;
 
 export async function viewsSql(destination: string, schema: string | undefined, configPath: string | undefined): Promise<string> {
   const engine = engineForUrl(destination);
@@ -20,8 +18,14 @@ export async function viewsSql(destination: string, schema: string | undefined, 
   return (await engine.warehouseSql()).viewScript(inspected, streams);
 }
 
-export async function runViewsCommand(argv: string[]): Promise<number> {
-  const values = parseFlags(argv, ['destination', 'schema', 'config'], USAGE);
-  process.stdout.write(await viewsSql(requiredFlag(values, 'destination', USAGE), values['schema'], values['config']));
-  return 0;
-}
+export const viewsCommand = command(
+  {
+    name: 'views',
+    summary: "print the analytics views' SQL for the streams loaded there (--config adds your custom reports)",
+    flags: { destination: { value: urlHints(), required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
+  },
+  async (flags) => {
+    process.stdout.write(await viewsSql(flags.destination, flags.schema, flags.config));
+    return 0;
+  },
+);

@@ -4,23 +4,42 @@
 // and one TRACE error if the load fails. Human-readable lines go to stderr.
 
 import type { Readable, Writable } from 'node:stream';
-import { parseFlags, requiredFlag } from './args.ts';
-import { readJsonFile } from './config.ts';
-import { asConnectorError, configError } from './errors.ts';
-import { parseCatalog } from './protocol/catalog.ts';
-import { errorTraceMessage, logMessage } from './protocol/messages.ts';
-import { MessageWriter } from './protocol/output.ts';
-import type { AirbyteMessage } from './protocol/types.ts';
-import { redact } from './secrets.ts';
-import { containerNouns, containerOf, destinationSpecification, engineTitles, openSink, targetFromConfig } from './engines/registry.ts';
-import { loadMessages, newLoadProgress } from './load/load-messages.ts';
-import { linesOf, messagesOf } from './load/message-lines.ts';
-import { formatCount } from './load/progress.ts';
+import { readJsonFile } from '../config.ts';
+import { asConnectorError, configError } from '../errors.ts';
+import { parseCatalog } from '../protocol/catalog.ts';
+import { errorTraceMessage, logMessage } from '../protocol/messages.ts';
+import { MessageWriter } from '../protocol/output.ts';
+import type { AirbyteMessage } from '../protocol/types.ts';
+import { redact } from '../secrets.ts';
+import { containerNouns, containerOf, destinationSpecification, engineTitles, openSink, targetFromConfig } from '../engines/registry.ts';
+import { loadMessages, newLoadProgress } from '../load/load-messages.ts';
+import { linesOf, messagesOf } from '../load/message-lines.ts';
+import { formatCount } from '../load/progress.ts';
+import { PROGRAM, selfReportingCommand } from './command.ts';
+import { type CommandSpec, parseFlags, synopsis } from './flags.ts';
 
-const USAGE = `Usage: source-tiktok-marketing destination <command>
-  spec                                   print the destination specification
-  check --config FILE                    connect to ${engineTitles()} and try the ${containerNouns()}
-  write --config FILE --catalog FILE     load AirbyteMessages from stdin; echo each STATE once committed`;
+/** The destination's three commands, each with its flag table. */
+export const DESTINATION_SPECS = {
+  spec: { name: 'destination spec', summary: 'print the destination specification', flags: {} },
+  check: {
+    name: 'destination check',
+    summary: `connect to ${engineTitles()} and try the ${containerNouns()}`,
+    flags: { config: { value: 'FILE', required: true } },
+  },
+  write: {
+    name: 'destination write',
+    summary: 'load AirbyteMessages from stdin; echo each STATE once committed',
+    flags: { config: { value: 'FILE', required: true }, catalog: { value: 'FILE', required: true } },
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+const USAGE = ['Usage:', ...Object.values(DESTINATION_SPECS).map((spec) => `  ${synopsis(PROGRAM, spec)}   ${spec.summary}`)].join('\n');
+
+/** `destination …` in the source's CLI; the destination's own bin runs the same without the word. */
+export const destinationCommand = selfReportingCommand(
+  { name: 'destination', summary: `spec | check | write: the ${engineTitles()} destination (AirbyteMessages on stdin)`, flags: {} },
+  runDestinationCommand,
+);
 
 export interface DestinationIo {
   stdin: Readable;
@@ -41,7 +60,7 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
   try {
     switch (command) {
       case 'spec':
-        flags(rest, []);
+        parseFlags(PROGRAM, DESTINATION_SPECS.spec, rest);
         await emit({
           type: 'SPEC',
           spec: {
@@ -53,11 +72,11 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
         });
         break;
       case 'check':
-        await emit(await check(required(flags(rest, ['config']), 'config')));
+        await emit(await check(parseFlags(PROGRAM, DESTINATION_SPECS.check, rest).config));
         break;
       case 'write': {
-        const values = flags(rest, ['config', 'catalog']);
-        await write(required(values, 'config'), required(values, 'catalog'), io, emit);
+        const values = parseFlags(PROGRAM, DESTINATION_SPECS.write, rest);
+        await write(values.config, values.catalog, io, emit);
         break;
       }
       default:
@@ -118,5 +137,3 @@ async function write(configPath: string, catalogPath: string, io: DestinationIo,
   }
 }
 
-const flags = (argv: string[], names: string[]) => parseFlags(argv, names, USAGE);
-const required = (values: Record<string, string | undefined>, name: string) => requiredFlag(values, name, USAGE);

@@ -7,19 +7,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseFlags, requiredFlag } from './args.ts';
-import { PRODUCTION_HOST } from './config.ts';
-import { configError } from './errors.ts';
-import { registerSecret } from './secrets.ts';
-import { TikTokClient } from './tiktok/client.ts';
-import { TikTokApiError } from './tiktok/errors.ts';
-import { type TokenGrant, exchangeAuthCode } from './tiktok/oauth.ts';
-
-export const TOKEN_USAGE = `Usage:
-  source-tiktok-marketing token --app-id A --secret S --auth-code C [--api-base-url URL]
-  source-tiktok-marketing token --listen --app-id A --secret S [--port N] [--timeout-seconds N]
-                                [--auth-url URL] [--api-base-url URL]
-  --listen waits on http://127.0.0.1:PORT/callback (register it as the app's redirect URL; default port 8788).`;
+import { PRODUCTION_HOST } from '../config.ts';
+import { configError } from '../errors.ts';
+import { registerSecret } from '../secrets.ts';
+import { TikTokClient } from '../tiktok/client.ts';
+import { TikTokApiError } from '../tiktok/errors.ts';
+import { type TokenGrant, exchangeAuthCode } from '../tiktok/oauth.ts';
+import { type Command, PROGRAM, command } from './command.ts';
+import { type CommandSpec, type FlagValues, parseFlags, usageOf } from './flags.ts';
 
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
 export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
@@ -32,12 +27,33 @@ export interface TokenCommandIo {
   stderr: NodeJS.WritableStream;
 }
 
+export const TOKEN_SPEC = {
+  name: 'token',
+  summary: 'trade an auth_code for the long-term token (--auth-code), or the whole authorisation flow (--listen)',
+  flags: {
+    'app-id': { value: 'A', required: true },
+    secret: { value: 'S', required: true },
+    'auth-code': { value: 'C', help: 'the auth_code from the redirect (works once, for one hour)' },
+    listen: { help: `print the authorisation URL and wait for the redirect on http://127.0.0.1:PORT/callback (default port ${DEFAULT_PORT})` },
+    port: { value: 'N' },
+    'timeout-seconds': { value: 'N' },
+    'auth-url': { value: 'URL' },
+    'api-base-url': { value: 'URL' },
+  },
+} as const satisfies CommandSpec;
+
+export const tokenCommand: Command = command(TOKEN_SPEC, (flags) => obtainToken(flags, process));
+
+/** `token` as the CLI runs it, on raw arguments (tests give their own io). */
 export async function runTokenCommand(argv: string[], io: TokenCommandIo = process): Promise<number> {
-  // --listen is the one flag without a value.
-  const listen = argv.includes('--listen');
-  const values = parseFlags(argv.filter((arg) => arg !== '--listen'), ['app-id', 'secret', 'auth-code', 'api-base-url', 'port', 'timeout-seconds', 'auth-url'], TOKEN_USAGE);
-  const appId = requiredFlag(values, 'app-id', TOKEN_USAGE);
-  const secret = requiredFlag(values, 'secret', TOKEN_USAGE);
+  return obtainToken(parseFlags(PROGRAM, TOKEN_SPEC, argv), io);
+}
+
+async function obtainToken(values: FlagValues<typeof TOKEN_SPEC.flags>, io: TokenCommandIo): Promise<number> {
+  const usage = usageOf(PROGRAM, TOKEN_SPEC);
+  const appId = values['app-id'];
+  const secret = values.secret;
+  const listen = values.listen;
   registerSecret(secret);
   const client = new TikTokClient({
     baseUrl: (values['api-base-url'] ?? PRODUCTION_HOST).replace(/\/+$/, ''),
@@ -49,7 +65,7 @@ export async function runTokenCommand(argv: string[], io: TokenCommandIo = proce
     timeoutMs: 30_000,
     maxRetries: 3,
   });
-  if (listen === (values['auth-code'] !== undefined)) throw configError(`Give either --auth-code or --listen.\n${TOKEN_USAGE}`);
+  if (listen === (values['auth-code'] !== undefined)) throw configError(`Give either --auth-code or --listen.\n${usage}`);
   const authCode = listen
     ? await awaitRedirect(appId, {
         port: integerFlag(values['port'], 'port', DEFAULT_PORT, 0, 65_535),
@@ -57,7 +73,7 @@ export async function runTokenCommand(argv: string[], io: TokenCommandIo = proce
         authUrl: values['auth-url'] ?? AUTH_PAGE,
         log: (line) => io.stderr.write(`${line}\n`),
       })
-    : values['auth-code']!;
+    : (values['auth-code'] as string);
   registerSecret(authCode);
   const grant = await trade(client, appId, secret, authCode);
   registerSecret(grant.access_token);

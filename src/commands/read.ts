@@ -1,0 +1,25 @@
+import { loadConfig, readJsonFile } from '../config.ts';
+import { withProgress } from '../progress.ts';
+import { parseCatalog } from '../protocol/catalog.ts';
+import { writeAll } from '../protocol/output.ts';
+import { read } from '../source.ts';
+import { createContext } from '../streams/context.ts';
+import { parseState } from '../streams/state.ts';
+import { command } from './command.ts';
+import { stdoutMessages } from './messages.ts';
+
+export const readCommand = command(
+  {
+    name: 'read',
+    summary: 'emit records and state (Airbyte protocol on stdout)',
+    flags: { config: { value: 'FILE', required: true }, catalog: { value: 'FILE', required: true }, state: { value: 'FILE' } },
+  },
+  async (flags) => {
+    const config = loadConfig(flags.config);
+    const catalog = parseCatalog(readJsonFile(flags.catalog, 'catalog'));
+    const state = parseState(flags.state ? readJsonFile(flags.state, 'state') : undefined);
+    // Its records are only written out: made as JSON lines at once (streams/context.ts).
+    await writeAll(withProgress(read(config, catalog, state, createContext(config, undefined, { output: 'lines' }))), stdoutMessages);
+    return 0;
+  },
+);
