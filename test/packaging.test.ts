@@ -29,7 +29,7 @@ describe('packaging', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^FROM node:24/m);
     expect(runtime).toMatch(/npm ci --omit=dev/);
-    expect(runtime).toMatch(/^ENV AIRBYTE_ENTRYPOINT=".*dist\/cli\.js"$/m);
+    expect(runtime).toMatch(/^ENV AIRBYTE_ENTRYPOINT=".*dist\/bin\/source\.js"$/m);
     expect(runtime).toMatch(/^LABEL io\.airbyte\.name=\S+$/m);
     expect(runtime).toMatch(/^LABEL io\.airbyte\.version=\d+\.\d+\.\d+$/m);
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
