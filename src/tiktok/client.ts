@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import { parseJsonLossless } from '../json.ts';
 import { splitListAnswer } from './list-rows.ts';
 import { redact } from '../secrets.ts';
 import { type ConnectorError, transientError } from '../errors.ts';
@@ -13,8 +12,8 @@ import { ParseGate, type ParseTicket } from './parse-gate.ts';
 import { type OpenedBody, openBody } from './body-bytes.ts';
 import { Semaphore } from './semaphore.ts';
 import { SuspensionPersists } from './suspension.ts';
+import { type Params, type Request, RequestTimeout, Transport, reading, utf8 } from './transport.ts';
 
-export const API_PREFIX = '/open_api/v1.3/';
 
 export interface ClientOptions {
   /** Host root, e.g. https://business-api.tiktok.com */
@@ -52,7 +51,8 @@ const PARSED_PAGES = 2;
 /** Report pages asked for ahead of their readers, across all of them (see parse-gate.ts). */
 const PAGES_AHEAD = 2;
 
-export type Params = Record<string, string | number | boolean | readonly unknown[] | Record<string, unknown> | undefined>;
+export type { Params } from './transport.ts';
+export { API_PREFIX, ADS_THROTTLE_HEADER } from './transport.ts';
 
 /** Which budget a call spends: report tasks have their own, much smaller one. */
 export type Budget = 'sync' | 'task';
@@ -92,9 +92,6 @@ export interface LimitEvent {
 /** TikTok's envelope of a success, as it begins: pacing has nothing to learn from the rest. */
 const SUCCESS_HEAD = /^\s*\{\s*"code"\s*:\s*0\s*,/;
 
-/** TikTok's mark on a report answer over an advertiser with more than 20,000 ads: only the newest 20,000 are in it. */
-export const ADS_THROTTLE_HEADER = 'x-tt-ads-throttle';
-
 /** Bytes enough to tell a success (SUCCESS_HEAD) from a refusal. */
 const HEAD_BYTES = 64;
 
@@ -103,46 +100,6 @@ const HEAD_BYTES = 64;
  * and parsed once the ticket is granted; its time limit stops meanwhile.
  */
 type Answer = { value: unknown } | { body: OpenedBody; status: number; timeout: RequestTimeout };
-
-/**
- * A request's time limit, stopped while a success waits unread for its reader and started afresh for the rest
- * of its body: a consumer slower than the API must not time out answers it has not asked for yet.
- */
-class RequestTimeout {
-  readonly #controller = new AbortController();
-  readonly #ms: number;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(ms: number) {
-    this.#ms = ms;
-    this.start();
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  start(): void {
-    this.stop();
-    // The reason AbortSignal.timeout gives, which describeNetworkError names.
-    this.#timer = setTimeout(() => this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.#ms);
-    this.#timer.unref();
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
-  }
-}
-
-/** UTF-8 as fetch's text() decodes it (a BOM dropped, malformed bytes replaced). */
-const utf8 = new TextDecoder();
-
-interface Envelope {
-  code: number;
-  message: string;
-  request_id?: string;
-  data?: unknown;
-}
 
 /**
  * TikTok API for Business over native fetch (keep-alive by default in undici). Every call passes the shared
@@ -155,9 +112,11 @@ export class TikTokClient {
   private readonly inFlight: Semaphore;
   private readonly parseGate: ParseGate;
   private readonly limitListeners = new Set<(event: LimitEvent) => void>();
+  private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
     this.options = options;
+    this.transport = new Transport({ baseUrl: options.baseUrl, accessToken: options.accessToken, timeoutMs: options.timeoutMs, onRequest: () => this.stats.requests++ });
     const key = options.appId ?? `token:${options.accessToken.slice(-8)}`;
     const notice = options.onNotice ?? ((line: string) => process.stderr.write(`[source-tiktok-marketing] ${redact(line)}\n`));
     this.budget = sharedAppBudget(`${options.baseUrl}|${key}`, {
@@ -227,10 +186,10 @@ export class TikTokClient {
   /** GET of a file (report download): the body as a stream, unless TikTok answers with an error envelope. */
   download(path: string, params: Params, budget: Budget = 'task'): Promise<Readable> {
     return this.retrying(path, budget, advertiserOf(params), async () => {
-      const response = await this.fetch(path, { method: 'GET', query: params });
+      const response = await this.transport.fetch(path, { method: 'GET', query: params });
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('application/json')) {
-        this.unwrap(path, await this.readEnvelope(path, response), { method: 'GET', query: params });
+        this.transport.unwrap(path, await this.transport.readEnvelope(path, response), { method: 'GET', query: params });
         throw transportError(path, 'download answered JSON without a file');
       }
       if (!response.body) throw transportError(path, 'download answered no body');
@@ -259,17 +218,17 @@ export class TikTokClient {
       budget,
       advertiserOf(request.query ?? request.body ?? {}),
       async (): Promise<Answer> => {
-        if (ticket === undefined) return { value: this.unwrap(path, await this.readEnvelope(path, await this.fetch(path, request)), request) };
+        if (ticket === undefined) return { value: this.transport.unwrap(path, await this.transport.readEnvelope(path, await this.transport.fetch(path, request)), request) };
         // A success read ahead waits for its reader unread, its head read (throttles and refusals, which pacing
         // must see, never start with code 0), outside the call's slot and windows; the rest of its body stays in
         // the socket until the ticket is granted (body-bytes.ts). Reading and parsing it, and any failure of
         // either, still retry here.
         const timeout = new RequestTimeout(this.options.timeoutMs);
         try {
-          const response = await this.fetch(path, request, timeout.signal);
+          const response = await this.transport.fetch(path, request, timeout.signal);
           const body = await reading(path, openBody(response, HEAD_BYTES));
           if (SUCCESS_HEAD.test(utf8.decode(body.head.subarray(0, HEAD_BYTES)))) return { body, status: response.status, timeout };
-          return { value: this.unwrap(path, this.envelopeOf(path, response.status, utf8.decode(await reading(path, body.whole()))), request) };
+          return { value: this.transport.unwrap(path, this.transport.envelopeOf(path, response.status, utf8.decode(await reading(path, body.whole()))), request) };
         } finally {
           // A success waiting for its reader starts it again when its body is read.
           timeout.stop();
@@ -292,8 +251,8 @@ export class TikTokClient {
         }
         // A list page: its envelope now, its rows as they are consumed (list-rows.ts); anything else whole.
         const split = splitListAnswer(bytes, path);
-        if (split === undefined) return this.unwrap(path, this.envelopeOf(path, answer.status, utf8.decode(bytes)), request) as T;
-        const data = this.unwrap(path, this.asEnvelope(path, answer.status, split.envelope), request);
+        if (split === undefined) return this.transport.unwrap(path, this.transport.envelopeOf(path, answer.status, utf8.decode(bytes)), request) as T;
+        const data = this.transport.unwrap(path, this.transport.asEnvelope(path, answer.status, split.envelope), request);
         if (typeof data !== 'object' || data === null) throw transportError(path, `${path} answered data as ${typeof data}, not an object`);
         return { ...data, list: split.rows } as T;
       },
@@ -464,82 +423,7 @@ export class TikTokClient {
     );
   }
 
-  private async fetch(path: string, request: Request, signal: AbortSignal = AbortSignal.timeout(this.options.timeoutMs)): Promise<Response> {
-    const url = new URL(API_PREFIX + path.replace(/^\/+/, ''), this.options.baseUrl);
-    if (request.query) {
-      for (const [key, value] of Object.entries(request.query)) {
-        if (value === undefined) continue;
-        url.searchParams.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
-      }
-    }
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (request.authenticated !== false) headers['Access-Token'] = this.options.accessToken;
-    if (request.body) headers['Content-Type'] = 'application/json';
-    this.stats.requests++;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-        signal,
-      });
-    } catch (error) {
-      const networkCode = networkCodeOf(error);
-      throw transportError(path, `request failed: ${describeNetworkError(error)}`, networkCode ? { networkCode } : {});
-    }
-    if (response.status >= 500 || response.status === 429) {
-      await response.body?.cancel().catch(() => undefined);
-      throw transportError(path, `HTTP ${response.status}`, { httpStatus: response.status });
-    }
-    if (response.headers.has(ADS_THROTTLE_HEADER)) {
-      // Code 0, but the rows are those of the advertiser's 20,000 newest ads only: never a complete answer.
-      await response.body?.cancel().catch(() => undefined);
-      throw new TikTokApiError({
-        code: 0,
-        kind: 'ads_capped',
-        path,
-        message: `the answer covers only the advertiser's 20,000 newest ads (${ADS_THROTTLE_HEADER}: ${response.headers.get(ADS_THROTTLE_HEADER)})`,
-      });
-    }
-    return response;
-  }
 
-  private readText(path: string, response: Response): Promise<string> {
-    return reading(path, response.text());
-  }
-
-  private async readEnvelope(path: string, response: Response): Promise<Envelope> {
-    return this.envelopeOf(path, response.status, await this.readText(path, response));
-  }
-
-  private envelopeOf(path: string, status: number, text: string): Envelope {
-    let body: unknown;
-    try {
-      body = parseJsonLossless(text);
-    } catch {
-      throw transportError(path, `HTTP ${status} answer is not valid JSON (${text.length} bytes)`, { httpStatus: status });
-    }
-    return this.asEnvelope(path, status, body);
-  }
-
-  private asEnvelope(path: string, status: number, body: unknown): Envelope {
-    if (typeof body !== 'object' || body === null || typeof (body as Envelope).code !== 'number') {
-      throw transportError(path, `HTTP ${status} answer is not a TikTok envelope`, { httpStatus: status });
-    }
-    return body as Envelope;
-  }
-
-  private unwrap(path: string, envelope: Envelope, request: Request): unknown {
-    if (envelope.code === 0) return envelope.data ?? {};
-    throw new TikTokApiError({
-      code: envelope.code,
-      message: redact(String(envelope.message ?? '')),
-      path,
-      requestParams: Object.keys(request.query ?? request.body ?? {}),
-      ...(envelope.request_id ? { requestId: envelope.request_id } : {}),
-    });
-  }
 }
 
 /** The advertiser a call is about, for TikTok's per-advertiser, per-path limit (40133). */
@@ -548,36 +432,3 @@ function advertiserOf(params: Params | Record<string, unknown>): string | undefi
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
-interface Request {
-  method: 'GET' | 'POST';
-  query?: Params;
-  body?: Record<string, unknown>;
-  authenticated?: boolean;
-  /** The answer is parsed only once this ticket holds a permit of the parse gate. */
-  ticket?: ParseTicket;
-}
-
-/** A body being read; a connection that breaks off meanwhile is TikTok's transport failure (retried). */
-async function reading<T>(path: string, body: Promise<T>): Promise<T> {
-  try {
-    return await body;
-  } catch (error) {
-    throw transportError(path, `reading the answer failed: ${describeNetworkError(error)}`);
-  }
-}
-
-function networkCodeOf(error: unknown): string | undefined {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause && typeof cause === 'object' && 'code' in cause) return String(cause.code);
-  // fetch refuses ports browsers block (e.g. 9, 25) with a plain "bad port".
-  if (cause instanceof Error && /bad port/i.test(cause.message)) return 'ERR_BAD_PORT';
-  if (error instanceof TypeError && /invalid url/i.test(error.message)) return 'ERR_INVALID_URL';
-  return undefined;
-}
-
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return 'timed out';
-  const code = networkCodeOf(error);
-  return redact(code ? `${error.message} (${code})` : error.message);
-}
