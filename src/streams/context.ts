@@ -1,10 +1,9 @@
 import type { SourceConfig } from '../config.ts';
 import { configError } from '../errors.ts';
-import { type AdvertiserInfo, advertiserInfo, hasTimeZone } from '../tiktok/advertisers.ts';
+import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
-import { authorisedAdvertisers } from '../tiktok/oauth.ts';
-import { sandboxAdvertiser } from './sandbox.ts';
+import { AdvertiserDiscovery } from './advertiser-discovery.ts';
 
 /** What a read learns as it goes, for the LOGs and the final summary. */
 export interface ReadSummary {
@@ -80,66 +79,18 @@ export function createContext(
   client: TikTokClient = createClient(config),
   options: { now?: () => Date; output?: RecordOutput } = {},
 ): ReadContext {
-  let granted: Promise<{ advertiser_id: string; advertiser_name: string }[]> | undefined;
-  let infos: Promise<AdvertiserInfo[]> | undefined;
   const warnings: string[] = [];
   const summary: ReadSummary = {
     records: new Map(), skipped: [], unparsedRows: 0, reconciliationMismatches: 0, reconciled: new Set(), cappedQueriesSplit: 0,
   };
 
-  const grantedAdvertisers = () => {
-    granted ??= (async () => {
-      const c = config.credentials;
-      if (c.kind === 'sandbox') return [{ advertiser_id: c.advertiserId, advertiser_name: '' }];
-      const list = await authorisedAdvertisers(client, c.appId, c.secret);
-      if (c.advertiserId === undefined) return list;
-      const chosen = list.find((a) => a.advertiser_id === c.advertiserId);
-      return [chosen ?? { advertiser_id: c.advertiserId, advertiser_name: '' }];
-    })();
-    return granted;
-  };
-
-  const advertisers = () => {
-    infos ??= (async () => {
-      // The sandbox has no advertiser/info/: its one advertiser is described from the config (see sandbox.ts).
-      if (config.credentials.kind === 'sandbox') return [sandboxAdvertiser(config.credentials.advertiserId)];
-      const ids = (await grantedAdvertisers()).map((a) => a.advertiser_id);
-      if (ids.length === 0) throw configError('The access token reaches no advertiser: authorise at least one advertiser for this app.');
-      const { found, inaccessible } = await advertiserInfo(client, ids);
-      for (const { advertiserId, error } of inaccessible) {
-        summary.skipped.push(`advertiser ${advertiserId} (${error.message})`);
-        warnings.push(`Advertiser ${advertiserId} is not accessible with this token (TikTok code ${error.code}: ${error.message}): skipped.`);
-      }
-      if (found.length === 0 && inaccessible.length === ids.length) {
-        throw configError(
-          `TikTok says ${ids.length === 1 ? `advertiser ${ids[0]} is` : `none of the ${ids.length} advertisers is`} accessible with this token: check advertiser_id and the token's grant.`,
-          { internal: inaccessible[0]?.error.message },
-        );
-      }
-      const known = new Set(found.map((a) => a.advertiser_id));
-      const refused = new Set(inaccessible.map((i) => i.advertiserId));
-      for (const id of ids) {
-        if (!known.has(id) && !refused.has(id)) {
-          summary.skipped.push(`advertiser ${id} (no advertiser/info answer)`);
-          warnings.push(`Advertiser ${id} is granted but advertiser/info/ does not describe it: skipped.`);
-        }
-      }
-      for (const info of found) {
-        if (!hasTimeZone(info)) {
-          warnings.push(`Advertiser ${info.advertiser_id}: advertiser/info/ gave no time zone; its report dates are read as UTC, which may shift days.`);
-        }
-      }
-      return found;
-    })();
-    return infos;
-  };
-
+  const discovery = new AdvertiserDiscovery(config, client, summary, (line) => warnings.push(line));
   return {
     config,
     client,
     summary,
-    advertisers,
-    grantedAdvertisers,
+    advertisers: () => discovery.described(),
+    grantedAdvertisers: () => discovery.granted(),
     now: options.now ?? readClock(),
     warn: (message) => warnings.push(message),
     drainWarnings: () => warnings.splice(0),
