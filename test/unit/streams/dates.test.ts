@@ -23,3 +23,12 @@ describe('advertiser calendar', () => {
     expect(todayIn('UTC', new Date('2025-03-01T23:59:00Z'))).toBe('2025-03-01');
   });
 });
+
+describe('dates', () => {
+  it('computes today in the advertiser time zone', () => {
+    const now = new Date('2026-11-25T20:00:00Z');
+    expect(todayIn('Pacific/Kiritimati', now)).toBe('2026-11-26');
+    expect(todayIn('Etc/GMT+12', now)).toBe('2026-11-25');
+    expect(todayIn('Etc/GMT+12', new Date('2026-11-25T11:00:00Z'))).toBe('2026-11-24');
+  });
+});
