@@ -19,7 +19,7 @@ import { addDays } from '../../src/streams/dates.ts';
 import { nextUtcMidnight } from '../../src/tiktok/limits.ts';
 import { APP_ID, configFor } from '../support/credentials.ts';
 import { runCli } from '../support/cli.ts';
-import { emulator } from '../support/emulator.ts';
+import { emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { freshSchema } from '../support/postgres.ts';
 import { deduped, readInProcess, recordsOf } from '../support/read.ts';
 
@@ -59,7 +59,7 @@ describe('a suspension tripped by another connection of the same app', () => {
     // Another connection of the app (its own token) breaks the minute: the app is suspended for 4 s. The read
     // (20 a second, halving on each 40100) has the evidence (1.5 s of 40100s) well before the 4 s are over.
     const minted = (await (await fetch(`${api.url}/_emulator/tokens`, { method: 'POST', body: JSON.stringify({ app_id: APP_ID }) })).json()) as { access_token: string };
-    const [advertiser] = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
+    const [advertiser] = await emulatedAdvertisers(api);
     while ((await statsOf(api)).suspensions.qpm === 0) {
       await Promise.all(
         Array.from({ length: 10 }, () =>

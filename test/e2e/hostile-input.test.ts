@@ -3,9 +3,7 @@
 // the input is survivable, a named and counted skip with exit 0), nothing on stdout but protocol messages, no
 // stack, no secret, and — where a sink is involved — nothing wrong committed.
 
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config.ts';
@@ -26,9 +24,11 @@ import { TikTokApiError, toConnectorError } from '../../src/tiktok/errors.ts';
 import { runTokenCommand } from '../../src/commands/token.ts';
 import { CLI, type CliResult, ROOT, runCli, records, states, traces } from '../support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor, secretsIn } from '../support/credentials.ts';
-import { EMULATOR_BIN, emulator } from '../support/emulator.ts';
+import { EMULATOR_BIN, emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
+import { listenLocal } from '../support/ports.ts';
 import { freshSchema, passwordCheckingPostgres } from '../support/postgres.ts';
+import { type ProcessOutput, runNode } from '../support/process.ts';
 import { assertProtocol, protocolAvailable } from '../support/protocol.ts';
 import { type Envelope, type Proxy, startProxy } from '../support/proxy.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
@@ -267,8 +267,7 @@ let ids: string[];
 const proxies: Proxy[] = [];
 beforeAll(async () => {
   api = await emulator({ advertisers: 2, now: NOW, seed: 7 });
-  const listed = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
-  ids = listed.map((a) => String(a.advertiser_id));
+  ids = (await emulatedAdvertisers(api)).map((a) => String(a.advertiser_id));
 });
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
@@ -304,9 +303,9 @@ async function rawAnswer(path: RegExp, status: number, type: string, body: strin
       res.end(Buffer.from(await upstream.arrayBuffer()));
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = await listenLocal(server);
   proxies.push({ url: '', seen: [], close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return url;
 }
 
 const logsOf = (messages: AirbyteMessage[], level?: string) =>
@@ -455,16 +454,8 @@ function twinOf(id: string): string {
 }
 
 /** Runs the CLI (or another script: the emulator's bin) where stdout is for people (sync): no protocol parsing. */
-function runRaw(args: string[], script = CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runRaw(args: string[], script = CLI): Promise<ProcessOutput> {
+  return runNode([script, ...args], { cwd: ROOT });
 }
 
 describe('destination URLs', () => {

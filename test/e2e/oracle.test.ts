@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../../src/streams/dates.ts';
 import { configFor, TOKEN } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { advertiserIds, emulator } from '../support/emulator.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
 
 const NOW = new Date();
@@ -17,7 +17,7 @@ let api: Emulator;
 let advertisers: string[];
 beforeAll(async () => {
   api = await emulator({ advertisers: 2, now: NOW, seed: 23 });
-  advertisers = ((await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[]).map((a) => a.advertiser_id);
+  advertisers = await advertiserIds(api);
 });
 afterAll(() => api?.close());
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
@@ -10,6 +9,7 @@ import { createClient, createContext } from '../../src/streams/context.ts';
 import { STREAMS_BY_NAME } from '../../src/streams/definitions.ts';
 import { parseState } from '../../src/streams/state.ts';
 import { configFor, TOKEN } from '../support/credentials.ts';
+import { listenLocal } from '../support/ports.ts';
 import { readInProcess } from '../support/read.ts';
 
 // The connector against TikTok's real answer shapes: a stub serves the fixtures of test/fixtures/recorded/ (our
@@ -133,10 +133,9 @@ async function startStub(override?: Override): Promise<Stub> {
     problems.push(`no fixture for path ${path}`);
     return send('none', JSON.stringify({ code: 40002, message: `stub: no fixture for ${path}`, request_id: 'stub', data: {} }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     problems,
     close: () => new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFor } from '../support/credentials.ts';
+import { listenLocal } from '../support/ports.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
 
 // The emulator is consistent by construction, so the anomalies TikTok sometimes serves (a value that is not a
@@ -34,8 +34,7 @@ beforeAll(async () => {
     response.statusCode = 404;
     response.end(JSON.stringify({ code: 40400, message: 'no such path', data: {} }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenLocal(server);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

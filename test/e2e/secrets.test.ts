@@ -4,7 +4,6 @@
 // stdout, stderr, every file written, every sink table including the state table — is searched for them.
 // The one intended exception: `token` prints the access token it obtained, once, as its answer.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { APP_ID, SECRET, TOKEN, configFor } from '../support/credentials.ts';
 import { EMULATOR_BIN, emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
 import { passwordCheckingPostgres, repoHas } from '../support/postgres.ts';
+import { type ProcessOptions, runNode } from '../support/process.ts';
 
 interface Run {
   what: string;
@@ -29,27 +29,15 @@ interface Run {
  * Runs the built CLI as a user does (SECRETS_TEST_CLI names another build, e.g. one with redaction broken on
  * purpose, to watch this test go red), or `script` (the emulator's bin); `stdin` is written and closed, `onOutput`
  * may act on what it prints. */
-function run(what: string, args: string[], options: { stdin?: string; env?: Record<string, string>; script?: string; onOutput?: (stderr: string, stdout: string, child: ChildProcess) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.script ?? process.env['SECRETS_TEST_CLI'] ?? CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      options.onOutput?.(stderr, stdout, child);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      options.onOutput?.(stderr, stdout, child);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ what, code, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? '');
+async function run(what: string, args: string[], options: { stdin?: string; env?: Record<string, string>; script?: string; onOutput?: ProcessOptions['onOutput'] } = {}): Promise<Run> {
+  const { code, stdout, stderr } = await runNode([options.script ?? process.env['SECRETS_TEST_CLI'] ?? CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdin: options.stdin ?? '',
+    timeoutMs: 100_000,
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
   });
+  return { what, code, stdout, stderr };
 }
 
 /** Every file under a folder, as text. */
@@ -112,7 +100,7 @@ describe('secrets', () => {
     const listenFlow = (): Promise<Run> => {
       let redirected = false;
       return run('token --listen', ['token', '--listen', '--port', '0', '--app-id', APP_ID, '--secret', SECRET, '--api-base-url', api.url], {
-        onOutput: (text) => {
+        onOutput: ({ stderr: text }) => {
           const link = /^(https:\/\/\S+\/portal\/auth\?\S+)$/m.exec(text)?.[1];
           if (link === undefined || redirected) return;
           redirected = true;
@@ -160,7 +148,7 @@ describe('secrets', () => {
         run('emulator', ['--port', '0', '--access-token', TOKEN, '--app-id', APP_ID, '--secret', SECRET], {
           script: EMULATOR_BIN,
           // Stopped (this test's own child, by its handle) once it has said where it listens.
-          onOutput: (_stderr, stdout, child) => void (/http:\/\/\S+/.test(stdout) && child.kill('SIGTERM')),
+          onOutput: ({ stdout }, child) => void (/http:\/\/\S+/.test(stdout) && child.kill('SIGTERM')),
         }),
       ])
     ).flat();

@@ -3,13 +3,12 @@ import { repoScratch } from '../support/files.ts';
 // tables must end up exactly as after one uninterrupted run. The loader is the real destination `write`
 // command in a child process, reading a deterministic synthetic source from a file.
 
-import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../../src/protocol/types.ts';
 import { catalogOf, complete, configuredStream, freshSchema, record, REPO_ROOT, state, type TestSchema } from '../support/postgres.ts';
+import { commandScript, startNode } from '../support/process.ts';
 
 const SLICES = 10;
 const ITEMS_PER_SLICE = 2000;
@@ -84,16 +83,12 @@ async function runWrite(db: TestSchema, messages: Iterable<AirbyteMessage>, kill
   writeFileSync(config, JSON.stringify({ url: db.url, schema: db.schema }));
   const catalogFile = join(dir, `catalog-${tag}.json`);
   writeFileSync(catalogFile, JSON.stringify(catalog));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'destination.ts')).href;
-  const script = `import(${JSON.stringify(module)}).then((m) => m.runDestinationCommand(['write', '--config', ${JSON.stringify(config)}, '--catalog', ${JSON.stringify(catalogFile)}])).then((code) => { process.exitCode = code; });`;
   const stdin = openSync(input, 'r');
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: [stdin, 'pipe', 'pipe'] });
+  const { child, done } = startNode(commandScript(join(REPO_ROOT, 'src', 'commands', 'destination.ts'), 'runDestinationCommand', ['write', '--config', config, '--catalog', catalogFile]), { stdin });
   closeSync(stdin);
   if (kill?.afterStates === 0) setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
   let states = 0;
-  let stderr = '';
   let buffered = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout!.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
     const lines = buffered.split('\n');
@@ -104,7 +99,7 @@ async function runWrite(db: TestSchema, messages: Iterable<AirbyteMessage>, kill
       if (kill && states === kill.afterStates) setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const { code, signal, stderr } = await done;
   return { states, code, signal, stderr };
 }
 

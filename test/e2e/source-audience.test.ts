@@ -6,7 +6,7 @@ import { STREAMS_BY_NAME } from '../../src/streams/definitions.ts';
 import { SerializedRecord } from '../../src/protocol/serialized.ts';
 import { reportCodec } from '../../src/streams/report-codec.ts';
 import { configFor, TOKEN } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { startProxy } from '../support/proxy.ts';
 import { deduped, lastStates, readInProcess, recordsOf, rowDifferences } from '../support/read.ts';
 
@@ -31,9 +31,6 @@ interface EmulatedAdvertiser {
   advertiser_id: string;
   today: string;
 }
-const emulatedAdvertisers = async (): Promise<EmulatedAdvertiser[]> =>
-  (await (await fetch(new URL('/_emulator/advertisers', api.url))).json()) as EmulatedAdvertiser[];
-
 interface RawRow {
   dimensions: Record<string, string>;
   metrics: Record<string, string>;
@@ -82,7 +79,7 @@ function expectSameSums(actual: Map<string, number[]>, expected: Map<string, num
 
 /** Five days on which the first advertiser's deleted objects of a level still delivered (found through the API). */
 async function daysWithDeletedDelivery(dataLevel: string, level: string): Promise<[string, string]> {
-  const [advertiser] = await emulatedAdvertisers();
+  const [advertiser] = await emulatedAdvertisers<EmulatedAdvertiser>(api);
   for (let back = 0; back < 360; back += 30) {
     const end = addDays(END, -back);
     const rows = await rawReport({
@@ -129,7 +126,7 @@ describe('breakdown streams add up to the BASIC report of the same level and day
     const actual = sums(records, recordKey, (row, metric) => (row['metrics'] as Record<string, unknown>)[metric], metrics);
 
     const expected = new Map<string, number[]>();
-    for (const advertiser of await emulatedAdvertisers()) {
+    for (const advertiser of await emulatedAdvertisers<EmulatedAdvertiser>(api)) {
       const rows = await rawReport({
         advertiser_id: advertiser.advertiser_id,
         report_type: 'BASIC',
@@ -164,7 +161,7 @@ describe('breakdown streams add up to the BASIC report of the same level and day
     const metrics = ['spend', 'impressions', 'clicks'];
     const actual = sums(records, (row) => String(row['advertiser_id']), (row, metric) => (row['metrics'] as Record<string, unknown>)[metric], metrics);
     const expected = new Map<string, number[]>();
-    for (const advertiser of await emulatedAdvertisers()) {
+    for (const advertiser of await emulatedAdvertisers<EmulatedAdvertiser>(api)) {
       const rows = await rawReport({
         advertiser_id: advertiser.advertiser_id,
         report_type: 'BASIC',
@@ -183,7 +180,7 @@ describe('breakdown streams add up to the BASIC report of the same level and day
 describe('audience state and windows', () => {
   it("resumes from an Airbyte-format state (one cursor per advertiser partition) and checkpoints in Airbyte's shape", async () => {
     const name = 'campaigns_audience_reports_daily';
-    const [first, second] = await emulatedAdvertisers();
+    const [first, second] = await emulatedAdvertisers<EmulatedAdvertiser>(api);
     const cursorDay = addDays(END, -2);
     // As Airbyte 5.x stores it: per-partition cursors, daily cursor as YYYY-MM-DD.
     const airbyteState = [

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import { APP_ID, SECRET, TOKEN, configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
 
 const NOW = new Date('2025-12-01T12:00:00Z');
@@ -13,7 +13,7 @@ let api: Emulator;
 let losAngeles: string;
 beforeAll(async () => {
   api = await emulator({ advertisers: 3, now: NOW, historyDays: 400 });
-  const listed = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string; timezone: string }[];
+  const listed = await emulatedAdvertisers<{ advertiser_id: string; timezone: string }>(api);
   losAngeles = listed.find((a) => a.timezone === 'America/Los_Angeles')!.advertiser_id;
 });
 afterAll(() => api?.close());

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
@@ -10,6 +9,7 @@ import { ROOT, records, runCli, states, traces } from '../support/cli.ts';
 import { configFor, secretsIn } from '../support/credentials.ts';
 import { emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
+import { freePort } from '../support/ports.ts';
 
 const files = scratch();
 let api: Emulator;
@@ -178,12 +178,7 @@ describe('read: failures', () => {
   });
 
   it('an unreachable host is a config_error naming api_base_url', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
+    const closedPort = await freePort();
     const config = files.json('unreachable.json', configFor(`http://127.0.0.1:${closedPort}`, { max_retries: 1 }));
     const result = await runCli(['read', '--config', config, '--catalog', catalogOf(['campaigns'])]);
     expect(result.code).not.toBe(0);

@@ -10,7 +10,7 @@ import { addDays } from '../../src/streams/dates.ts';
 import { classify } from '../../src/tiktok/errors.ts';
 import { runCli, records, traces } from '../support/cli.ts';
 import { APP_ID, SECRET, TOKEN, configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { advertiserIds, emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
 import { type Envelope, type Proxy, startProxy } from '../support/proxy.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
@@ -23,8 +23,7 @@ let api: Emulator;
 let ids: string[];
 beforeAll(async () => {
   api = await emulator({ advertisers: 3, now: NOW });
-  const listed = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
-  ids = listed.map((a) => a.advertiser_id);
+  ids = await advertiserIds(api);
 });
 afterAll(() => api?.close());
 

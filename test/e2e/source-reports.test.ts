@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../../src/streams/dates.ts';
 import { configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { deduped, lastStates, readInProcess, recordsOf, rowDifferences } from '../support/read.ts';
 
 // A fixed clock shared by every emulator here, so two emulators with the same seed hold the same data.
@@ -145,12 +145,12 @@ describe('report streams', () => {
 
 describe('time zones at both extremes', () => {
   it('reads every day up to today in the advertiser’s own zone, none lost or doubled', async () => {
-    const list = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as {
+    const list = await emulatedAdvertisers<{
       advertiser_id: string;
       timezone: string;
       stats_start_date: string;
       today: string;
-    }[];
+    }>(api);
     expect(list.map((a) => a.timezone)).toEqual(expect.arrayContaining(['Pacific/Kiritimati', 'Etc/GMT+12']));
     const start = addDays(today, -5);
     const { messages } = await readInProcess(configFor(api.url, { start_date: start }), ['advertisers_reports_daily', 'advertisers_reports_hourly']);

@@ -7,7 +7,7 @@ import { addDays } from '../../src/streams/dates.ts';
 import { STREAMS, STREAMS_BY_NAME } from '../../src/streams/definitions.ts';
 import { records, runCli, traces } from '../support/cli.ts';
 import { TOKEN, configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { emulatedAdvertisers, emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
 
 // Airbyte's connector offers these only to non-sandbox configs (tiktok-streams.md §1); here `advertisers` joins
@@ -37,7 +37,7 @@ const files = scratch();
 beforeAll(async () => {
   api = await emulator({ advertisers: 2, sandbox: true });
   // Advertiser #1 lives at UTC−12: its today is the furthest behind the sandbox's UTC+14 "today".
-  const list = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as SandboxAdvertiser[];
+  const list = await emulatedAdvertisers<SandboxAdvertiser>(api);
   advertiser = list[1] as SandboxAdvertiser;
 });
 afterAll(() => api?.close());

@@ -11,7 +11,7 @@ import { parseState } from '../../src/streams/state.ts';
 import { targetFromUrl } from '../../src/engines/postgres/target.ts';
 import { runSync } from '../../src/sync.ts';
 import { configFor, TOKEN } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { advertiserIds, emulator } from '../support/emulator.ts';
 import { freshSchema } from '../support/postgres.ts';
 import { startProxy } from '../support/proxy.ts';
 import { assertProtocol, protocolAvailable } from '../support/protocol.ts';
@@ -122,9 +122,6 @@ async function raw<T>(api: Emulator, path: string, params: Record<string, string
   if (body.code !== 0) throw new Error(`${path}: ${body.code} ${body.message}`);
   return body.data;
 }
-const advertiserIds = async (api: Emulator): Promise<string[]> =>
-  ((await (await fetch(new URL('/_emulator/advertisers', api.url))).json()) as { advertiser_id: string }[]).map((a) => a.advertiser_id);
-
 describe('catalog', () => {
   it("lists Airbyte's 44 streams with its names, keys, cursors and sync modes, plus audience reports by language", () => {
     const catalog = discover();

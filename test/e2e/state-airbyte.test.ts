@@ -7,7 +7,7 @@ import type { Emulator } from 'tiktok-emulator';
 import { addDays } from '../../src/streams/dates.ts';
 import { lowCode } from '../support/airbyte-state.ts';
 import { configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { advertiserIds, emulator } from '../support/emulator.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
 
 describe('a read resumed from an Airbyte low-code state', () => {
@@ -18,7 +18,7 @@ describe('a read resumed from an Airbyte low-code state', () => {
   let ids: string[];
   beforeAll(async () => {
     api = await emulator({ advertisers: 2, now: NOW });
-    ids = ((await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[]).map((a) => a.advertiser_id);
+    ids = await advertiserIds(api);
   });
   afterAll(() => api?.close());
 

@@ -1,11 +1,11 @@
 import { repoScratch } from '../support/files.ts';
 // `npm start` as a newcomer runs it: no database, no credentials; twice, the second run incremental.
 
-import { spawn } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/postgres.ts';
+import { type ProcessOutput, runNode } from '../support/process.ts';
 
 const parent = repoScratch(REPO_ROOT, 'demo-');
 // As root, Postgres runs as the postgres user, who must be able to reach its data directory.
@@ -13,17 +13,11 @@ chmodSync(parent, 0o755);
 const dataDir = join(parent, 'pg');
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-function demo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'demo', 'demo.ts')], {
+function demo(): Promise<ProcessOutput> {
+  return runNode([join(REPO_ROOT, 'tools', 'demo', 'demo.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, PG_URL: '', DEMO_PG_URL: '', DEMO_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('the zero-setup demo', () => {

@@ -15,7 +15,7 @@ import { STREAMS_BY_NAME } from '../../src/streams/definitions.ts';
 import { TaskLane } from '../../src/streams/task-lane.ts';
 import { TikTokClient } from '../../src/tiktok/client.ts';
 import { APP_ID, SECRET, TOKEN, configFor } from '../support/credentials.ts';
-import { emulator } from '../support/emulator.ts';
+import { advertiserIds, emulator } from '../support/emulator.ts';
 import { type Envelope, type ProxiedRequest, type Proxy, type ProxyRules, startProxy } from '../support/proxy.ts';
 import { readWithConfig } from '../support/custom-read.ts';
 import { deduped, readInProcess, recordsOf, rowDifferences } from '../support/read.ts';
@@ -29,8 +29,7 @@ let api: Emulator;
 let ids: string[];
 beforeAll(async () => {
   api = await emulator({ advertisers: 2, now: NOW, campaignsPerAdvertiser: 6 });
-  const listed = (await (await fetch(`${api.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
-  ids = listed.map((a) => a.advertiser_id);
+  ids = await advertiserIds(api);
 });
 afterAll(() => api?.close());
 

@@ -2,13 +2,13 @@
 // TikTok's redirect to the local callback, the command checks `state`, trades the auth_code and prints the grant;
 // the grant then drives a one-advertiser OAuth config through check and read.
 
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import { CLI, ROOT, parseMessages, records, runCli } from '../support/cli.ts';
 import { APP_ID, SECRET, TOKEN } from '../support/credentials.ts';
 import { emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
+import { startNode } from '../support/process.ts';
 
 let api: Emulator;
 beforeAll(async () => {
@@ -23,21 +23,15 @@ interface Listening {
 
 /** Starts `token --listen` on a free port and resolves once it has printed the authorisation URL. */
 function listen(extra: string[] = []): Promise<Listening> {
-  const child = spawn(process.execPath, [CLI, 'token', '--listen', '--port', '0', '--app-id', APP_ID, '--secret', SECRET, '--api-base-url', api.url, ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const link = /^(https:\/\/business-api\.tiktok\.com\/portal\/auth\?\S+)$/m.exec(stderr)?.[1];
-      if (link) resolve({ url: new URL(link), done });
+    const { done } = startNode([CLI, 'token', '--listen', '--port', '0', '--app-id', APP_ID, '--secret', SECRET, '--api-base-url', api.url, ...extra], {
+      cwd: ROOT,
+      onOutput: ({ stderr }) => {
+        const link = /^(https:\/\/business-api\.tiktok\.com\/portal\/auth\?\S+)$/m.exec(stderr)?.[1];
+        if (link) resolve({ url: new URL(link), done });
+      },
     });
-    void done.then((r) => reject(new Error(`token --listen ended before printing a URL: ${r.stderr}`)));
+    void done.then((r) => reject(new Error(`token --listen ended before printing a URL: ${r.stderr}`)), reject);
   });
 }
 

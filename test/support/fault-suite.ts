@@ -18,7 +18,7 @@ import { APP_ID, configFor, SECRET, TOKEN } from './credentials.ts';
 import { bigQueryDigest, bigQueryRows, extraLines, recordDigest } from './digest.ts';
 import { startProxy } from './proxy.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
-import { emulator } from './emulator.ts';
+import { emulatedAdvertisers, emulator } from './emulator.ts';
 import { freshSchema, type TestSchema } from './postgres.ts';
 import { rowDifferences } from './read.ts';
 import type { AirbyteMessage } from '../../src/protocol/types.ts';
@@ -158,7 +158,7 @@ export function faultSuite(options: FaultSuiteOptions): void {
       reference = new Map();
       const { messages } = await readInProcess(sourceConfig(clean.url), STREAMS, { now: NOW });
       for (const stream of STREAMS) reference.set(stream, recordDigest(messages, stream, keys.get(stream)!));
-      const advertisers = (await (await fetch(`${clean.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
+      const advertisers = await emulatedAdvertisers(clean);
       taskAdvertiser = advertisers[2]!.advertiser_id;
       const tasks = await readInProcess(sourceConfig(clean.url, taskConfig()), [TASK_STREAM], { now: NOW });
       reference.set(TASK_STREAM, recordDigest(tasks.messages, TASK_STREAM, keys.get(TASK_STREAM)!));

@@ -1,9 +1,9 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBody } from '../../../src/tiktok/body-bytes.ts';
 import { TikTokClient } from '../../../src/tiktok/client.ts';
 import type { ListRows } from '../../../src/tiktok/list-rows.ts';
+import { listenLocal } from '../../support/ports.ts';
 
 /** A body that arrives in the given chunks, as a socket would deliver it; counts the chunks taken from it. */
 function response(chunks: Uint8Array[], headers: Record<string, string> = {}): Response & { pulled: () => number } {
@@ -109,8 +109,7 @@ describe('a success waiting for its reader', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(page.length) });
       res.end(page);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listenLocal(server);
   });
   afterAll(() => server?.close());
 

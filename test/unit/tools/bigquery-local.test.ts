@@ -1,6 +1,5 @@
 // The local BigQuery through the official client, used the way the BigQuery sink uses it.
 
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { MissingDevDependencyError, importDevDependency } from '../../../tools/b
 import { translate } from '../../../tools/bigquery-local/translate.ts';
 import { type LocalBigQueryForTests, localBigQuery } from '../../support/bigquery.ts';
 import { ROOT } from '../../support/cli.ts';
+import { startNode } from '../../support/process.ts';
 
 const TMP = join(ROOT, '.tmp', 'bigquery-local');
 let bq: LocalBigQueryForTests;
@@ -439,9 +439,9 @@ describe('bigquery-local', () => {
 
   test('bigquery: the command prints its base URL as the first stdout line and serves the client', async () => {
     // Its entry as `npm run bigquery-local` runs it: the TypeScript source on this Node, nothing built.
-    const child = spawn(process.execPath, [join(ROOT, 'tools', 'bigquery-local', 'main.ts'), '--port', '0', '--project', 'cli-project', '--dataset', 'ready'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, done } = startNode([join(ROOT, 'tools', 'bigquery-local', 'main.ts'), '--port', '0', '--project', 'cli-project', '--dataset', 'ready'], { cwd: ROOT });
     try {
-      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+      const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
       const url = chunk.toString('utf8').split('\n')[0]!;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${url}/bigquery/v2/projects/cli-project/datasets/ready`);
@@ -461,7 +461,7 @@ describe('bigquery-local', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code } = await done;
     expect(code).toBe(0);
   });
 
