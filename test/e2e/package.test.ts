@@ -7,7 +7,7 @@
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
 //     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
-// The Node 22 variant is test/package-node22.stress.test.ts.
+// The Node 22 variant is test/stress/package-node22.stress.test.ts.
 
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

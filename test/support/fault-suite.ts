@@ -1,6 +1,6 @@
 // Faults of every kind the emulator injects, at a given rate: reads of entity, report, audience, custom-report and
 // report-task streams, and syncs into Postgres and the local BigQuery, must end with exactly the rows of a clean
-// run. Shared by test/faults.test.ts (10 % and 30 %) and test/faults.stress.test.ts (50 %).
+// run. Shared by test/e2e/faults.test.ts (10 % and 30 %) and test/stress/faults.stress.test.ts (50 %).
 //
 // Two emulators with the same seed and clock serve the same data: `clean` never fails; `faulty` fails each
 // request at the rate with any kind (TikTok codes, HTTP 5xx, nginx HTML pages, dropped connections, truncated

@@ -1,7 +1,7 @@
 // The shipped package, exercised the way users get it: `npm pack` from the sources (its prepack builds dist/),
 // `npx ./source-tiktok-marketing-*.tgz …` from a clean folder (production dependencies only), and the Docker
-// image's stages replayed from the Dockerfile without a Docker engine. Shared by test/package.test.ts (Node 24)
-// and test/package-node22.stress.test.ts (Node 22).
+// image's stages replayed from the Dockerfile without a Docker engine. Shared by test/e2e/package.test.ts (Node 24)
+// and test/stress/package-node22.stress.test.ts (Node 22).
 
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
