@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test` runs the suite CI runs; `npm run test:stress` (STRESS=1) runs only the heavy variants
-// (`*.stress.test.ts`): long rate-limit windows, 50 % faults, every crash point. Both include the workspace
-// packages' own tests (packages/*/test: the emulator's), since CI runs only this root `npm test`.
+// `npm test` runs the suite CI runs (test/unit/, test/e2e/); `npm run test:stress` (STRESS=1) runs only the heavy
+// variants (`*.stress.test.ts`, in test/stress/): long rate-limit windows, 50 % faults, every crash point. Both
+// include the workspace packages' own tests (packages/*/test: the emulator's), since CI runs only this root `npm test`.
 const stress = process.env['STRESS'] === '1';
 const roots = ['test', 'packages/*/test'];
 

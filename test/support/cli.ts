@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJsonLossless } from '../../src/json.ts';
 import type { AirbyteMessage } from '../../src/protocol/types.ts';
+import { runNode } from './process.ts';
 import { assertProtocol, protocolAvailable } from './protocol.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,30 +17,13 @@ export interface CliResult {
 }
 
 /** Runs the CLI; every stdout line must be a JSON AirbyteMessage valid against the official schema. */
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number; validate?: boolean } = {}): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 110_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      try {
-        resolvePromise({ code, stdout, stderr, messages: parseMessages(stdout, options.validate ?? true) });
-      } catch (error) {
-        reject(new Error(`${(error as Error).message}\nstderr: ${stderr.slice(0, 2000)}`));
-      }
-    });
-  });
+export async function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number; validate?: boolean } = {}): Promise<CliResult> {
+  const { code, stdout, stderr } = await runNode([CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, timeoutMs: options.timeoutMs ?? 110_000 });
+  try {
+    return { code, stdout, stderr, messages: parseMessages(stdout, options.validate ?? true) };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nstderr: ${stderr.slice(0, 2000)}`);
+  }
 }
 
 export function parseMessages(stdout: string, validate = true): AirbyteMessage[] {

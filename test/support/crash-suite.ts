@@ -2,8 +2,8 @@
 // emulator, state rows committed in this run, a staging table touched, a COPY in progress, a transaction holding
 // data whose state is not yet written), each followed by a re-run from the stored state; the last run completes.
 // The tables must then equal an uninterrupted sync's: 0 rows lost, 0 duplicated. The same for `destination
-// write` whose stdin is cut off mid-stream. Shared by test/crash.test.ts (a handful of points) and
-// test/crash.stress.test.ts (all 20).
+// write` whose stdin is cut off mid-stream. Shared by test/e2e/crash.test.ts (a handful of points) and
+// test/stress/crash.stress.test.ts (all 20).
 
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

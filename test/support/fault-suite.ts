@@ -1,6 +1,6 @@
 // Faults of every kind the emulator injects, at a given rate: reads of entity, report, audience, custom-report and
 // report-task streams, and syncs into Postgres and the local BigQuery, must end with exactly the rows of a clean
-// run. Shared by test/faults.test.ts (10 % and 30 %) and test/faults.stress.test.ts (50 %).
+// run. Shared by test/e2e/faults.test.ts (10 % and 30 %) and test/stress/faults.stress.test.ts (50 %).
 //
 // Two emulators with the same seed and clock serve the same data: `clean` never fails; `faulty` fails each
 // request at the rate with any kind (TikTok codes, HTTP 5xx, nginx HTML pages, dropped connections, truncated
@@ -18,7 +18,7 @@ import { APP_ID, configFor, SECRET, TOKEN } from './credentials.ts';
 import { bigQueryDigest, bigQueryRows, extraLines, recordDigest } from './digest.ts';
 import { startProxy } from './proxy.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
-import { emulator } from './emulator.ts';
+import { emulatedAdvertisers, emulator } from './emulator.ts';
 import { freshSchema, type TestSchema } from './postgres.ts';
 import { rowDifferences } from './read.ts';
 import type { AirbyteMessage } from '../../src/protocol/types.ts';
@@ -158,7 +158,7 @@ export function faultSuite(options: FaultSuiteOptions): void {
       reference = new Map();
       const { messages } = await readInProcess(sourceConfig(clean.url), STREAMS, { now: NOW });
       for (const stream of STREAMS) reference.set(stream, recordDigest(messages, stream, keys.get(stream)!));
-      const advertisers = (await (await fetch(`${clean.url}/_emulator/advertisers`)).json()) as { advertiser_id: string }[];
+      const advertisers = await emulatedAdvertisers(clean);
       taskAdvertiser = advertisers[2]!.advertiser_id;
       const tasks = await readInProcess(sourceConfig(clean.url, taskConfig()), [TASK_STREAM], { now: NOW });
       reference.set(TASK_STREAM, recordDigest(tasks.messages, TASK_STREAM, keys.get(TASK_STREAM)!));

@@ -1,14 +1,15 @@
 // The shipped package, exercised the way users get it: `npm pack` from the sources (its prepack builds dist/),
 // `npx ./source-tiktok-marketing-*.tgz …` from a clean folder (production dependencies only), and the Docker
-// image's stages replayed from the Dockerfile without a Docker engine. Shared by test/package.test.ts (Node 24)
-// and test/package-node22.stress.test.ts (Node 22).
+// image's stages replayed from the Dockerfile without a Docker engine. Shared by test/e2e/package.test.ts (Node 24)
+// and test/stress/package-node22.stress.test.ts (Node 22).
 
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { type Emulator, startEmulator } from 'tiktok-emulator';
+import type { Emulator } from 'tiktok-emulator';
 import { ROOT } from './cli.ts';
+import { emulator } from './emulator.ts';
+import { runProcess } from './process.ts';
 
 export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
@@ -72,20 +73,9 @@ export function privateCacheSharingContent(dir: string): string {
   return cache;
 }
 
-export function run(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
+export async function run(command: string, args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Run> {
+  const { code, stdout, stderr } = await runProcess(command, args, { cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs ?? 180_000 });
+  return { code, stdout, stderr };
 }
 
 /** Runs and insists on exit 0, with the output in the error: a failed install or build must say why. */
@@ -305,7 +295,7 @@ export const EMULATOR_CREDENTIALS = { accessToken: 'pkg-test-access-token', appI
  * package does not ship), in the test's own process.
  */
 export function startReadEmulator(): Promise<Emulator> {
-  return startEmulator({ port: 0, seed: 12, advertisers: 2, ...EMULATOR_CREDENTIALS });
+  return emulator({ seed: 12, advertisers: 2, ...EMULATOR_CREDENTIALS });
 }
 
 /** A config for the emulator and a catalog of an entity stream, an incremental entity stream and a report. */

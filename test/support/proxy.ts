@@ -3,7 +3,7 @@
 // switch for, such as a parameter error TikTok would give to a request the emulator accepts.
 
 import { type IncomingMessage, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './ports.ts';
 
 export interface ProxiedRequest {
   method: string;
@@ -77,10 +77,9 @@ export async function startProxy(target: string, rules: ProxyRules): Promise<Pro
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     seen,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -1,11 +1,10 @@
 // `sync` and `destination write` in child processes, as a user or an orchestrator runs them, so a test can
 // SIGKILL them at a moment it observes (a state row, a staging table, a COPY in progress) or cut their stdin off.
 
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './postgres.ts';
+import { commandScript, startNode } from './process.ts';
 
 export interface ProcessResult {
   code: number | null;
@@ -32,24 +31,15 @@ export interface SyncProcessOptions {
 
 let files = 0;
 
-/** Runs `sync` (src/sync.ts's runSyncCommand) in a child process. */
+/** Runs `sync` (src/commands/sync.ts's runSyncCommand) in a child process. */
 export async function syncProcess(options: SyncProcessOptions): Promise<ProcessResult> {
   const configPath = join(options.dir, `config-${process.pid}-${++files}.json`);
   writeFileSync(configPath, JSON.stringify(options.config));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'sync.ts')).href;
-  const argv = JSON.stringify(['--config', configPath, ...options.args]);
-  const script = `import(${JSON.stringify(module)}).then((m) => m.runSyncCommand(${argv})).then((code) => { process.exitCode = code; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, done } = startNode(commandScript(join(REPO_ROOT, 'src', 'commands', 'sync.ts'), 'runSyncCommand', ['--config', configPath, ...options.args]), {
     env: { ...process.env, ...options.env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
   let running = true;
-  void closed.then(() => (running = false));
+  void done.finally(() => (running = false)).catch(() => undefined);
   let killed = false;
   if (options.killWhen) {
     while (running) {
@@ -62,7 +52,7 @@ export async function syncProcess(options: SyncProcessOptions): Promise<ProcessR
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 15));
     }
   }
-  const [code, signal] = await closed;
+  const { code, signal, stdout, stderr } = await done;
   return { code, signal, stdout, stderr, killed: killed && signal === 'SIGKILL' };
 }
 
@@ -84,18 +74,10 @@ export async function writeProcess(options: WriteProcessOptions): Promise<Proces
   writeFileSync(configPath, JSON.stringify(options.config));
   const catalogPath = join(options.dir, `catalog-${tag}.json`);
   writeFileSync(catalogPath, JSON.stringify(options.catalog));
-  const module = pathToFileURL(join(REPO_ROOT, 'src', 'commands', 'destination.ts')).href;
-  const argv = JSON.stringify(['write', '--config', configPath, '--catalog', catalogPath]);
-  const script = `import(${JSON.stringify(module)}).then((m) => m.runDestinationCommand(${argv})).then((code) => { process.exitCode = code; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.on('error', () => undefined);
   const bytes = Buffer.from(options.input, 'utf8');
-  child.stdin.end(options.cutAtByte === undefined ? bytes : bytes.subarray(0, options.cutAtByte));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const { code, signal, stdout, stderr } = await startNode(commandScript(join(REPO_ROOT, 'src', 'commands', 'destination.ts'), 'runDestinationCommand', ['write', '--config', configPath, '--catalog', catalogPath]), {
+    stdin: options.cutAtByte === undefined ? bytes : bytes.subarray(0, options.cutAtByte),
+  }).done;
   const states = stdout.split('\n').filter((line) => line.includes('"type":"STATE"')).length;
   return { code, signal, stdout, stderr, killed: false, states };
 }

@@ -2,7 +2,7 @@
 // the server behind it, and the data it holds, stays there to be inspected.
 
 import { createServer, connect, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './ports.ts';
 
 export interface TcpProxy {
   url: string;
@@ -30,10 +30,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     incoming.pipe(outgoing);
     outgoing.pipe(incoming);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
+  const url = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
