@@ -74,7 +74,7 @@ async function allOf<T extends Record<string, Promise<unknown>>>(promises: T): P
 function runEverything() {
   const read = ['read', '--config', inputs.config, '--catalog', inputs.catalog];
   // bin/source.js and bin/destination.js run their command when imported; every other module only defines things.
-  const script = `for (const m of ${JSON.stringify(modules)}) await import('../' + m); console.log('loaded', ${modules.length});`;
+  const script = `for (const m of ${JSON.stringify(modules)}) await import('./' + m); console.log('loaded', ${modules.length});`;
   return allOf({
     nodeVersion: run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 }),
     check: packaged(['check', '--config', inputs.config]),
