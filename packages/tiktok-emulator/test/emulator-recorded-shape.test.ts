@@ -6,7 +6,7 @@ import { APP_ID, emulator, SECRET, TOKEN } from './support/emulator.ts';
 // The emulator against TikTok's real answer shapes: it is asked the queries the fixtures of test/fixtures/recorded/
 // answer (our values in the structure of answers Airbyte recorded from TikTok, see the README there) and must answer
 // with the same field names and the same kind of value in every field. The fixtures stay at the repository root:
-// the connector's test/recorded-replay.test.ts serves the very same answers.
+// the connector's test/e2e/recorded-replay.test.ts serves the very same answers.
 //
 // Field names. Reports: exactly the fixture's. TikTok answers one key per dimension and one per metric asked for,
 // no more and no fewer (every recorded row carries exactly the metric list Airbyte's query named), so for the same
