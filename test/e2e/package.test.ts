@@ -2,7 +2,7 @@
 // Docker image's node:24). One pack and one install of each kind for the whole file (beforeAll):
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
-//     then runs check and read (against the repository's emulator, the tiktok-emulator workspace package, which the
+//     then runs check, discover and read (against the repository's emulator, the tiktok-emulator workspace package, which the
 //     package does not ship), and knows none of the dev workspace's tools (tools/, the emulator);
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
@@ -78,6 +78,7 @@ function runEverything() {
   return allOf({
     nodeVersion: run('node', ['-p', 'process.versions.node'], { cwd: npx.clean, env: ENV24 }),
     check: packaged(['check', '--config', inputs.config]),
+    discover: packaged(['discover', '--config', inputs.config]),
     read: packaged(read),
     help: packaged(['--help']),
     devTools: Promise.all(DEV_TOOL_COMMANDS.map((command) => packaged([command]))),
@@ -191,8 +192,11 @@ describe('the npm package', () => {
     for (const name of Object.keys(PACKAGE.dependencies)) expect(existsSync(join(npx.installed, name)), name).toBe(true);
   });
 
-  it('check and read against the emulator emit valid messages', () => {
+  it('check, discover and read against the emulator emit valid messages', () => {
     expectCheckSucceeded(runs.check);
+    expect(runs.discover.code, runs.discover.stderr).toBe(0);
+    const [catalog] = parseMessages(runs.discover.stdout).flatMap((m) => (m.type === 'CATALOG' ? [m.catalog] : []));
+    expect(catalog?.streams.map((s) => s.name)).toEqual(expect.arrayContaining(['advertisers', 'ads_reports_daily']));
     expectRead(runs.read);
   });
 
