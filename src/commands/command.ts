@@ -12,16 +12,7 @@ export interface Command {
 
 /** A command from its flag table and the function that runs it on the parsed flags. */
 export function command<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, run: (flags: FlagValues<F>) => Promise<number>, program = PROGRAM): Command {
-  return {
-    spec,
-    async invoke(argv) {
-      if (wantsHelp(argv)) {
-        process.stdout.write(`${usageOf(program, spec)}\n`);
-        return 0;
-      }
-      return run(parseFlags(program, spec, argv));
-    },
-  };
+  return selfReportingCommand(spec, (argv) => run(parseFlags(program, spec, argv)), program);
 }
 
 /**

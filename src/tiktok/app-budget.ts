@@ -52,12 +52,12 @@ export class AppBudget {
    * path, 20 by TikTok's message); undefined until then, so calls pay nothing for a limit they never meet.
    */
   advertiserPath(advertiserId: string, path: string): AdaptiveRateLimiter | undefined {
-    return this.advertiserPaths.get(`${advertiserId}|${path.replace(/^\/+/, '')}`);
+    return this.advertiserPaths.get(advertiserPathKey(advertiserId, path));
   }
 
   /** A 40133: the advertiser's calls to the path slow down (starting under the limit TikTok names), the app's do not. */
   slowAdvertiserPath(advertiserId: string, path: string, message: string): void {
-    const key = `${advertiserId}|${path.replace(/^\/+/, '')}`;
+    const key = advertiserPathKey(advertiserId, path);
     const limiter = this.advertiserPaths.get(key);
     if (limiter) {
       limiter.onThrottle();
@@ -85,6 +85,9 @@ export class AppBudget {
     };
   }
 }
+
+/** One advertiser's calls to one path, however the path was written. */
+const advertiserPathKey = (advertiserId: string, path: string) => `${advertiserId}|${path.replace(/^\/+/, '')}`;
 
 /** TikTok's per-advertiser, per-path QPS when its 40133 message does not name one. */
 const ADVERTISER_PATH_QPS = 20;
