@@ -4,7 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import { systemError } from '../errors.ts';
-import { parseJsonLossless } from '../json.ts';
+import { parseJsonLossless, rawInteger } from '../json.ts';
 import type { AirbyteMessage } from '../protocol/types.ts';
 
 /** Splits a text stream into lines without holding more than the current chunk and one partial line. */
@@ -34,6 +34,9 @@ export async function* messagesOf(lines: AsyncIterable<string>): AsyncGenerator<
   }
 }
 
+/** A run of 16+ digits anywhere in the line: the only case where a second, exact parse can differ. */
+const UNSAFE_DIGITS = /\d{16}/;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -58,9 +61,11 @@ export function parseMessageLine(line: string, number: number): AirbyteMessage |
       if (typeof record['emitted_at'] !== 'number') record['emitted_at'] = Date.now();
       return value as AirbyteMessage;
     }
-    case 'STATE':
+    case 'STATE': {
       if (!isObject(value['state'])) throw badLine(number, 'is a STATE without a "state" object', text);
-      return value as AirbyteMessage;
+      // Echoed as received: a 19-digit integer goes back out as that integer, not as its digits in quotes.
+      return (UNSAFE_DIGITS.test(text) ? parseJsonLossless(text, rawInteger) : value) as AirbyteMessage;
+    }
     case 'TRACE':
       if (!isObject(value['trace'])) throw badLine(number, 'is a TRACE without a "trace" object', text);
       return value as AirbyteMessage;

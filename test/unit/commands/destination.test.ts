@@ -32,6 +32,7 @@ function start(argv: string[]) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const lines: AirbyteMessage[] = [];
+  const raw: string[] = [];
   let errors = '';
   let partial = '';
   const waiters: (() => void)[] = [];
@@ -39,7 +40,11 @@ function start(argv: string[]) {
     partial += chunk.toString();
     const parts = partial.split('\n');
     partial = parts.pop() ?? '';
-    for (const part of parts) if (part) lines.push(JSON.parse(part) as AirbyteMessage);
+    for (const part of parts) {
+      if (part === '') continue;
+      raw.push(part);
+      lines.push(JSON.parse(part) as AirbyteMessage);
+    }
     waiters.splice(0).forEach((wake) => wake());
   });
   stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -47,7 +52,7 @@ function start(argv: string[]) {
   const until = async (predicate: () => boolean): Promise<void> => {
     while (!predicate()) await new Promise<void>((resolve) => waiters.push(resolve));
   };
-  return { stdin, lines, done, until, errors: () => errors };
+  return { stdin, lines, raw, done, until, errors: () => errors };
 }
 
 describe('destination', () => {
@@ -115,6 +120,20 @@ describe('destination', () => {
     run.stdin.end('{"type":"RECORD","record":{"stream":"ads","data":{"ad_id":7001035076276387841,"name":"x"},"emitted_at":1700000000000}}\n');
     expect(await run.done, run.errors()).toBe(0);
     expect(await db.query(`select ad_id::text from ${db.schema}.ads`)).toEqual([{ ad_id: '7001035076276387841' }]);
+  });
+
+  it('echoes a STATE as received: a 19-digit integer in it stays an integer', async () => {
+    const run = start(['write', '--config', file('config.json', { url: db.url, schema: db.schema }), '--catalog', file('catalog.json', catalog)]);
+    const stateState = '{"advertiser_cursors":{"7001035076276387841":"2026-01-02"},"advertiser_id":7001035076276387841,"n":1.5}';
+    run.stdin.end(
+      '{"type":"RECORD","record":{"stream":"ads","data":{"ad_id":1,"name":"x"},"emitted_at":1700000000000}}\n' +
+        `{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"ads"},"stream_state":${stateState}}}}\n`,
+    );
+    expect(await run.done, run.errors()).toBe(0);
+    const echoed = run.raw.find((line) => line.includes('"STATE"'));
+    expect(echoed).toBe(
+      `{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"ads"},"stream_state":${stateState}},"destinationStats":{"recordCount":1}}}`,
+    );
   });
 
   it('stops at an invalid line, says which, and commits nothing after the last STATE', async () => {
