@@ -79,9 +79,30 @@ export function containerOf(target: DestinationTarget): string {
   return `${engine.containerNoun} "${engine.containerOf(target)}"`;
 }
 
-/** The JSON schema of a destination config, as `destination spec` prints it: the default engine's. */
+/**
+ * The JSON schema of a destination config, as `destination spec` prints it: one of the engines' configs. Each
+ * branch but the one that owns a config's shape refuses it, so a config matches exactly one branch, as
+ * `engineForConfig` reads it.
+ */
 export function destinationSpecification(): JsonSchema {
-  return DEFAULT_ENGINE.destinationSpec;
+  const owned = ENGINES.flatMap((engine) => ownedFields(engine.destinationSpec));
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `TikTok Marketing destination: ${engineTitles()}`,
+    description: `The fields of one engine: ${ENGINES.map((engine) => `${engine.title} (${ownedFields(engine.destinationSpec).join(', ') || 'the default'})`).join('; ')}.`,
+    type: 'object',
+    oneOf: ENGINES.map((engine) => {
+      const { $schema: _schema, ...branch } = engine.destinationSpec;
+      const foreign = owned.filter((field) => !ownedFields(engine.destinationSpec).includes(field));
+      return foreign.length === 0 ? branch : { ...branch, not: { anyOf: foreign.map((field) => ({ required: [field] })) } };
+    }),
+  };
+}
+
+/** The fields that make a config an engine's (its spec's required fields; none for the default engine). */
+function ownedFields(spec: JsonSchema): string[] {
+  const required = spec['required'];
+  return Array.isArray(required) ? required.filter((field): field is string => typeof field === 'string') : [];
 }
 
 /** For usage text: the engines' names, `A or B`. */

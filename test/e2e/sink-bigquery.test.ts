@@ -131,7 +131,7 @@ describe('bigquery sink against the local endpoint', () => {
       { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'campaigns' }, stream_state: { cursor: '2026-09-02 10:00:00' } } } },
     ];
     const load = async () => {
-      const sink = openBigQuerySink({ ...target, tuning: { checkpointSeconds: 0 } }, { log: () => undefined });
+      const sink = await openBigQuerySink({ ...target, tuning: { checkpointSeconds: 0 } }, { log: () => undefined });
       try {
         const acks: AirbyteMessage[] = [];
         for await (const message of loadMessages(sink, configured, (async function* () { yield* batch; })())) acks.push(message);
@@ -197,7 +197,7 @@ describe('bigquery sink against the local endpoint', () => {
       for (let i = 0; i < 60; i++) yield { type: 'RECORD', record: record('campaigns', { campaign_id: JSON.rawJSON(`17900000000000${String(i).padStart(5, '0')}`), campaign_name: `c${i}`.padEnd(100, '.') }) };
       yield { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'campaigns' }, stream_state: { done: true } } } };
     };
-    const sink = openBigQuerySink(target, { log: () => undefined });
+    const sink = await openBigQuerySink(target, { log: () => undefined });
     try {
       for await (const _ of loadMessages(sink, configured, input())) void _;
     } finally {
@@ -216,7 +216,7 @@ describe('bigquery sink against the local endpoint', () => {
       streams: [{ stream: { name: 'things', json_schema: jsonSchema, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', primary_key: [['id']] }],
     });
     const run = async (jsonSchema: Record<string, unknown>, data: Record<string, unknown>) => {
-      const sink = openBigQuerySink(target, { log: () => undefined });
+      const sink = await openBigQuerySink(target, { log: () => undefined });
       try {
         for await (const _ of loadMessages(sink, configured(jsonSchema), (async function* (): AsyncGenerator<AirbyteMessage> { yield { type: 'RECORD', record: record('things', data) }; })())) void _;
       } finally {

@@ -1,7 +1,7 @@
 // The BigQuery engine behind the Sink contract. Rows are written as NDJSON to a temporary file per stream and
 // sent by load jobs (never streaming inserts) into a staging table of this run; a commit loads what is left,
-// then ONE statement (merge.ts) applies the staging table to the stream table, and only after it has
-// finished is the state stored. Loads are few and large: a load job per `loadBytes` of rows (200 MiB) or per
+// then ONE script applies each staging table to its stream table (merge.ts) and stores the states, in one
+// transaction (commit-script.ts). Every job runs once however often it is retried (jobs.ts). Loads are few and large: a load job per `loadBytes` of rows (200 MiB) or per
 // commit, and commits at most one per `checkpointSeconds` per stream (STATEs in between are held by the
 // driver, see Sink.commitDue), so a 1 M-row backfill spends a handful of the 1,500 load jobs a table may
 // take per day. Staging tables are named per run (a run's loads never count against another's table) and
@@ -12,25 +12,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BigQuery, Dataset, Job, JobLoadMetadata, Table, TableField } from '@google-cloud/bigquery';
+import type { BigQuery, Dataset, JobLoadMetadata, Table, TableField } from '@google-cloud/bigquery';
 import { bigQueryViewStatements } from './view-sql.ts';
-import { ConnectorError, systemError } from '../../errors.ts';
+import { configError, ConnectorError, systemError } from '../../errors.ts';
 import { parseJsonLossless } from '../../json.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import { redact } from '../../secrets.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
-import { clientFor } from './client.ts';
+import { authorisedClient } from './client.ts';
+import { commitScript } from './commit-script.ts';
 import { addColumnsSql, createTableSql, tableRef } from './ddl.ts';
 import { bigQueryErrorOf, loadFailureOf } from './errors.ts';
 import { columnDefinitions, planTable, SEQUENCE_COLUMN, type ExistingTable, type TableLayout } from './layout.ts';
 import { applyModeOf, applySql } from './merge.ts';
 import { MAX_TABLE_LENGTH } from './names.ts';
 import { RowWriter } from './ndjson.ts';
-import { classify, DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { costOf, JobRunner, type JobCost } from './jobs.ts';
+import { classify, DEFAULT_RETRY, errorDetails, withRetry, type RetryPolicy } from './retry.ts';
 import { Spool, type SpoolFile } from './spool.ts';
-import { createStateTableSql, deleteStateSql, readStateSql, stateTableRef, storeStateSql } from './state.ts';
+import { createStateTableSql, readStateSql, stateTableRef } from './state.ts';
 import type { BigQueryTarget } from './target.ts';
 import { standardType } from './types.ts';
+import { alterColumnTypeSql, type Widening } from './widening.ts';
 
 /** NDJSON bytes per load job: big enough that a backfill takes few jobs, well below BigQuery's per-file limits. */
 export const LOAD_BYTES = 200 * 1024 * 1024;
@@ -50,6 +53,15 @@ export interface BigQueryStats {
   loadJobs: number;
   queryJobs: number;
   retries: number;
+  /** Jobs found already run after a lost answer (409 on our own id), not run again. */
+  adopted: number;
+  /** Bytes the query jobs processed and were billed for. */
+  bytesProcessed: number;
+  bytesBilled: number;
+  /** Bytes processed per stream (a commit of several streams at once counts under their names joined by +). */
+  bytesByStream: Map<string, number>;
+  /** Columns widened in place: `table.column INT64 → NUMERIC`. */
+  widened: string[];
 }
 
 interface StreamTable {
@@ -70,22 +82,23 @@ interface StreamTable {
 
 export class BigQuerySink implements Sink {
   readonly target: BigQueryTarget;
-  readonly stats: BigQueryStats = { loadJobs: 0, queryJobs: 0, retries: 0 };
+  readonly stats: BigQueryStats = { loadJobs: 0, queryJobs: 0, retries: 0, adopted: 0, bytesProcessed: 0, bytesBilled: 0, bytesByStream: new Map(), widened: [] };
   readonly #client: BigQuery;
+  readonly #jobs: JobRunner;
   readonly #dataset: Dataset;
   readonly #tables = new Map<string, StreamTable>();
   readonly #retry: RetryPolicy;
   readonly #log: (line: string) => void;
   /** This run's streams, for the analytics views made at the end. */
   #streams: readonly SinkStream[] = [];
-  readonly #run = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  readonly #runId = `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   readonly #dir: string;
   readonly #loadBytes: number;
   readonly #checkpointMs: number;
   #location: string | undefined;
   #datasetReady = false;
   #stateTableReady = false;
-  #jobs = 0;
+  #jobCount = 0;
   #sequence = 1;
   #closed = false;
   /** BigQuery answered at least once in this run. */
@@ -103,6 +116,7 @@ export class BigQuerySink implements Sink {
     this.#loadBytes = target.tuning.loadBytes ?? LOAD_BYTES;
     this.#checkpointMs = (target.tuning.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000;
     this.#dir = mkdtempSync(join(tmpdir(), 'tiktok-bigquery-'));
+    this.#jobs = new JobRunner(client, { policy: this.#retry, location: () => this.#location, onRetry: this.#onRetry });
   }
 
   async prepare(streams: readonly SinkStream[]): Promise<void> {
@@ -119,10 +133,10 @@ export class BigQuerySink implements Sink {
       }
       for (const layout of layouts) {
         const ref = tableRef(this.target.projectId, this.target.dataset, layout.table);
-        if (layout.create) await this.#query(createTableSql(ref, layout));
+        if (layout.create) await this.#run(createTableSql(ref, layout));
         const alter = addColumnsSql(ref, layout.missing);
-        if (alter !== undefined) await this.#query(alter);
-        const stageName = `_ab_stage_${this.#run}_${layout.table}`.slice(0, MAX_TABLE_LENGTH);
+        if (alter !== undefined) await this.#run(alter);
+        const stageName = `_ab_stage_${this.#runId}_${layout.table}`.slice(0, MAX_TABLE_LENGTH);
         const stage = await this.#createStage(stageName, layout);
         this.#tables.set(layout.stream.name, {
           layout,
@@ -143,7 +157,7 @@ export class BigQuerySink implements Sink {
   async readState(): Promise<StoredState> {
     return this.#guard('read the stored state', async () => {
       await this.#ensureStateTable();
-      const rows = await this.#query(readStateSql(this.#stateRef));
+      const rows = await this.#select(readStateSql(this.#stateRef));
       const states: StoredState = new Map();
       for (const row of rows) {
         const name = row['stream_name'];
@@ -174,26 +188,31 @@ export class BigQuerySink implements Sink {
 
   async commit(commits: readonly StreamCommit[]): Promise<void> {
     await this.#guard('commit', async () => {
-      // Every stream's rows first, then the states: a state is stored only once all the rows it covers are in.
+      // Every stream's rows are loaded into its staging table first; then one transaction applies them all and
+      // stores the states, so a state is never stored without its rows, nor rows without their state.
+      const applied: StreamTable[] = [];
+      const applies: string[] = [];
       for (const commit of commits) {
         const table = this.#tables.get(commit.stream);
         if (table === undefined) continue;
         await this.#load(table);
         if (table.stagedRows > 0 || commit.replace) {
-          const empty = table.stagedRows === 0;
           const mode = applyModeOf(table.layout, commit.replace);
-          await this.#query(applySql(table.ref, table.stageRef, table.layout, mode, empty, table.writer.span?.range));
-          table.writer.span?.reset();
-          table.stagedRows = 0;
-          table.truncateNext = true;
+          applies.push(applySql(table.ref, table.stageRef, table.layout, mode, table.stagedRows === 0, table.writer.span?.range));
+          applied.push(table);
         }
-        table.lastCommitAt = Date.now();
       }
+      const script = commitScript(applies, this.#stateRef, commits);
+      if (script !== undefined) await this.#run(script.sql, script.params, commits.map((commit) => commit.stream).join(' + '));
+      for (const table of applied) {
+        table.writer.span?.reset();
+        table.stagedRows = 0;
+        table.truncateNext = true;
+      }
+      const now = Date.now();
       for (const commit of commits) {
-        if (commit.state === null) await this.#query(deleteStateSql(this.#stateRef), { stream_name: commit.stream });
-        else if (commit.state !== undefined) {
-          await this.#query(storeStateSql(this.#stateRef), { stream_name: commit.stream, state: JSON.stringify(commit.state) });
-        }
+        const table = this.#tables.get(commit.stream);
+        if (table !== undefined) table.lastCommitAt = now;
       }
     });
   }
@@ -204,7 +223,7 @@ export class BigQuerySink implements Sink {
     if (this.target.views === false) return;
     const statements = bigQueryViewStatements(this.#streams, this.target.projectId, this.target.dataset);
     await this.#guard('create the analytics views', async () => {
-      for (const statement of statements) await this.#query(statement);
+      for (const statement of statements) await this.#run(statement);
     });
   }
 
@@ -212,10 +231,7 @@ export class BigQuerySink implements Sink {
     if (this.#closed) return;
     this.#closed = true;
     // Load jobs are rationed per table and per project: say how many this run spent.
-    if (this.stats.loadJobs + this.stats.queryJobs > 0) {
-      const retries = this.stats.retries > 0 ? `, ${this.stats.retries} retried` : '';
-      this.#log(`BigQuery: ${this.stats.loadJobs} load jobs, ${this.stats.queryJobs} query jobs${retries}.\n`);
-    }
+    if (this.stats.loadJobs + this.stats.queryJobs > 0) this.#log(`${bigQuerySummary(this.stats)}\n`);
     for (const table of this.#tables.values()) {
       await table.inFlight?.catch(() => undefined);
       await table.spool.discard();
@@ -228,7 +244,7 @@ export class BigQuerySink implements Sink {
 
   /** Runs a statement of the caller's own (tests, the demo) and returns its rows, 64-bit integers as strings. */
   async query(sql: string, params?: Record<string, string>): Promise<Record<string, unknown>[]> {
-    return this.#guard('run a query', () => this.#query(sql, params));
+    return this.#guard('run a query', () => this.#select(sql, params));
   }
 
   get #stateRef(): string {
@@ -260,7 +276,7 @@ export class BigQuerySink implements Sink {
   async #ensureStateTable(): Promise<void> {
     if (this.#stateTableReady) return;
     await this.#ensureDataset();
-    await this.#query(createStateTableSql(this.#stateRef));
+    await this.#run(createStateTableSql(this.#stateRef));
     this.#stateTableReady = true;
   }
 
@@ -308,6 +324,7 @@ export class BigQuerySink implements Sink {
     const loading = table.inFlight;
     table.inFlight = undefined;
     await loading;
+    await this.#widen(table);
   }
 
   /** Loads everything staged so far (a commit's first step). */
@@ -317,34 +334,48 @@ export class BigQuerySink implements Sink {
     if (file !== undefined) await this.#upload(table, file);
   }
 
-  /** One load job of a spool file into the stream's staging table, retried as a new job while BigQuery says "later". */
+  /**
+   * Widens the columns that values written since the last load needed (ndjson.ts), in the staging table (its
+   * loads name the new types) and in the stream table (before any MERGE brings the values there). Outside any
+   * transaction, as DDL must be; a widened column without its rows yet is harmless.
+   */
+  async #widen(table: StreamTable): Promise<void> {
+    for (const widening of table.writer.takeWidenings()) {
+      for (const ref of [table.stageRef, table.ref]) {
+        try {
+          await this.#run(alterColumnTypeSql(ref, widening));
+        } catch (error) {
+          throw widenFailure(table.layout.table, widening, error);
+        }
+      }
+      this.stats.widened.push(`${table.layout.table}.${widening.column} ${widening.from} → ${widening.to}`);
+      this.#log(`BigQuery: widened ${table.layout.table}.${widening.column} from ${widening.from} to ${widening.to} for a value it could not hold.\n`);
+    }
+  }
+
+  /** One load job of a spool file into the stream's staging table, run once however often it is retried. */
   async #upload(table: StreamTable, file: SpoolFile): Promise<void> {
     const fields = stageFields(table.layout);
     const disposition = table.truncateNext ? 'WRITE_TRUNCATE' : 'WRITE_APPEND';
     const base = this.#jobId('load');
     try {
-      await withRetry(
-        this.#retry,
-        async (attempt) => {
-          this.stats.loadJobs++;
-          try {
-            const metadata: JobLoadMetadata = {
-              jobId: `${base}_${attempt}`,
-              ...(this.#location === undefined ? {} : { location: this.#location }),
-              sourceFormat: 'NEWLINE_DELIMITED_JSON',
-              writeDisposition: disposition,
-              createDisposition: 'CREATE_NEVER',
-              schema: { fields },
-              ignoreUnknownValues: false,
-              maxBadRecords: 0,
-            };
-            await table.stage.load(file.path, metadata);
-          } catch (error) {
-            throw loadFailureOf(error, `${base}_${attempt}`, table.stageRef);
-          }
-        },
-        this.#onRetry,
-      );
+      await this.#jobs.run(base, async (jobId) => {
+        this.stats.loadJobs++;
+        const metadata: JobLoadMetadata = {
+          jobId,
+          ...(this.#location === undefined ? {} : { location: this.#location }),
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          writeDisposition: disposition,
+          createDisposition: 'CREATE_NEVER',
+          schema: { fields },
+          ignoreUnknownValues: false,
+          maxBadRecords: 0,
+        };
+        const [job] = await table.stage.createLoadJob(file.path, metadata);
+        return job;
+      });
+    } catch (error) {
+      throw loadFailureOf(error, base, table.stageRef);
     } finally {
       await rm(file.path, { force: true });
     }
@@ -352,29 +383,38 @@ export class BigQuerySink implements Sink {
     table.truncateNext = false;
   }
 
-  /** Runs one statement as a query job (jobs.insert), waits for it, and returns its rows. */
-  async #query(sql: string, params?: Record<string, string>): Promise<Record<string, unknown>[]> {
-    const base = this.#jobId('query');
-    return withRetry(
-      this.#retry,
-      async (attempt) => {
-        this.stats.queryJobs++;
-        const [job]: [Job, unknown] = await this.#client.createQueryJob({
-          query: sql,
-          jobId: `${base}_${attempt}`,
-          ...(this.#location === undefined ? {} : { location: this.#location }),
-          ...(params === undefined ? {} : { params }),
-        });
-        await job.promise();
-        const [rows] = await job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: String } });
-        return rows as Record<string, unknown>[];
-      },
-      this.#onRetry,
-    );
+  /** Runs a statement (or script) as one query job, once however often it is retried; `label` is whose cost it is. */
+  async #run(sql: string, params?: Record<string, string>, label?: string): Promise<ReturnType<JobRunner['run']>> {
+    const ran = await this.#jobs.run(this.#jobId('query'), async (jobId) => {
+      this.stats.queryJobs++;
+      const [job] = await this.#client.createQueryJob({
+        query: sql,
+        jobId,
+        ...(this.#location === undefined ? {} : { location: this.#location }),
+        ...(params === undefined ? {} : { params }),
+      });
+      return job;
+    });
+    this.stats.adopted = this.#jobs.adopted;
+    this.#count(costOf(ran.metadata), label);
+    return ran;
+  }
+
+  /** Runs a query and returns its rows, 64-bit integers as strings. */
+  async #select(sql: string, params?: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const { job } = await this.#run(sql, params);
+    const [rows] = await withRetry(this.#retry, () => job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: String } }), this.#onRetry);
+    return rows as Record<string, unknown>[];
+  }
+
+  #count(cost: JobCost, label: string | undefined): void {
+    this.stats.bytesProcessed += cost.bytesProcessed;
+    this.stats.bytesBilled += cost.bytesBilled;
+    if (label !== undefined) this.stats.bytesByStream.set(label, (this.stats.bytesByStream.get(label) ?? 0) + cost.bytesProcessed);
   }
 
   #jobId(kind: string): string {
-    return `tiktok_${this.#run}_${kind}_${++this.#jobs}`;
+    return `tiktok_${this.#runId}_${kind}_${++this.#jobCount}`;
   }
 
   readonly #onRetry = (error: unknown, attempt: number, waitMs: number): void => {
@@ -402,7 +442,41 @@ function stageFields(layout: TableLayout): TableField[] {
   return [{ name: SEQUENCE_COLUMN, type: 'INT64' }, ...columnDefinitions(layout).map((column) => ({ name: column.name, type: column.type }))];
 }
 
-/** Opens a sink: builds the client for the target (nothing is sent before `prepare` or `readState`). */
-export function openBigQuerySink(target: BigQueryTarget, options: BigQuerySinkOptions = {}): BigQuerySink {
-  return new BigQuerySink(target, clientFor(target), options);
+/** A widening BigQuery refused, said with the column and BigQuery's reason, before any row needing it is loaded. */
+function widenFailure(table: string, widening: Widening, error: unknown): ConnectorError {
+  const reason = [...new Set(errorDetails(error).messages)].join('; ') || String(error);
+  return configError(
+    `Column ${widening.column} of table ${table} is ${widening.from} and a value needs ${widening.to}, but BigQuery refused to change its type: ${reason}. Change the column's type yourself (or drop the table to have it made again), then run again.`,
+    { cause: error },
+  );
+}
+
+/** One line on what the run cost in BigQuery: jobs, retries, bytes processed (per stream). */
+export function bigQuerySummary(stats: BigQueryStats): string {
+  const parts = [`${stats.loadJobs} load jobs`, `${stats.queryJobs} query jobs`];
+  if (stats.retries > 0) parts.push(`${stats.retries} retried`);
+  if (stats.adopted > 0) parts.push(`${stats.adopted} found already run after a lost answer`);
+  const streams = [...stats.bytesByStream].filter(([, bytes]) => bytes > 0).map(([name, bytes]) => `${name} ${formatBytes(bytes)}`);
+  const processed = `${formatBytes(stats.bytesProcessed)} processed${streams.length > 0 ? ` (${streams.join(', ')})` : ''}, ${formatBytes(stats.bytesBilled)} billed`;
+  return `BigQuery: ${parts.join(', ')}; ${processed}.`;
+}
+
+/** Bytes for people: 1,536 → 1.5 KiB. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Opens a sink once its credentials are resolved (none → a config error before any request); nothing is sent
+ * to BigQuery before `prepare` or `readState`.
+ */
+export async function openBigQuerySink(target: BigQueryTarget, options: BigQuerySinkOptions = {}): Promise<BigQuerySink> {
+  return new BigQuerySink(target, await authorisedClient(target), options);
 }

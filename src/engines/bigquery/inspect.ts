@@ -7,7 +7,7 @@ import { dbtOutputOf } from './dbt-profile.ts';
 import type { BigQueryTarget } from './target.ts';
 
 export async function inspectBigQuery(target: BigQueryTarget): Promise<LoadedDestination> {
-  const sink = openBigQuerySink(target);
+  const sink = await openBigQuerySink(target);
   let names: Set<string>;
   try {
     names = new Set((await sink.readState()).keys());

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { fieldJsonOf } from '../../protocol/serialized.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
-import { INVALID, jsonValueText } from './encode.ts';
+import { encoderFor, INVALID, jsonValueText } from './encode.ts';
 import { SEQUENCE_COLUMN, type LoadedColumn, type TableLayout } from './layout.ts';
+import { widerTypeFor, type Widening } from './widening.ts';
 
 interface MetaChange {
   field: string;
@@ -57,6 +58,8 @@ export class RowWriter {
   readonly #cleanMeta: string;
   #lastEmittedAt = Number.NaN;
   #extractedAt = '';
+  /** Columns widened by values written since the sink last took them (see `takeWidenings`). */
+  #widenings: Widening[] = [];
 
   constructor(layout: Pick<TableLayout, 'columns' | 'stream' | 'partition'>) {
     this.#columns = layout.columns;
@@ -67,6 +70,28 @@ export class RowWriter {
     this.#generation = String(layout.stream.generationId);
     this.#syncIdPart = layout.stream.syncId === undefined ? '' : `,"sync_id":${layout.stream.syncId}`;
     this.#cleanMeta = `{"changes":[]${this.#syncIdPart}}`;
+  }
+
+  /**
+   * The column types changed since the last call: the sink widens the tables before it loads rows written
+   * under the new types. Rows written before stay valid (a wider type holds every value of the narrower).
+   */
+  takeWidenings(): Widening[] {
+    const widenings = this.#widenings;
+    this.#widenings = [];
+    return widenings;
+  }
+
+  /** A numeric value its column cannot hold: the column (shared with the layout) takes the narrowest type that can. */
+  #widen(column: LoadedColumn, value: unknown): string | typeof INVALID {
+    const to = widerTypeFor(column.type, value);
+    if (to === undefined) return INVALID;
+    const pending = this.#widenings.find((widening) => widening.column === column.name);
+    if (pending === undefined) this.#widenings.push({ column: column.name, from: column.type, to });
+    else pending.to = to;
+    column.type = to;
+    column.encode = encoderFor(to);
+    return column.encode(value);
   }
 
   /** One row, newline included; `sequence` numbers rows in arrival order. */
@@ -85,7 +110,8 @@ export class RowWriter {
         }
       }
       const value = data[column.property];
-      const encoded = value === undefined || value === null ? undefined : column.encode(value);
+      let encoded = value === undefined || value === null ? undefined : column.encode(value);
+      if (encoded === INVALID) encoded = this.#widen(column, value);
       if (encoded === INVALID) (changes ??= []).push({ field: column.property, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
       else if (encoded !== undefined) fields += this.#keys[i] + encoded;
       if (i === this.#partitionIndex) this.span!.note(encoded === undefined || encoded === INVALID ? undefined : encoded.slice(1, -1));

@@ -2,6 +2,7 @@ import { repoScratch } from '../../support/files.ts';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Ajv } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDestination } from '../../../src/commands/destination.ts';
 import type { AirbyteMessage } from '../../../src/protocol/types.ts';
@@ -56,15 +57,22 @@ function start(argv: string[]) {
 }
 
 describe('destination', () => {
-  it('spec describes the Postgres config', async () => {
+  it('spec offers both destinations: a Postgres config and a BigQuery config each match exactly one branch', async () => {
     const run = start(['spec']);
     expect(await run.done).toBe(0);
     const spec = run.lines[0];
     expect(spec?.type).toBe('SPEC');
     if (spec?.type !== 'SPEC') return;
-    expect(Object.keys(spec.spec.connectionSpecification['properties'] as object)).toEqual(
-      expect.arrayContaining(['host', 'port', 'database', 'schema', 'username', 'password', 'ssl', 'url']),
-    );
+    const schema = spec.spec.connectionSpecification;
+    const branches = schema['oneOf'] as { title: string; properties: object }[];
+    expect(branches.map((branch) => branch.title)).toEqual([expect.stringMatching(/Postgres/), 'BigQuery']);
+    expect(Object.keys(branches[0]!.properties)).toEqual(expect.arrayContaining(['host', 'port', 'database', 'schema', 'username', 'password', 'ssl', 'url']));
+    expect(Object.keys(branches[1]!.properties)).toEqual(expect.arrayContaining(['project_id', 'dataset_id', 'credentials_json']));
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate({ host: 'db', database: 'd', username: 'u' }), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ project_id: 'p', dataset_id: 'd', credentials_json: '{}' }), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ project_id: 'p', host: 'db', database: 'd', username: 'u' })).toBe(true); // BigQuery's shape wins, as the loader reads it
+    expect(validate({ dataset_id: 'd' })).toBe(false);
     expect(spec.spec.supported_destination_sync_modes).toEqual(['overwrite', 'append', 'append_dedup']);
   });
 
