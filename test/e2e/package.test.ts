@@ -3,7 +3,8 @@
 //   - `npm pack` from a fresh copy of the sources (no dist/: the tarball has a build only if prepack made it);
 //   - `npx ./source-tiktok-marketing-<v>.tgz spec` in a clean folder (production dependencies only), whose install
 //     then runs check, discover and read (against the repository's emulator, the tiktok-emulator workspace package, which the
-//     package does not ship), and knows none of the dev workspace's tools (tools/, the emulator);
+//     package does not ship), and sync of the same streams into Postgres (a schema of its own: PG_URL, or the embedded
+//     server, test/support/postgres.ts), and knows none of the dev workspace's tools (tools/, the emulator);
 //   - the Dockerfile's stages replayed without a Docker engine: the build stage's COPYs then its compile (the same
 //     build script, run by the pack's prepack in that very folder: one compile for both), the runtime stage's
 //     `npm ci --omit=dev --ignore-scripts`, its COPYs, and its ENTRYPOINT run as written.
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteMessage } from '../../src/protocol/types.ts';
 import { ROOT, parseMessages } from '../support/cli.ts';
+import { freshSchema, type TestSchema } from '../support/postgres.ts';
 import {
   DEV_TOOL_COMMANDS,
   DEV_TOOL_FILE,
@@ -49,6 +51,8 @@ let runtime: Replayed;
 let runtimeRoot: string;
 let emulator: Emulator | undefined;
 let inputs: ReturnType<typeof writeReadInputs>;
+/** Where the installed package's `sync` loads the streams `read` reads. */
+let db: TestSchema | undefined;
 let modules: string[];
 /** Every command's run, all started at once once the installs are there: each test then only asserts. */
 let runs: Awaited<ReturnType<typeof runEverything>>;
@@ -71,6 +75,11 @@ async function allOf<T extends Record<string, Promise<unknown>>>(promises: T): P
   return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> };
 }
 
+function database(): TestSchema {
+  if (db === undefined) throw new Error('no test schema: beforeAll did not create it');
+  return db;
+}
+
 function runEverything() {
   const read = ['read', '--config', inputs.config, '--catalog', inputs.catalog];
   // bin/source.js and bin/destination.js run their command when imported; every other module only defines things.
@@ -80,6 +89,8 @@ function runEverything() {
     check: packaged(['check', '--config', inputs.config]),
     discover: packaged(['discover', '--config', inputs.config]),
     read: packaged(read),
+    // At the same moment as read, against the same emulator: both see the same days, so the same rows.
+    sync: packaged(['sync', '--config', inputs.config, '--destination', database().url, '--schema', database().schema, '--streams', inputs.streams.join(',')]),
     help: packaged(['--help']),
     devTools: Promise.all(DEV_TOOL_COMMANDS.map((command) => packaged([command]))),
     destinationSpec: run(join(npx.installed, '.bin', 'destination-postgres-tiktok'), ['spec'], { cwd: npx.clean, env: ENV24 }),
@@ -113,12 +124,14 @@ beforeAll(async () => {
   runtime = replayed;
   emulator = await startReadEmulator();
   inputs = writeReadInputs(npx.clean, emulator.url);
+  db = await freshSchema('pkg');
   modules = packed.files.filter((file) => file.startsWith('dist/') && file.endsWith('.js') && !/^dist\/bin\//.test(file));
   runs = await runEverything();
 }, 400_000);
 
 afterAll(async () => {
   await emulator?.close();
+  await db?.drop();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -198,6 +211,22 @@ describe('the npm package', () => {
     const [catalog] = parseMessages(runs.discover.stdout).flatMap((m) => (m.type === 'CATALOG' ? [m.catalog] : []));
     expect(catalog?.streams.map((s) => s.name)).toEqual(expect.arrayContaining(['advertisers', 'ads_reports_daily']));
     expectRead(runs.read);
+  });
+
+  it('sync loads into Postgres as many rows per stream as read emits records', async () => {
+    expect(runs.sync.code, runs.sync.stderr.slice(-2000)).toBe(0);
+    const records = ofType(parseMessages(runs.read.stdout), 'RECORD');
+    const emitted = Object.fromEntries(inputs.streams.map((stream) => [stream, records.filter((m) => m.record.stream === stream).length]));
+    const loaded: Record<string, number> = {};
+    for (const stream of inputs.streams) {
+      const [row] = await database().query<{ n: number }>(`select count(*)::int as n from "${database().schema}"."${stream}"`);
+      loaded[stream] = row?.n ?? -1;
+    }
+    expect(loaded).toEqual(emitted);
+    for (const stream of inputs.streams) expect(loaded[stream], stream).toBeGreaterThan(0);
+    // Each stream's state is stored beside its table, for the next sync to continue from.
+    const stored = await database().query<{ stream_name: string }>(`select stream_name from "${database().schema}"._sync_state order by 1`);
+    expect(stored.map((row) => row.stream_name)).toEqual([...inputs.streams].sort());
   });
 
   it('every compiled module loads in the production install: no static import of a dev dependency', () => {
