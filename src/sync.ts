@@ -101,10 +101,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let catalog: ConfiguredAirbyteCatalog | undefined;
   let error: ConnectorError | undefined;
   let stopProgress = (): void => undefined;
+  // The destination's credentials and target are checked before any work: a refusal here is thrown, as one
+  // error, with no summary of a sync that never started.
+  const sink = await openSink(options.target, log);
   try {
-    catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
-    const sink = await openSink(options.target, log);
     try {
+      catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
       // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
       const reading = new ReadProgress();
