@@ -31,7 +31,11 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   readonly status: number;
+  /** JSON (an object) or text sent as is. */
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Destroy the connection instead of answering (a fault of target "answer": the work was done). */
+  readonly dropAnswer?: boolean;
 }
 
 export type Handler = (context: EndpointContext, request: ApiRequest) => Promise<ApiResponse>;

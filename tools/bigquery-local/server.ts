@@ -70,13 +70,44 @@ export function createHandler(context: EndpointContext): (request: IncomingMessa
 }
 
 function send(response: ServerResponse, result: ApiResponse): void {
-  if (result.body === undefined) {
-    response.writeHead(result.status).end();
+  if (result.dropAnswer) {
+    // A fault of target "answer": the work is done, the answer is lost (the client sees a network error).
+    response.socket?.destroy();
     return;
   }
-  const text = JSON.stringify(result.body);
-  response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  const headers = result.headers ?? {};
+  if (result.body === undefined) {
+    response.writeHead(result.status, headers).end();
+    return;
+  }
+  const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+const MISSING_CREDENTIAL =
+  'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid ' +
+  'authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+
+/** BigQuery's answer to a call without `Authorization: Bearer <token>` (any non-empty token is accepted here). */
+function unauthenticated(): ApiResponse {
+  return {
+    status: 401,
+    headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+    body: {
+      error: {
+        code: 401,
+        message: MISSING_CREDENTIAL,
+        errors: [{ message: MISSING_CREDENTIAL, domain: 'global', reason: 'required', location: 'Authorization', locationType: 'header' }],
+        status: 'UNAUTHENTICATED',
+      },
+    },
+  };
+}
+
+function hasBearerToken(request: IncomingMessage): boolean {
+  const header = request.headers.authorization;
+  return typeof header === 'string' && /^Bearer\s+\S+/i.test(header.trim());
 }
 
 async function handle(context: EndpointContext, request: IncomingMessage): Promise<ApiResponse> {
@@ -87,6 +118,8 @@ async function handle(context: EndpointContext, request: IncomingMessage): Promi
   let path = url.pathname;
   if (path === '/_admin/faults') return admin(context, method, raw);
   if (path === '/_admin/stats' && method === 'GET') return ok({ loadJobsPerTable: context.loadQuota.snapshot() });
+  if (path.startsWith('/_admin/')) throw new BigQueryError('notFound', `Not found: ${method} ${path}`);
+  if (!hasBearerToken(request)) return unauthenticated();
   let upload = false;
   if (path.startsWith('/upload/bigquery/v2/')) {
     path = path.slice('/upload/bigquery/v2'.length);
