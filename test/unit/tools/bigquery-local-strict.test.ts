@@ -63,4 +63,39 @@ describe('bigquery-local strict', () => {
     const admin = await fetch(`${bq.url}/_admin/faults`);
     expect(admin.status).toBe(200);
   });
+
+  test('bigquery: a transaction script with named parameters runs as one job (a parameter-free MERGE, then one using @stream_name)', async () => {
+    await client.query('CREATE SCHEMA tx');
+    await client.query('CREATE TABLE tx.state (stream STRING, cursor INT64)');
+    await client.query('CREATE TABLE tx.rows (id INT64, stream STRING)');
+    await client.query("INSERT tx.rows (id, stream) VALUES (1, 'a'), (2, 'a')");
+    const script = `BEGIN TRANSACTION;
+      MERGE tx.rows T USING (SELECT 3 AS id, 'a' AS stream) S ON T.id = S.id
+        WHEN MATCHED THEN UPDATE SET stream = S.stream WHEN NOT MATCHED THEN INSERT (id, stream) VALUES (S.id, S.stream);
+      MERGE tx.state T USING (SELECT @stream_name AS stream, MAX(id) AS cursor FROM tx.rows WHERE stream = @stream_name) S ON T.stream = S.stream
+        WHEN MATCHED THEN UPDATE SET cursor = S.cursor WHEN NOT MATCHED THEN INSERT (stream, cursor) VALUES (S.stream, S.cursor);
+      COMMIT TRANSACTION;`;
+    const parameters = { parameterMode: 'NAMED', queryParameters: [{ name: 'stream_name', parameterType: { type: 'STRING' }, parameterValue: { value: 'a' } }] };
+    const job = await queryJob(script, parameters);
+    expect(job.status).toBe(200);
+    expect((job.body['status'] as Record<string, unknown>)['errorResult']).toBeUndefined();
+    expect(await rowsOf('SELECT stream, cursor FROM tx.state')).toEqual([{ stream: 'a', cursor: '3' }]);
+    expect(await rowsOf('SELECT COUNT(*) AS n FROM tx.rows')).toEqual([{ n: '3' }]);
+  });
+
+  test('bigquery: a statement failing inside a transaction rolls the whole transaction back and the job ends failed', async () => {
+    await client.query('CREATE SCHEMA txfail');
+    await client.query('CREATE TABLE txfail.rows (id INT64, stream STRING)');
+    const script = `BEGIN TRANSACTION;
+      INSERT txfail.rows (id, stream) VALUES (1, @stream_name);
+      MERGE txfail.rows T USING (SELECT 1 AS id UNION ALL SELECT 1) S ON T.id = S.id WHEN MATCHED THEN UPDATE SET stream = 'x';
+      COMMIT TRANSACTION;`;
+    const parameters = { queryParameters: [{ name: 'stream_name', parameterType: { type: 'STRING' }, parameterValue: { value: 'a' } }] };
+    const job = await queryJob(script, parameters);
+    expect(job.status).toBe(200);
+    const status = job.body['status'] as { state: string; errorResult?: { reason: string } };
+    expect(status.state).toBe('DONE');
+    expect(status.errorResult?.reason).toBe('invalidQuery');
+    expect(await rowsOf('SELECT COUNT(*) AS n FROM txfail.rows')).toEqual([{ n: '0' }]);
+  });
 });
