@@ -49,6 +49,13 @@ async function rowsOf(query: string): Promise<Record<string, unknown>[]> {
   return rows as Record<string, unknown>[];
 }
 
+/** The cells of a query's answer as BigQuery writes them (jobs.query, strings). */
+async function cellsOf(query: string): Promise<(string | null)[][]> {
+  const answer = await api('POST', '/queries', { query, useLegacySql: false });
+  expect(answer.status).toBe(200);
+  return ((answer.body['rows'] ?? []) as { f: { v: string | null }[] }[]).map((row) => row.f.map((cell) => cell.v));
+}
+
 describe('bigquery-local strict', () => {
   test('bigquery: a request without a bearer token is BigQuery\'s 401 (admin paths stay open)', async () => {
     const missing = await api('GET', '/datasets', undefined, null);
@@ -97,5 +104,30 @@ describe('bigquery-local strict', () => {
     expect(status.state).toBe('DONE');
     expect(status.errorResult?.reason).toBe('invalidQuery');
     expect(await rowsOf('SELECT COUNT(*) AS n FROM txfail.rows')).toEqual([{ n: '0' }]);
+  });
+
+  test('bigquery: ALTER COLUMN SET DATA TYPE widens INT64 to NUMERIC/BIGNUMERIC/FLOAT64 keeping 19-digit values exact; other changes refused', async () => {
+    await client.query('CREATE SCHEMA widen');
+    await client.query('CREATE TABLE widen.t (a INT64, b INT64, c INT64, n NUMERIC, s STRING)');
+    await client.query("INSERT widen.t (a, b, c, n, s) VALUES (7234567890123456789, -9223372036854775807, 5, 12345678901234567890.123456789, 'x')");
+    // In a script, outside a transaction.
+    const script = await queryJob('ALTER TABLE widen.t ALTER COLUMN a SET DATA TYPE NUMERIC; ALTER TABLE widen.t ALTER COLUMN b SET DATA TYPE BIGNUMERIC; SELECT 1;');
+    expect((script.body['status'] as Record<string, unknown>)['errorResult']).toBeUndefined();
+    await client.query('ALTER TABLE widen.t ALTER COLUMN c SET DATA TYPE FLOAT64');
+    await client.query('ALTER TABLE widen.t ALTER COLUMN n SET DATA TYPE BIGNUMERIC');
+    expect(await cellsOf('SELECT a, b, c, n FROM widen.t')).toEqual([['7234567890123456789', '-9223372036854775807', '5', '12345678901234567890.123456789']]);
+    const [metadata] = await client.dataset('widen').table('t').getMetadata();
+    expect((metadata.schema.fields as { name: string; type: string }[]).find((f) => f.name === 'a')?.type).toBe('NUMERIC');
+    expect((metadata.schema.fields as { name: string; type: string }[]).find((f) => f.name === 'c')?.type).toBe('FLOAT');
+    const refused = await queryJob('ALTER TABLE widen.t ALTER COLUMN s SET DATA TYPE INT64');
+    expect((refused.body['status'] as Record<string, unknown>)['errorResult']).toEqual({
+      reason: 'invalidQuery',
+      location: 'query',
+      message: expect.stringMatching(/^ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type \(STRING\) is assignable to the new type \(INT64\)( at \[\d+:\d+\])?$/),
+    });
+    const narrowing = await queryJob('ALTER TABLE widen.t ALTER COLUMN c SET DATA TYPE INT64');
+    expect(((narrowing.body['status'] as Record<string, unknown>)['errorResult'] as { message: string }).message)
+      .toMatch(/^ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type \(FLOAT64\) is assignable to the new type \(INT64\)/);
+    expect(await rowsOf('SELECT s FROM widen.t')).toEqual([{ s: 'x' }]);
   });
 });
