@@ -6,6 +6,7 @@ import { alterTable, createSchema, createTable, drop } from './ddl-statements.ts
 import { type QueryDestination, writeDestination } from './destination.ts';
 import type { Connection, Engine } from './engine.ts';
 import { BigQueryError } from './errors.ts';
+import type { Faults } from './faults.ts';
 import { informationSchemaSql, refreshInformationSchema } from './information-schema.ts';
 import { checkMergeSourceUnique } from './merge-check.ts';
 import { type Parameters, type QueryParameter, bindings, numberPositional, parseParameters } from './parameters.ts';
@@ -50,6 +51,8 @@ export interface QueryContext {
   readonly engine: Engine;
   readonly store: Store;
   readonly analyzer: Analyzer;
+  /** Faults of target "statement" (a script dying between statements). */
+  readonly faults?: Faults;
 }
 
 const STATEMENT_TYPES: Readonly<Record<string, string>> = {
@@ -97,6 +100,8 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
         });
         outcome = await run.statement(statement);
         statements++;
+        const fault = context.faults?.takeStatementFault('QUERY', statements);
+        if (fault) throw fault;
         if (statement.atEnd || statement.next >= script.length) break;
         position = statement.next;
       }

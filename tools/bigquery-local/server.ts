@@ -131,10 +131,14 @@ async function handle(context: EndpointContext, request: IncomingMessage): Promi
     if (!match || candidate.method !== method) continue;
     const params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const body = upload ? {} : parseJson(raw);
-    const fault = context.faults.takeRequestFault(method, url.pathname, jobTypeOf(upload, path, method, body));
+    const jobType = jobTypeOf(upload, path, method, body);
+    const fault = context.faults.takeRequestFault(method, url.pathname, jobType);
     if (fault) throw fault;
     const apiRequest: ApiRequest = { method, params, query: url.searchParams, headers: request.headers, body, raw };
-    return candidate.handler(context, apiRequest);
+    // Target "answer": the work is done in full, then the answer is lost (even an error answer).
+    if (!context.faults.takeAnswerFault(method, url.pathname, jobType)) return candidate.handler(context, apiRequest);
+    const result = await candidate.handler(context, apiRequest).catch((error: unknown) => ({ status: asBigQueryError(error).httpStatus }));
+    return { ...result, dropAnswer: true };
   }
   throw new BigQueryError('notFound', `Not found: ${method} ${url.pathname} (not part of the local BigQuery)`);
 }

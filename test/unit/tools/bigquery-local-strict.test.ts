@@ -56,6 +56,11 @@ async function cellsOf(query: string): Promise<(string | null)[][]> {
   return ((answer.body['rows'] ?? []) as { f: { v: string | null }[] }[]).map((row) => row.f.map((cell) => cell.v));
 }
 
+async function admin(rule: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${bq.url}/_admin/faults`, { method: 'POST', body: JSON.stringify(rule) });
+  expect(response.status).toBe(200);
+}
+
 describe('bigquery-local strict', () => {
   test('bigquery: a request without a bearer token is BigQuery\'s 401 (admin paths stay open)', async () => {
     const missing = await api('GET', '/datasets', undefined, null);
@@ -129,5 +134,50 @@ describe('bigquery-local strict', () => {
     expect(((narrowing.body['status'] as Record<string, unknown>)['errorResult'] as { message: string }).message)
       .toMatch(/^ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type \(FLOAT64\) is assignable to the new type \(INT64\)/);
     expect(await rowsOf('SELECT s FROM widen.t')).toEqual([{ s: 'x' }]);
+  });
+
+  test('bigquery: fault target "answer": a load job runs though its answer is dropped; the same jobId again is 409 and jobs.get says DONE', async () => {
+    await client.query('CREATE SCHEMA answer');
+    await client.query('CREATE TABLE answer.t (id INT64, name STRING)');
+    await admin({ error: 'backendError', target: 'answer', jobType: 'LOAD' });
+    const jobId = 'load_answer_dropped_1';
+    const upload = () => {
+      const boundary = 'b0undary';
+      const metadata = { jobReference: { projectId: bq.projectId, jobId }, configuration: { load: { destinationTable: { projectId: bq.projectId, datasetId: 'answer', tableId: 't' }, sourceFormat: 'NEWLINE_DELIMITED_JSON' } } };
+      const body = `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n{"id":"7234567890123456789","name":"a"}\n{"id":"2","name":"b"}\n\r\n--${boundary}--`;
+      return fetch(`${bq.url}/upload/bigquery/v2/projects/${bq.projectId}/jobs?uploadType=multipart`, {
+        method: 'POST', body, headers: { authorization: 'Bearer t', 'content-type': `multipart/related; boundary=${boundary}` },
+      });
+    };
+    await expect(upload()).rejects.toThrow();
+    expect(await cellsOf('SELECT CAST(id AS STRING), name FROM answer.t ORDER BY name')).toEqual([['7234567890123456789', 'a'], ['2', 'b']]);
+    const again = await upload();
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { errors: { reason: string; message: string }[] } }).error.errors[0]).toMatchObject({
+      reason: 'duplicate', message: `Already Exists: Job ${bq.projectId}:US.${jobId}`,
+    });
+    const job = await api('GET', `/jobs/${jobId}?location=US`);
+    expect(job.body).toMatchObject({ status: { state: 'DONE' }, statistics: { load: { outputRows: '2' } } });
+    expect(await cellsOf('SELECT COUNT(*) FROM answer.t')).toEqual([['2']]);
+    // A query job's answer too: the job ran, its jobId is taken.
+    await admin({ error: 'backendError', target: 'answer', jobType: 'QUERY', times: 1 });
+    await expect(api('POST', '/jobs', { jobReference: { jobId: 'q_answer_1' }, configuration: { query: { query: "INSERT answer.t (id, name) VALUES (3, 'c')", useLegacySql: false } } })).rejects.toThrow();
+    expect((await api('POST', '/jobs', { jobReference: { jobId: 'q_answer_1' }, configuration: { query: { query: 'SELECT 1', useLegacySql: false } } })).status).toBe(409);
+    expect(await cellsOf('SELECT COUNT(*) FROM answer.t')).toEqual([['3']]);
+  });
+
+  test('bigquery: fault target "statement": a transaction script dying after statement 2 leaves none of its changes', async () => {
+    await client.query('CREATE SCHEMA died');
+    await client.query('CREATE TABLE died.t (id INT64)');
+    await admin({ error: 'backendError', target: 'statement', after: 2 });
+    const job = await queryJob('BEGIN TRANSACTION; INSERT died.t (id) VALUES (1); INSERT died.t (id) VALUES (2); COMMIT TRANSACTION;');
+    expect(job.body['status']).toMatchObject({ state: 'DONE', errorResult: { reason: 'backendError', message: 'Backend error. Job aborted.' } });
+    expect(await cellsOf('SELECT COUNT(*) FROM died.t')).toEqual([['0']]);
+    // The rule is spent: the same script now commits.
+    const rerun = await queryJob('BEGIN TRANSACTION; INSERT died.t (id) VALUES (1); INSERT died.t (id) VALUES (2); COMMIT TRANSACTION;');
+    expect((rerun.body['status'] as Record<string, unknown>)['errorResult']).toBeUndefined();
+    expect(await cellsOf('SELECT COUNT(*) FROM died.t')).toEqual([['2']]);
+    const refused = await fetch(`${bq.url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ error: 'backendError', target: 'statement' }) });
+    expect(refused.status).toBe(400);
   });
 });
