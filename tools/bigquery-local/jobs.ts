@@ -32,6 +32,10 @@ export class Jobs {
     this.jobs.set(key, job);
   }
 
+  has(projectId: string, jobId: string): boolean {
+    return this.jobs.has(`${projectId}\u0000${jobId}`);
+  }
+
   get(projectId: string, jobId: string): JobRecord {
     const job = this.jobs.get(`${projectId}\u0000${jobId}`);
     if (!job) throw notFound(`Job ${projectId}:${jobId}`);

@@ -75,7 +75,10 @@ const STATEMENT_TYPES: Readonly<Record<string, string>> = {
 
 export async function runQuery(context: QueryContext, request: QueryRequest): Promise<QueryOutcome> {
   if (request.useLegacySql === true) {
-    throw new BigQueryError('invalidQuery', 'Legacy SQL is not supported by the local BigQuery: set useLegacySql to false', { location: 'query' });
+    // BigQuery's default is legacy SQL: a query that does not say useLegacySql=false is legacy SQL, refused here.
+    throw new BigQueryError('invalidQuery',
+      'The local BigQuery endpoint runs only GoogleSQL, and this query is legacy SQL (useLegacySql is true or absent, and absent means legacy SQL in BigQuery): pass --nouse_legacy_sql to bq, or set useLegacySql to false',
+      { location: 'query' });
   }
   const { engine, store, analyzer } = context;
   const parameters = parseParameters(request.queryParameters ?? []);

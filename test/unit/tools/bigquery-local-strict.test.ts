@@ -180,4 +180,52 @@ describe('bigquery-local strict', () => {
     const refused = await fetch(`${bq.url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ error: 'backendError', target: 'statement' }) });
     expect(refused.status).toBe(400);
   });
+
+  test('bigquery: a resumable upload in chunks (308 with Range until the last), a multipart body with bare-LF parts, the discovery document', async () => {
+    await client.query('CREATE SCHEMA resumable');
+    await client.query('CREATE TABLE resumable.t (id INT64, name STRING)');
+    const auth = { authorization: 'Bearer t' };
+    const metadata = { jobReference: { jobId: 'resumable_1' }, configuration: { load: { destinationTable: { projectId: bq.projectId, datasetId: 'resumable', tableId: 't' }, sourceFormat: 'NEWLINE_DELIMITED_JSON' } } };
+    const start = await fetch(`${bq.url}/upload/bigquery/v2/projects/${bq.projectId}/jobs?uploadType=resumable`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'x-upload-content-type': 'application/octet-stream' }, body: JSON.stringify(metadata),
+    });
+    expect(start.status).toBe(200);
+    const session = start.headers.get('location')!;
+    expect(session).toMatch(/\/upload\/bigquery\/v2\/projects\/.+\/jobs\?uploadType=resumable&upload_id=\w+$/);
+    const data = Buffer.from('{"id":"7234567890123456789","name":"a"}\n{"id":"2","name":"b"}\n');
+    const first = await fetch(session, { method: 'PUT', headers: { ...auth, 'content-range': `bytes 0-19/${data.length}` }, body: data.subarray(0, 20) });
+    expect(first.status).toBe(308);
+    expect(first.headers.get('range')).toBe('bytes=0-19');
+    const probe = await fetch(session, { method: 'PUT', headers: { ...auth, 'content-range': `bytes */${data.length}` } });
+    expect(probe.status).toBe(308);
+    expect(probe.headers.get('range')).toBe('bytes=0-19');
+    const last = await fetch(session, { method: 'PUT', headers: { ...auth, 'content-range': `bytes 20-${data.length - 1}/${data.length}` }, body: data.subarray(20) });
+    expect(last.status).toBe(200);
+    expect(await last.json()).toMatchObject({ jobReference: { jobId: 'resumable_1' }, status: { state: 'DONE' }, statistics: { load: { outputRows: '2' } } });
+    expect(await cellsOf('SELECT CAST(id AS STRING) FROM resumable.t ORDER BY name')).toEqual([['7234567890123456789'], ['2']]);
+
+    const lf = ['--xyz', 'Content-Type: application/json', 'MIME-Version: 1.0', '', JSON.stringify({ configuration: metadata.configuration }),
+      '--xyz', 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: binary', '', '{"id":"3","name":"c"}', '', '--xyz--', ''].join('\n');
+    const multipart = await fetch(`${bq.url}/upload/bigquery/v2/projects/${bq.projectId}/jobs?uploadType=multipart`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'multipart/related; boundary="xyz"' }, body: lf,
+    });
+    expect(multipart.status).toBe(200);
+    expect(await multipart.json()).toMatchObject({ status: { state: 'DONE' }, statistics: { load: { outputRows: '1' } } });
+
+    const discovery = await fetch(`${bq.url}/$discovery/rest?version=v2`);
+    expect(discovery.status).toBe(200);
+    const document = (await discovery.json()) as { rootUrl: string; servicePath: string; resources: Record<string, { methods: Record<string, { path: string; supportsMediaUpload?: boolean }> }> };
+    expect(document.rootUrl).toBe(`${bq.url}/`);
+    expect(document.servicePath).toBe('bigquery/v2/');
+    expect(Object.keys(document.resources).sort()).toEqual(['datasets', 'jobs', 'tabledata', 'tables']);
+    expect(document.resources['jobs']!.methods['insert']).toMatchObject({ path: 'projects/{+projectId}/jobs', supportsMediaUpload: true });
+    expect((await fetch(`${bq.url}/discovery/v1/apis/bigquery/v2/rest`)).status).toBe(200);
+  });
+
+  test('bigquery: a query without useLegacySql is legacy SQL, as in BigQuery: refused, naming --nouse_legacy_sql', async () => {
+    const legacy = await api('POST', '/queries', { query: 'SELECT 1' });
+    expect(legacy.status).toBe(400);
+    expect((legacy.body['error'] as { message: string }).message).toMatch(/runs only GoogleSQL.*pass --nouse_legacy_sql to bq, or set useLegacySql to false/);
+    expect((await api('POST', '/queries', { query: 'SELECT 1', useLegacySql: false })).status).toBe(200);
+  });
 });
