@@ -165,6 +165,8 @@ export class Analyzer {
           queryParameters: parameters.named.map((parameter) => ({ name: parameter.name, type: parameter.type as never })),
           positionalQueryParameters: parameters.positional as never,
           defaultTimezone: 'UTC',
+          // Each table scan lists only the columns the statement references: what BigQuery bills (bytes.ts).
+          pruneUnusedColumns: true,
           // Ingestion-time partitioning names these in PARTITION BY.
           ddlPseudoColumns: [
             { name: '_PARTITIONTIME', type: { typeKind: 'TYPE_TIMESTAMP' } },

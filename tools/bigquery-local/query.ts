@@ -5,6 +5,7 @@ import type { AnalyzedStatement, Analyzer } from './analyzer.ts';
 import { alterTable, createSchema, createTable, drop } from './ddl-statements.ts';
 import { type QueryDestination, writeDestination } from './destination.ts';
 import type { Connection, Engine } from './engine.ts';
+import { type StatementBytes, statementBytes } from './bytes.ts';
 import { BigQueryError } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { informationSchemaSql, refreshInformationSchema } from './information-schema.ts';
@@ -35,8 +36,18 @@ export interface DmlStats {
   deletedRowCount: string;
 }
 
+/** What one statement of a job read: a script's job sums its statements. */
+export interface StatementStatistics extends StatementBytes {
+  statementType: string;
+}
+
 export interface QueryOutcome {
   statementType: string;
+  /** Bytes read (as BigQuery sizes data) and billed (≥10 MiB per table referenced), summed over the statements. */
+  totalBytesProcessed?: number;
+  totalBytesBilled?: number;
+  /** A script's statements, each with its bytes. */
+  statements?: StatementStatistics[];
   fields: FieldSchema[];
   rows: unknown[][];
   /** A SELECT's rows, kept in a DuckDB temp table (paged from there, never all in the JS heap). */
@@ -95,13 +106,18 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
     let position = 0;
     let outcome: QueryOutcome | undefined;
     let statements = 0;
+    const perStatement: StatementStatistics[] = [];
     try {
       for (;;) {
-        const catalog = buildCatalog(await store.catalogTables(c), store.allDatasets(), defaultProject, defaultDataset, analyzer.languageOptions);
+        const tables = await store.catalogTables(c);
+        const catalog = buildCatalog(tables, store.allDatasets(), defaultProject, defaultDataset, analyzer.languageOptions);
         const statement = await analyzer.analyzeNext(script, position, catalog, parameters.zeta).catch((error: unknown) => {
           throw tableNotFound(error, request);
         });
+        // What it reads is measured before it runs (a DML statement is billed for the data as it found it).
+        const bytes = await statementBytes(c, statement.node, tables, store, parameters.values);
         outcome = await run.statement(statement);
+        perStatement.push({ statementType: outcome.statementType, ...bytes });
         statements++;
         const fault = context.faults?.takeStatementFault('QUERY', statements);
         if (fault) throw fault;
@@ -124,7 +140,11 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
       }
       await writeDestination(c, store, request.projectId, request.destination, run.lastSelect);
     }
-    return statements > 1 ? { ...outcome!, statementType: 'SCRIPT' } : outcome!;
+    const bytes = {
+      totalBytesProcessed: perStatement.reduce((sum, s) => sum + s.processed, 0),
+      totalBytesBilled: perStatement.reduce((sum, s) => sum + s.billed, 0),
+    };
+    return statements > 1 ? { ...outcome!, ...bytes, statementType: 'SCRIPT', statements: perStatement } : { ...outcome!, ...bytes };
   });
 }
 

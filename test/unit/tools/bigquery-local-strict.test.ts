@@ -228,4 +228,69 @@ describe('bigquery-local strict', () => {
     expect((legacy.body['error'] as { message: string }).message).toMatch(/runs only GoogleSQL.*pass --nouse_legacy_sql to bq, or set useLegacySql to false/);
     expect((await api('POST', '/queries', { query: 'SELECT 1', useLegacySql: false })).status).toBe(200);
   });
+
+  test('bigquery: bytes processed are the referenced columns of the partitions scanned; a MERGE restricted to one day reads exactly that day', async () => {
+    await client.query('CREATE SCHEMA bytes');
+    await client.query('CREATE TABLE bytes.events (id INT64, day DATE, name STRING, amount NUMERIC, payload JSON, flag BOOL) PARTITION BY day');
+    const rows = [
+      { id: 1, day: '2024-01-01', name: 'alpha', amount: '1.5', payload: '{"a":1}', flag: true },
+      { id: 2, day: '2024-01-02', name: 'été', amount: null, payload: '{"b":[1,2]}', flag: null },
+      { id: 3, day: '2024-01-02', name: null, amount: '7', payload: null, flag: false },
+      { id: 4, day: '2024-01-03', name: 'delta', amount: '0', payload: '"s"', flag: true },
+      { id: null, day: '2024-01-03', name: 'x', amount: null, payload: null, flag: null },
+    ];
+    const literal = (value: string | number | boolean | null, type: string) => (value === null ? 'NULL' : type === 'STRING' ? `'${String(value)}'` : type === 'JSON' ? `JSON '${String(value)}'` : type === 'DATE' ? `DATE '${String(value)}'` : type === 'NUMERIC' ? `NUMERIC '${String(value)}'` : String(value));
+    await client.query(`INSERT bytes.events (id, day, name, amount, payload, flag) VALUES ${rows.map((r) =>
+      `(${literal(r.id, 'INT64')}, ${literal(r.day, 'DATE')}, ${literal(r.name, 'STRING')}, ${literal(r.amount, 'NUMERIC')}, ${literal(r.payload, 'JSON')}, ${literal(r.flag, 'BOOL')})`).join(', ')}`);
+    // BigQuery's sizes, computed here from the rows inserted: INT64/DATE 8, STRING 2 + UTF-8 bytes, NUMERIC 16, JSON its text, BOOL 1, NULL 0.
+    type Row = (typeof rows)[number];
+    const size: Record<keyof Row, (r: Row) => number> = {
+      id: (r) => (r.id === null ? 0 : 8),
+      day: () => 8,
+      name: (r) => (r.name === null ? 0 : 2 + Buffer.byteLength(r.name, 'utf8')),
+      amount: (r) => (r.amount === null ? 0 : 16),
+      payload: (r) => (r.payload === null ? 0 : Buffer.byteLength(r.payload, 'utf8')),
+      flag: (r) => (r.flag === null ? 0 : 1),
+    };
+    const bytesOf = (which: Row[], columns: (keyof Row)[]) => which.reduce((sum, r) => sum + columns.reduce((s, c) => s + size[c](r), 0), 0);
+    const all = Object.keys(size) as (keyof Row)[];
+    const merge = (restriction: string) => `MERGE bytes.events T USING (SELECT 2 AS id, 'z' AS name) S ON T.id = S.id${restriction}
+      WHEN MATCHED THEN UPDATE SET name = CONCAT(IFNULL(T.name, ''), S.name), amount = T.amount, payload = T.payload, flag = T.flag`;
+    const statisticsOf = (job: Answer) => {
+      const statistics = job.body['statistics'] as { totalBytesProcessed: string; query: { totalBytesProcessed: string; totalBytesBilled: string } };
+      expect(statistics.totalBytesProcessed).toBe(statistics.query.totalBytesProcessed);
+      return { processed: Number(statistics.query.totalBytesProcessed), billed: Number(statistics.query.totalBytesBilled) };
+    };
+    // Each MERGE appends 'z' to row 2's name: the rows as each statement finds them.
+    let current = rows;
+    const merged = () => {
+      current = current.map((r) => (r.id === 2 ? { ...r, name: `${r.name ?? ''}z` } : r));
+    };
+    const dayTwo = () => current.filter((r) => r.day === '2024-01-02');
+    // Without the day predicate the MERGE does not reference the partitioning column: every row, the other columns.
+    const expectedUnrestricted = bytesOf(current, all.filter((c) => c !== 'day'));
+    const unrestricted = statisticsOf(await queryJob(merge('')));
+    merged();
+    expect(unrestricted.processed).toBe(expectedUnrestricted);
+    const expectedRestricted = bytesOf(dayTwo(), all);
+    const restricted = statisticsOf(await queryJob(merge(" AND T.day BETWEEN DATE '2024-01-02' AND DATE '2024-01-02'")));
+    merged();
+    expect(restricted.processed).toBe(expectedRestricted);
+    expect(restricted.processed).toBeLessThan(unrestricted.processed);
+    expect(restricted.billed).toBe(10 * 1024 * 1024);
+    // The same with @parameters, in a transaction script with a SELECT: the job sums its statements.
+    const parameters = { queryParameters: [
+      { name: 'from', parameterType: { type: 'DATE' }, parameterValue: { value: '2024-01-02' } },
+      { name: 'to', parameterType: { type: 'DATE' }, parameterValue: { value: '2024-01-02' } },
+    ] };
+    const expectedScript = bytesOf(dayTwo(), all) + bytesOf(current.filter((r) => r.day !== '2024-01-02'), ['name', 'day']);
+    const script = statisticsOf(await queryJob(`BEGIN TRANSACTION; ${merge(' AND T.day BETWEEN @from AND @to')}; COMMIT TRANSACTION;
+      SELECT name FROM bytes.events WHERE day IN (DATE '2024-01-01', DATE '2024-01-03');`, parameters));
+    expect(script.processed).toBe(expectedScript);
+    expect(script.billed).toBe(2 * 10 * 1024 * 1024);
+    // jobs.query answers them too; a query reading no table processes and bills nothing.
+    const answer = await api('POST', '/queries', { query: "SELECT id FROM bytes.events WHERE day >= '2024-01-03'", useLegacySql: false });
+    expect(answer.body).toMatchObject({ totalBytesProcessed: String(bytesOf(rows.filter((r) => r.day === '2024-01-03'), ['id', 'day'])), totalBytesBilled: String(10 * 1024 * 1024) });
+    expect((await api('POST', '/queries', { query: 'SELECT 1', useLegacySql: false })).body).toMatchObject({ totalBytesProcessed: '0', totalBytesBilled: '0' });
+  });
 });
