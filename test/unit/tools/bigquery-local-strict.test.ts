@@ -232,7 +232,8 @@ describe('bigquery-local strict', () => {
   test('bigquery: bytes processed are the referenced columns of the partitions scanned; a MERGE restricted to one day reads exactly that day', async () => {
     await client.query('CREATE SCHEMA bytes');
     await client.query('CREATE TABLE bytes.events (id INT64, day DATE, name STRING, amount NUMERIC, payload JSON, flag BOOL) PARTITION BY day');
-    const rows = [
+    interface Row { id: number | null; day: string; name: string | null; amount: string | null; payload: string | null; flag: boolean | null }
+    const rows: Row[] = [
       { id: 1, day: '2024-01-01', name: 'alpha', amount: '1.5', payload: '{"a":1}', flag: true },
       { id: 2, day: '2024-01-02', name: 'été', amount: null, payload: '{"b":[1,2]}', flag: null },
       { id: 3, day: '2024-01-02', name: null, amount: '7', payload: null, flag: false },
@@ -243,7 +244,6 @@ describe('bigquery-local strict', () => {
     await client.query(`INSERT bytes.events (id, day, name, amount, payload, flag) VALUES ${rows.map((r) =>
       `(${literal(r.id, 'INT64')}, ${literal(r.day, 'DATE')}, ${literal(r.name, 'STRING')}, ${literal(r.amount, 'NUMERIC')}, ${literal(r.payload, 'JSON')}, ${literal(r.flag, 'BOOL')})`).join(', ')}`);
     // BigQuery's sizes, computed here from the rows inserted: INT64/DATE 8, STRING 2 + UTF-8 bytes, NUMERIC 16, JSON its text, BOOL 1, NULL 0.
-    type Row = (typeof rows)[number];
     const size: Record<keyof Row, (r: Row) => number> = {
       id: (r) => (r.id === null ? 0 : 8),
       day: () => 8,
@@ -262,7 +262,7 @@ describe('bigquery-local strict', () => {
       return { processed: Number(statistics.query.totalBytesProcessed), billed: Number(statistics.query.totalBytesBilled) };
     };
     // Each MERGE appends 'z' to row 2's name: the rows as each statement finds them.
-    let current = rows;
+    let current: Row[] = rows;
     const merged = () => {
       current = current.map((r) => (r.id === 2 ? { ...r, name: `${r.name ?? ''}z` } : r));
     };
