@@ -284,9 +284,15 @@ describe('bigquery-local strict', () => {
       { name: 'to', parameterType: { type: 'DATE' }, parameterValue: { value: '2024-01-02' } },
     ] };
     const expectedScript = bytesOf(dayTwo(), all) + bytesOf(current.filter((r) => r.day !== '2024-01-02'), ['name', 'day']);
-    const script = statisticsOf(await queryJob(`BEGIN TRANSACTION; ${merge(' AND T.day BETWEEN @from AND @to')}; COMMIT TRANSACTION;
-      SELECT name FROM bytes.events WHERE day IN (DATE '2024-01-01', DATE '2024-01-03');`, parameters));
+    const scriptJob = await queryJob(`BEGIN TRANSACTION; ${merge(' AND T.day BETWEEN @from AND @to')}; COMMIT TRANSACTION;
+      SELECT name FROM bytes.events WHERE day IN (DATE '2024-01-01', DATE '2024-01-03');`, parameters);
+    const script = statisticsOf(scriptJob);
     expect(script.processed).toBe(expectedScript);
+    // Each statement's own sums, in order.
+    const perStatement = ((scriptJob.body['statistics'] as { query: { statementStatistics: { statementType: string; totalBytesProcessed: string; totalBytesBilled: string }[] } }).query.statementStatistics);
+    expect(perStatement.map((s) => [s.statementType, Number(s.totalBytesProcessed), Number(s.totalBytesBilled)])).toEqual([
+      ['BEGIN_TRANSACTION', 0, 0], ['MERGE', bytesOf(dayTwo(), all), 10 * 1024 * 1024], ['COMMIT_TRANSACTION', 0, 0], ['SELECT', expectedScript - bytesOf(dayTwo(), all), 10 * 1024 * 1024],
+    ]);
     expect(script.billed).toBe(2 * 10 * 1024 * 1024);
     // jobs.query answers them too; a query reading no table processes and bills nothing.
     const answer = await api('POST', '/queries', { query: "SELECT id FROM bytes.events WHERE day >= '2024-01-03'", useLegacySql: false });
