@@ -192,12 +192,20 @@ export const listJobs: Handler = async (context, request) =>
 export const jobsQuery: Handler = async (context, request) => {
   const body = request.body as Record<string, unknown>;
   if (body['dryRun'] === true) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
-  const datasets = queryDatasets(context, request.params['p']!, body);
-  const job = newJob(context, request.params['p']!, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
-  await run(context, job, async () => {
-    checkLocation(job.location, datasets);
-    job.query = await runQuery(context, queryRequest(job.projectId, job.location, body));
-  });
+  // The same requestId again (a retry after a lost answer) is the job already run, as BigQuery's jobs.query
+  // de-duplicates it: the statement is not run twice.
+  const requestId = typeof body['requestId'] === 'string' ? body['requestId'] : undefined;
+  let job = requestId === undefined ? undefined : context.jobs.byRequestId(request.params['p']!, requestId);
+  if (!job) {
+    const datasets = queryDatasets(context, request.params['p']!, body);
+    const created = newJob(context, request.params['p']!, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
+    if (requestId !== undefined) context.jobs.rememberRequest(requestId, created);
+    await run(context, created, async () => {
+      checkLocation(created.location, datasets);
+      created.query = await runQuery(context, queryRequest(created.projectId, created.location, body));
+    });
+    job = created;
+  }
   const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
   const maxResults = typeof body['maxResults'] === 'number' ? { maxResults: body['maxResults'] } : {};
   return ok(await queryResults(context.engine, job, 'bigquery#queryResponse', maxResults, formatOptions(options.useInt64Timestamp, options.timestampOutputFormat)));

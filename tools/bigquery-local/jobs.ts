@@ -32,6 +32,17 @@ export class Jobs {
     this.jobs.set(key, job);
   }
 
+  private readonly requests = new Map<string, JobRecord>();
+
+  /** The job a jobs.query with this requestId created, if any. */
+  byRequestId(projectId: string, requestId: string): JobRecord | undefined {
+    return this.requests.get(`${projectId}\u0000${requestId}`);
+  }
+
+  rememberRequest(requestId: string, job: JobRecord): void {
+    this.requests.set(`${job.projectId}\u0000${requestId}`, job);
+  }
+
   has(projectId: string, jobId: string): boolean {
     return this.jobs.has(`${projectId}\u0000${jobId}`);
   }

@@ -164,6 +164,14 @@ describe('bigquery-local strict', () => {
     await expect(api('POST', '/jobs', { jobReference: { jobId: 'q_answer_1' }, configuration: { query: { query: "INSERT answer.t (id, name) VALUES (3, 'c')", useLegacySql: false } } })).rejects.toThrow();
     expect((await api('POST', '/jobs', { jobReference: { jobId: 'q_answer_1' }, configuration: { query: { query: 'SELECT 1', useLegacySql: false } } })).status).toBe(409);
     expect(await cellsOf('SELECT COUNT(*) FROM answer.t')).toEqual([['3']]);
+    // jobs.query: its answer lost, the client's retry with the same requestId gets the job that ran, not a second run.
+    await admin({ error: 'backendError', target: 'answer', jobType: 'QUERY', path: '/queries' });
+    const insert = { query: "INSERT answer.t (id, name) VALUES (4, 'd')", useLegacySql: false, requestId: 'req-answer-1' };
+    await expect(api('POST', '/queries', insert)).rejects.toThrow();
+    const retried = await api('POST', '/queries', insert);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ numDmlAffectedRows: '1', jobComplete: true });
+    expect(await cellsOf('SELECT COUNT(*) FROM answer.t')).toEqual([['4']]);
   });
 
   test('bigquery: fault target "statement": a transaction script dying after statement 2 leaves none of its changes', async () => {
