@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBigQueryForTests, localBigQuery } from '../support/bigquery.ts';
 
-const BQ = spawnSync('which', ['bq'], { encoding: 'utf8' }).stdout.trim();
+const BQ = (spawnSync('which', ['bq'], { encoding: 'utf8' }).stdout ?? '').trim();
 const CI = process.env['CI'] === 'true';
 if (BQ === '') {
   console.warn(`SKIPPED bq CLI test: Google's bq is not on PATH${CI ? ' (CI=true: this fails instead)' : ''}. Install the Google Cloud SDK's bq to run it.`);
