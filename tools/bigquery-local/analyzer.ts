@@ -100,7 +100,12 @@ async function launch(): Promise<Shared> {
   }
   // Only the feature list: the rest of the "maximum" proto restricts the statement kinds to queries.
   const maximum = await client.getLanguageOptions({ maximumFeatures: true });
-  const languageOptions = { enabledLanguageFeatures: maximum?.enabledLanguageFeatures ?? [] };
+  // Plus ALTER COLUMN SET DATA TYPE, which BigQuery has (for its widenings, checked in ddl-statements.ts) and the
+  // maximum list leaves out.
+  const features: unknown[] = [...(maximum?.enabledLanguageFeatures ?? [])];
+  const setDataType = typeof features[0] === 'number' ? 62 : 'FEATURE_ALTER_COLUMN_SET_DATA_TYPE';
+  if (!features.includes(setDataType)) features.push(setDataType);
+  const languageOptions = { enabledLanguageFeatures: features };
   return { zeta, child, languageOptions, startMs: performance.now() - started };
 }
 
@@ -160,6 +165,8 @@ export class Analyzer {
           queryParameters: parameters.named.map((parameter) => ({ name: parameter.name, type: parameter.type as never })),
           positionalQueryParameters: parameters.positional as never,
           defaultTimezone: 'UTC',
+          // Each table scan lists only the columns the statement references: what BigQuery bills (bytes.ts).
+          pruneUnusedColumns: true,
           // Ingestion-time partitioning names these in PARTITION BY.
           ddlPseudoColumns: [
             { name: '_PARTITIONTIME', type: { typeKind: 'TYPE_TIMESTAMP' } },
@@ -171,7 +178,9 @@ export class Analyzer {
       const details = (error as { details?: unknown }).details;
       const code = (error as { code?: unknown }).code;
       if (code === 3 && typeof details === 'string') {
-        throw new BigQueryError('invalidQuery', details.replace(/\s*\[at (\d+:\d+)\]$/, ' at [$1]'), { location: 'query' });
+        // ZetaSQL's internal type names where BigQuery's (external) ones are written: DOUBLE is FLOAT64.
+        const message = details.replace(/\s*\[at (\d+:\d+)\]$/, ' at [$1]').replace(/\((DOUBLE|FLOAT)\)/g, '(FLOAT64)');
+        throw new BigQueryError('invalidQuery', message, { location: 'query' });
       }
       // 14 UNAVAILABLE: the analyzer process is gone (killed, crashed); say so rather than a bare gRPC error.
       throw new BigQueryError('backendError', `The ZetaSQL analyzer did not answer (gRPC ${String(code)}: ${String(details ?? (error as Error).message)})`);

@@ -4,6 +4,7 @@ import type { Analyzer } from './analyzer.ts';
 import type { Engine } from './engine.ts';
 import type { Faults } from './faults.ts';
 import type { Jobs } from './jobs.ts';
+import type { JobBody } from './jobs-api.ts';
 import type { LoadQuota } from './quotas.ts';
 import type { Store } from './store.ts';
 
@@ -16,6 +17,16 @@ export interface EndpointContext {
   /** Location of datasets created without one (BigQuery's default is US). */
   readonly defaultLocation: string;
   readonly loadQuota: LoadQuota;
+  /** Resumable upload sessions by upload_id (bytes held until the last chunk). */
+  readonly uploads: Map<string, ResumableSession>;
+}
+
+export interface ResumableSession {
+  readonly projectId: string;
+  /** The Job sent with the session's first call. */
+  readonly metadata: JobBody;
+  readonly chunks: Buffer[];
+  received: number;
 }
 
 export interface ApiRequest {
@@ -31,7 +42,11 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   readonly status: number;
+  /** JSON (an object) or text sent as is. */
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Destroy the connection instead of answering (a fault of target "answer": the work was done). */
+  readonly dropAnswer?: boolean;
 }
 
 export type Handler = (context: EndpointContext, request: ApiRequest) => Promise<ApiResponse>;

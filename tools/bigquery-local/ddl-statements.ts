@@ -8,7 +8,7 @@ import type { QueryOutcome, QueryRequest } from './query.ts';
 import { type Store, type TableMeta, checkLayout, tablePath } from './store.ts';
 import { type Token, isPunct, isWord, nextSignificant, render } from './tokens.ts';
 import { nameParts } from './translate.ts';
-import { fieldFromDuck, quoteIdent } from './types.ts';
+import { type BaseType, canonicalType, fieldFromDuck, quoteIdent } from './types.ts';
 
 /** What a DDL statement needs from the statement runner. */
 export interface StatementScope {
@@ -165,11 +165,46 @@ export async function alterTable(scope: StatementScope, tokens: readonly Token[]
       continue;
     }
     if (body.every((token) => token.kind === 'space' || token.kind === 'comment')) continue;
+    if (verb === 'ALTER' && /\bSET\s+DATA\s+TYPE\b/i.test(render(body))) await checkSetDataType(scope, meta, body);
     await scope.exec(`ALTER TABLE ${path} ${scope.translate(body).trim()}`);
   }
   meta.lastModifiedTime = Date.now();
   scope.store.invalidate();
   return { statementType: 'ALTER_TABLE', fields: [], rows: [], ddlTargetTable: { projectId: p, datasetId: d, tableId: meta.tableId } };
+}
+
+/** GoogleSQL's names of the types, as BigQuery's messages write them. */
+const SQL_NAMES: Readonly<Partial<Record<BaseType, string>>> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' };
+
+/** The widenings ALTER COLUMN SET DATA TYPE allows (BigQuery: a type is assignable to the new one). */
+const WIDENINGS: Readonly<Partial<Record<BaseType, readonly BaseType[]>>> = {
+  INTEGER: ['NUMERIC', 'BIGNUMERIC', 'FLOAT'],
+  NUMERIC: ['BIGNUMERIC', 'FLOAT'],
+  BIGNUMERIC: ['FLOAT'],
+};
+
+/** ALTER COLUMN c SET DATA TYPE T: only BigQuery's widenings (INT64 → NUMERIC, BIGNUMERIC, FLOAT64; NUMERIC → …). */
+async function checkSetDataType(scope: StatementScope, meta: TableMeta, body: readonly Token[]): Promise<void> {
+  const column = columnName(body);
+  const field = (await scope.store.fields(scope.c, meta)).find((f) => f.name.toLowerCase() === column?.toLowerCase());
+  if (!field) throw new BigQueryError('invalidQuery', `Column not found: ${column ?? ''}`, { location: 'query' });
+  const typeAt = nextSignificant(body, body.findIndex((t) => isWord(t, 'TYPE')) + 1);
+  const written = body[typeAt]?.text.toUpperCase() ?? '';
+  const existing = field.mode === 'REPEATED' ? 'ARRAY' : (SQL_NAMES[canonicalType(field.type)] ?? canonicalType(field.type));
+  const target = (() => {
+    try {
+      return canonicalType(written);
+    } catch {
+      return undefined;
+    }
+  })();
+  const allowed = target !== undefined && field.mode !== 'REPEATED' &&
+    (target === canonicalType(field.type) || (WIDENINGS[canonicalType(field.type)] ?? []).includes(target));
+  if (!allowed) {
+    throw new BigQueryError('invalidQuery',
+      `ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type (${existing}) is assignable to the new type (${target !== undefined ? (SQL_NAMES[target] ?? target) : written})`,
+      { location: 'query' });
+  }
 }
 
 /** The SELECT of CREATE VIEW … AS <query>, as written. */

@@ -1,6 +1,7 @@
 // Faults injected on request, so a sink's retry paths can be tested: a quota or rate error (403, which the client
-// never retries), a backendError (500, which it does), or a job that ends failed. Each rule fires for its next
-// `times` matching requests or jobs, then retires.
+// never retries), a backendError (500, which it does), a job that ends failed, an answer lost after the work was
+// done (target "answer"), or a script that dies after its Nth statement (target "statement"). Each rule fires for
+// its next `times` matching requests or jobs, then retires.
 
 import { BigQueryError, type Reason } from './errors.ts';
 
@@ -9,8 +10,15 @@ export type FaultError = 'rateLimitExceeded' | 'quotaExceeded' | 'backendError' 
 export interface FaultRule {
   /** What the client sees: the HTTP error, or (target "job") the reason of the failed job's errorResult. */
   error: FaultError;
-  /** "request": the HTTP call answers the error; "job": the job is accepted and ends DONE with errorResult. */
-  target?: 'request' | 'job';
+  /**
+   * "request": the HTTP call answers the error; "job": the job is accepted and ends DONE with errorResult;
+   * "answer": the request's work is done (job run, rows loaded) and then the connection is destroyed unanswered
+   * (`error` is not sent anywhere); "statement": a query job's script runs its first `after` statements, then the
+   * job fails with `error` and an open transaction rolls back.
+   */
+  target?: 'request' | 'job' | 'answer' | 'statement';
+  /** target "statement": how many statements run before the job dies (1 = after the first). */
+  after?: number;
   /** How many matching requests/jobs fail (default 1). */
   times?: number;
   /** Only jobs of this type (query or load); also selects the jobs.insert/upload requests creating them. */
@@ -38,7 +46,13 @@ export function parseFaultRule(body: unknown): FaultRule {
   if (typeof rule !== 'object' || rule === null || !errors.includes(String(rule.error))) {
     throw new BigQueryError('invalid', `A fault needs "error": one of ${errors.join(', ')}`);
   }
-  if (rule.target !== undefined && rule.target !== 'request' && rule.target !== 'job') throw new BigQueryError('invalid', 'target is "request" or "job"');
+  if (rule.target !== undefined && !['request', 'job', 'answer', 'statement'].includes(rule.target)) {
+    throw new BigQueryError('invalid', 'target is "request", "job", "answer" or "statement"');
+  }
+  if (rule.target === 'statement' && !(Number.isInteger(rule.after) && rule.after! > 0)) {
+    throw new BigQueryError('invalid', 'A "statement" fault needs "after": the number of statements that run (a positive integer)');
+  }
+  if (rule.target !== 'statement' && rule.after !== undefined) throw new BigQueryError('invalid', '"after" is for target "statement"');
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) throw new BigQueryError('invalid', 'times is a positive integer');
   const jobType = rule.jobType?.toUpperCase();
   if (jobType !== undefined && jobType !== 'QUERY' && jobType !== 'LOAD') throw new BigQueryError('invalid', 'jobType is QUERY or LOAD');
@@ -68,6 +82,16 @@ export class Faults {
   /** A request fault for this call (consumed), or undefined. `jobType` is known for jobs.insert and uploads. */
   takeRequestFault(method: string, path: string, jobType: string | undefined): BigQueryError | undefined {
     return this.take((rule) => (rule.target ?? 'request') === 'request' && this.matches(rule, method, path, jobType));
+  }
+
+  /** Whether this call's answer is to be dropped after its work (consumed). */
+  takeAnswerFault(method: string, path: string, jobType: string | undefined): boolean {
+    return this.take((rule) => rule.target === 'answer' && this.matches(rule, method, path, jobType)) !== undefined;
+  }
+
+  /** A fault killing a query job's script after its `statements`th statement (consumed), or undefined. */
+  takeStatementFault(jobType: string, statements: number): BigQueryError | undefined {
+    return this.take((rule) => rule.target === 'statement' && rule.after === statements && (rule.jobType === undefined || rule.jobType === jobType));
   }
 
   /** A job fault for a job of this type being run (consumed), or undefined. */

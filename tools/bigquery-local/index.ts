@@ -55,6 +55,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     faults: new Faults(),
     defaultLocation: options.location ?? 'US',
     loadQuota: new LoadQuota(options.loadJobsPerTablePerDay),
+    uploads: new Map(),
   };
   for (const rule of options.faults ?? []) context.faults.add(rule);
   await engine.exclusive(async (c) => {

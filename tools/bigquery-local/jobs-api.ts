@@ -1,9 +1,9 @@
 // jobs.insert (query and load), the multipart upload, jobs.get/list/cancel, jobs.query and jobs.getQueryResults.
 
 import { randomUUID } from 'node:crypto';
-import type { ApiRequest, EndpointContext, Handler } from './context.ts';
+import type { ApiRequest, ApiResponse, EndpointContext, Handler } from './context.ts';
 import { ok } from './context.ts';
-import { BigQueryError, asBigQueryError, invalid } from './errors.ts';
+import { BigQueryError, alreadyExists, asBigQueryError, invalid } from './errors.ts';
 import { type JobRecord, jobResource, parsePage, queryResults } from './jobs.ts';
 import { type LoadConfig, runLoad } from './load.ts';
 import { checkLocation, datasetsNamed, jobLocation } from './locations.ts';
@@ -13,13 +13,12 @@ import type { QueryDestination } from './destination.ts';
 import { type QueryRequest, runQuery } from './query.ts';
 import { formatOptions } from './values.ts';
 
-interface JobBody {
+export interface JobBody {
   jobReference?: { projectId?: string; jobId?: string; location?: string };
   configuration?: { query?: Record<string, unknown>; load?: LoadConfig; dryRun?: boolean; labels?: unknown };
 }
 
-function newJob(context: EndpointContext, request: ApiRequest, body: JobBody, jobType: 'QUERY' | 'LOAD', datasets: readonly DatasetMeta[]): JobRecord {
-  const projectId = request.params['p']!;
+function newJob(context: EndpointContext, projectId: string, body: JobBody, jobType: 'QUERY' | 'LOAD', datasets: readonly DatasetMeta[]): JobRecord {
   const now = Date.now();
   const job: JobRecord = {
     projectId,
@@ -64,7 +63,8 @@ function queryRequest(projectId: string, location: string, config: Record<string
     projectId,
     location,
     query: config['query'],
-    ...(config['useLegacySql'] !== undefined ? { useLegacySql: config['useLegacySql'] === true } : {}),
+    // Absent is legacy SQL, as in BigQuery (the Node client always sends false; bq sends it only with --nouse_legacy_sql).
+    useLegacySql: config['useLegacySql'] !== false,
     ...(config['defaultDataset'] ? { defaultDataset: config['defaultDataset'] as QueryRequest['defaultDataset'] & object } : {}),
     ...(Array.isArray(config['queryParameters']) ? { queryParameters: config['queryParameters'] as QueryRequest['queryParameters'] & object } : {}),
     ...(config['destinationTable'] ? { destination: destinationOf(config) } : {}),
@@ -90,7 +90,7 @@ export const insertJob: Handler = async (context, request) => {
   if (configuration.query) {
     const config = configuration.query;
     const datasets = queryDatasets(context, request.params['p']!, config);
-    const job = newJob(context, request, body, 'QUERY', datasets);
+    const job = newJob(context, request.params['p']!, body, 'QUERY', datasets);
     await run(context, job, async () => {
       checkLocation(job.location, datasets);
       job.query = await runQuery(context, queryRequest(job.projectId, job.location, config));
@@ -106,20 +106,77 @@ export const insertJob: Handler = async (context, request) => {
 
 export const uploadJob: Handler = async (context, request) => {
   const uploadType = request.query.get('uploadType');
-  if (uploadType !== 'multipart') throw invalid(`uploadType ${uploadType ?? '(none)'} is not supported locally: the client sends multipart`);
+  if (uploadType === 'resumable') return startResumable(context, request);
+  if (uploadType !== 'multipart') throw invalid(`uploadType ${uploadType ?? '(none)'} is not supported locally: use multipart or resumable`);
   const { metadata, data } = parseMultipart(String(request.headers['content-type'] ?? ''), request.raw);
-  const body = metadata as JobBody;
+  return ok(await loadUploaded(context, request.params['p']!, metadata as JobBody, data));
+};
+
+/** A load job from uploaded bytes (multipart, or the last chunk of a resumable upload). */
+async function loadUploaded(context: EndpointContext, projectId: string, body: JobBody, data: Buffer): Promise<Record<string, unknown>> {
   const load = body.configuration?.load;
   if (!load?.destinationTable) throw invalid('A load job needs configuration.load.destinationTable');
-  const destination = context.store.findDataset(load.destinationTable.projectId ?? request.params['p']!, load.destinationTable.datasetId);
+  const destination = context.store.findDataset(load.destinationTable.projectId ?? projectId, load.destinationTable.datasetId);
   const datasets = destination ? [destination] : [];
-  const job = newJob(context, request, body, 'LOAD', datasets);
+  const job = newJob(context, projectId, body, 'LOAD', datasets);
   await run(context, job, async () => {
     context.loadQuota.take(`${load.destinationTable.projectId ?? job.projectId}:${load.destinationTable.datasetId}.${load.destinationTable.tableId}`);
     checkLocation(job.location, datasets);
     job.load = await runLoad(context.engine, context.store, job.projectId, load, data);
   });
-  return ok(jobResource(job));
+  return jobResource(job);
+}
+
+/**
+ * A resumable upload's first call: the Job as JSON. The answer's Location names the session; the bytes follow in
+ * one or more PUTs to it (each with Content-Range), answered 308 with the Range held until the last.
+ */
+function startResumable(context: EndpointContext, request: ApiRequest): Promise<ApiResponse> {
+  const body = request.body as JobBody;
+  if (!body.configuration?.load?.destinationTable) throw invalid('A load job needs configuration.load.destinationTable');
+  const jobId = body.jobReference?.jobId;
+  if (jobId !== undefined && context.jobs.has(request.params['p']!, jobId)) {
+    const existing = context.jobs.get(request.params['p']!, jobId);
+    throw alreadyExists(`Job ${existing.projectId}:${existing.location}.${jobId}`);
+  }
+  const id = randomUUID().replaceAll('-', '');
+  context.uploads.set(id, { projectId: request.params['p']!, metadata: body, chunks: [], received: 0 });
+  const host = String(request.headers['host'] ?? '127.0.0.1');
+  const location = `http://${host}/upload/bigquery/v2/projects/${encodeURIComponent(request.params['p']!)}/jobs?uploadType=resumable&upload_id=${id}`;
+  return Promise.resolve({ status: 200, headers: { location, 'x-goog-upload-url': location }, body: undefined });
+}
+
+/** A PUT of (part of) a resumable upload's bytes, or a status query (`Content-Range: bytes *\/N`). */
+export const resumableUpload: Handler = async (context, request) => {
+  const id = request.query.get('upload_id');
+  const session = id === null ? undefined : context.uploads.get(id);
+  if (!session || id === null) throw new BigQueryError('notFound', `Not found: upload session ${id ?? '(no upload_id)'}`);
+  const range = String(request.headers['content-range'] ?? '');
+  let total: number | undefined;
+  const chunk = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(range);
+  const status = /^bytes \*\/(\d+|\*)$/.exec(range);
+  if (chunk) {
+    const first = Number(chunk[1]);
+    if (first > session.received) throw invalid(`Upload chunk starts at ${first}, but ${session.received} bytes were received`);
+    // A chunk resent after a lost answer overlaps what is held: only its new bytes are kept.
+    const fresh = request.raw.subarray(session.received - first);
+    session.chunks.push(fresh);
+    session.received += fresh.length;
+    if (chunk[3] !== '*') total = Number(chunk[3]);
+  } else if (status) {
+    if (status[1] !== '*') total = Number(status[1]);
+  } else if (range === '') {
+    session.chunks.push(request.raw);
+    session.received += request.raw.length;
+    total = session.received;
+  } else {
+    throw invalid(`Invalid Content-Range: ${range}`);
+  }
+  if (total === undefined || session.received < total) {
+    return { status: 308, headers: session.received > 0 ? { range: `bytes=0-${session.received - 1}` } : {}, body: undefined };
+  }
+  context.uploads.delete(id);
+  return ok(await loadUploaded(context, session.projectId, session.metadata, Buffer.concat(session.chunks)));
 };
 
 export const getJob: Handler = async (context, request) => ok(jobResource(context.jobs.get(request.params['p']!, request.params['j']!)));
@@ -135,12 +192,20 @@ export const listJobs: Handler = async (context, request) =>
 export const jobsQuery: Handler = async (context, request) => {
   const body = request.body as Record<string, unknown>;
   if (body['dryRun'] === true) throw new BigQueryError('notImplemented', 'dryRun is not supported by the local BigQuery');
-  const datasets = queryDatasets(context, request.params['p']!, body);
-  const job = newJob(context, request, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
-  await run(context, job, async () => {
-    checkLocation(job.location, datasets);
-    job.query = await runQuery(context, queryRequest(job.projectId, job.location, body));
-  });
+  // The same requestId again (a retry after a lost answer) is the job already run, as BigQuery's jobs.query
+  // de-duplicates it: the statement is not run twice.
+  const requestId = typeof body['requestId'] === 'string' ? body['requestId'] : undefined;
+  let job = requestId === undefined ? undefined : context.jobs.byRequestId(request.params['p']!, requestId);
+  if (!job) {
+    const datasets = queryDatasets(context, request.params['p']!, body);
+    const created = newJob(context, request.params['p']!, { jobReference: { ...(typeof body['location'] === 'string' ? { location: body['location'] } : {}) }, configuration: { query: body } }, 'QUERY', datasets);
+    if (requestId !== undefined) context.jobs.rememberRequest(requestId, created);
+    await run(context, created, async () => {
+      checkLocation(created.location, datasets);
+      created.query = await runQuery(context, queryRequest(created.projectId, created.location, body));
+    });
+    job = created;
+  }
   const options = (body['formatOptions'] ?? {}) as { useInt64Timestamp?: unknown; timestampOutputFormat?: unknown };
   const maxResults = typeof body['maxResults'] === 'number' ? { maxResults: body['maxResults'] } : {};
   return ok(await queryResults(context.engine, job, 'bigquery#queryResponse', maxResults, formatOptions(options.useInt64Timestamp, options.timestampOutputFormat)));

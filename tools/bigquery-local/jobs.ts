@@ -32,6 +32,21 @@ export class Jobs {
     this.jobs.set(key, job);
   }
 
+  private readonly requests = new Map<string, JobRecord>();
+
+  /** The job a jobs.query with this requestId created, if any. */
+  byRequestId(projectId: string, requestId: string): JobRecord | undefined {
+    return this.requests.get(`${projectId}\u0000${requestId}`);
+  }
+
+  rememberRequest(requestId: string, job: JobRecord): void {
+    this.requests.set(`${job.projectId}\u0000${requestId}`, job);
+  }
+
+  has(projectId: string, jobId: string): boolean {
+    return this.jobs.has(`${projectId}\u0000${jobId}`);
+  }
+
   get(projectId: string, jobId: string): JobRecord {
     const job = this.jobs.get(`${projectId}\u0000${jobId}`);
     if (!job) throw notFound(`Job ${projectId}:${jobId}`);
@@ -50,13 +65,16 @@ export function jobResource(job: JobRecord): Record<string, unknown> {
     endTime: String(job.endTime),
   };
   if (job.jobType === 'QUERY') {
-    statistics['totalBytesProcessed'] = '0';
+    const processed = String(job.query?.totalBytesProcessed ?? 0);
+    statistics['totalBytesProcessed'] = processed;
     statistics['query'] = {
-      totalBytesProcessed: '0',
-      totalBytesBilled: '0',
+      totalBytesProcessed: processed,
+      totalBytesBilled: String(job.query?.totalBytesBilled ?? 0),
+      billingTier: 1,
       cacheHit: false,
       ...(job.query ? queryStatistics(job.query) : {}),
     };
+    if (job.query?.statements) statistics['numChildJobs'] = String(job.query.statements.length);
   }
   if (job.load) statistics['load'] = job.load.statistics;
   const errors = job.error ? [job.error.proto(), ...job.error.details] : job.load?.warnings ?? [];
@@ -95,6 +113,10 @@ function queryStatistics(outcome: QueryOutcome): Record<string, unknown> {
     ...(outcome.dmlStats ? { dmlStats: outcome.dmlStats } : {}),
     ...(outcome.ddlOperationPerformed ? { ddlOperationPerformed: outcome.ddlOperationPerformed } : {}),
     ...(outcome.ddlTargetTable ? { ddlTargetTable: outcome.ddlTargetTable } : {}),
+    // A script's bytes by statement, in order (BigQuery shows them on the script's child jobs).
+    ...(outcome.statements ? {
+      statementStatistics: outcome.statements.map((s) => ({ statementType: s.statementType, totalBytesProcessed: String(s.processed), totalBytesBilled: String(s.billed) })),
+    } : {}),
   };
 }
 
@@ -158,7 +180,8 @@ export async function queryResults(engine: Engine, job: JobRecord, kind: string,
     totalRows: String(outcome.result?.total ?? outcome.rows.length),
     ...(rows.length > 0 ? { rows } : {}),
     ...(pageToken ? { pageToken } : {}),
-    totalBytesProcessed: '0',
+    totalBytesProcessed: String(outcome.totalBytesProcessed ?? 0),
+    totalBytesBilled: String(outcome.totalBytesBilled ?? 0),
     jobComplete: true,
     cacheHit: false,
     ...(outcome.numDmlAffectedRows !== undefined ? { numDmlAffectedRows: outcome.numDmlAffectedRows } : {}),

@@ -5,6 +5,7 @@
 
 import type { Connection } from './engine.ts';
 import { BigQueryError } from './errors.ts';
+import { bindings } from './parameters.ts';
 import { type Token, closingParen, isPunct, isWord, nextSignificant, render } from './tokens.ts';
 import { nameParts } from './translate.ts';
 import { quoteIdent } from './types.ts';
@@ -79,7 +80,8 @@ export async function checkMergeSourceUnique(c: Connection, tokens: readonly Tok
   if (!parts || !parts.hasMatched) return;
   const sql = `SELECT 1 FROM ${parts.target} AS ${parts.targetAlias} JOIN ${parts.source} AS ${parts.sourceAlias} ON ${parts.condition}
     GROUP BY ${parts.targetAlias}.rowid HAVING count(*) > 1 LIMIT 1`;
-  const reader = await c.runAndReadAll(sql, values as never);
+  // Only the parameters this statement uses: DuckDB refuses values it has no place for.
+  const reader = await c.runAndReadAll(sql, bindings(sql, values) as never);
   if (reader.currentRowCount > 0) {
     throw new BigQueryError('invalidQuery', 'UPDATE/MERGE must match at most one source row for each target row', { location: 'query' });
   }

@@ -40,10 +40,17 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
   return { metadata, data: dataPart };
 }
 
-/** A part without its headers and the CRLF that precedes the next delimiter. */
+/**
+ * A part without its headers and the line break that precedes the next delimiter: CRLF as the Node client writes
+ * it, or a bare LF as Python's email generator (Google's Python clients, bq) writes it.
+ */
 function partContent(part: Buffer): Buffer {
-  const headersEnd = part.indexOf('\r\n\r\n');
-  let content = headersEnd >= 0 ? part.subarray(headersEnd + 4) : part;
-  if (content.subarray(content.length - 2).toString() === '\r\n') content = content.subarray(0, content.length - 2);
+  const crlf = part.indexOf('\r\n\r\n');
+  const lf = part.indexOf('\n\n');
+  const bare = lf >= 0 && (crlf < 0 || lf < crlf);
+  const headersEnd = bare ? lf + 2 : crlf >= 0 ? crlf + 4 : -1;
+  let content = headersEnd >= 0 ? part.subarray(headersEnd) : part;
+  const newline = bare ? '\n' : '\r\n';
+  if (content.subarray(content.length - newline.length).toString() === newline) content = content.subarray(0, content.length - newline.length);
   return content;
 }

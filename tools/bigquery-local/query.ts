@@ -5,7 +5,9 @@ import type { AnalyzedStatement, Analyzer } from './analyzer.ts';
 import { alterTable, createSchema, createTable, drop } from './ddl-statements.ts';
 import { type QueryDestination, writeDestination } from './destination.ts';
 import type { Connection, Engine } from './engine.ts';
+import { type StatementBytes, statementBytes } from './bytes.ts';
 import { BigQueryError } from './errors.ts';
+import type { Faults } from './faults.ts';
 import { informationSchemaSql, refreshInformationSchema } from './information-schema.ts';
 import { checkMergeSourceUnique } from './merge-check.ts';
 import { type Parameters, type QueryParameter, bindings, numberPositional, parseParameters } from './parameters.ts';
@@ -34,8 +36,18 @@ export interface DmlStats {
   deletedRowCount: string;
 }
 
+/** What one statement of a job read: a script's job sums its statements. */
+export interface StatementStatistics extends StatementBytes {
+  statementType: string;
+}
+
 export interface QueryOutcome {
   statementType: string;
+  /** Bytes read (as BigQuery sizes data) and billed (≥10 MiB per table referenced), summed over the statements. */
+  totalBytesProcessed?: number;
+  totalBytesBilled?: number;
+  /** A script's statements, each with its bytes. */
+  statements?: StatementStatistics[];
   fields: FieldSchema[];
   rows: unknown[][];
   /** A SELECT's rows, kept in a DuckDB temp table (paged from there, never all in the JS heap). */
@@ -50,6 +62,8 @@ export interface QueryContext {
   readonly engine: Engine;
   readonly store: Store;
   readonly analyzer: Analyzer;
+  /** Faults of target "statement" (a script dying between statements). */
+  readonly faults?: Faults;
 }
 
 const STATEMENT_TYPES: Readonly<Record<string, string>> = {
@@ -72,7 +86,10 @@ const STATEMENT_TYPES: Readonly<Record<string, string>> = {
 
 export async function runQuery(context: QueryContext, request: QueryRequest): Promise<QueryOutcome> {
   if (request.useLegacySql === true) {
-    throw new BigQueryError('invalidQuery', 'Legacy SQL is not supported by the local BigQuery: set useLegacySql to false', { location: 'query' });
+    // BigQuery's default is legacy SQL: a query that does not say useLegacySql=false is legacy SQL, refused here.
+    throw new BigQueryError('invalidQuery',
+      'The local BigQuery endpoint runs only GoogleSQL, and this query is legacy SQL (useLegacySql is true or absent, and absent means legacy SQL in BigQuery): pass --nouse_legacy_sql to bq, or set useLegacySql to false',
+      { location: 'query' });
   }
   const { engine, store, analyzer } = context;
   const parameters = parseParameters(request.queryParameters ?? []);
@@ -89,14 +106,21 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
     let position = 0;
     let outcome: QueryOutcome | undefined;
     let statements = 0;
+    const perStatement: StatementStatistics[] = [];
     try {
       for (;;) {
-        const catalog = buildCatalog(await store.catalogTables(c), store.allDatasets(), defaultProject, defaultDataset, analyzer.languageOptions);
+        const tables = await store.catalogTables(c);
+        const catalog = buildCatalog(tables, store.allDatasets(), defaultProject, defaultDataset, analyzer.languageOptions);
         const statement = await analyzer.analyzeNext(script, position, catalog, parameters.zeta).catch((error: unknown) => {
           throw tableNotFound(error, request);
         });
+        // What it reads is measured before it runs (a DML statement is billed for the data as it found it).
+        const bytes = await statementBytes(c, statement.node, tables, store, parameters.values);
         outcome = await run.statement(statement);
+        perStatement.push({ statementType: outcome.statementType, ...bytes });
         statements++;
+        const fault = context.faults?.takeStatementFault('QUERY', statements);
+        if (fault) throw fault;
         if (statement.atEnd || statement.next >= script.length) break;
         position = statement.next;
       }
@@ -116,7 +140,11 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
       }
       await writeDestination(c, store, request.projectId, request.destination, run.lastSelect);
     }
-    return statements > 1 ? { ...outcome!, statementType: 'SCRIPT' } : outcome!;
+    const bytes = {
+      totalBytesProcessed: perStatement.reduce((sum, s) => sum + s.processed, 0),
+      totalBytesBilled: perStatement.reduce((sum, s) => sum + s.billed, 0),
+    };
+    return statements > 1 ? { ...outcome!, ...bytes, statementType: 'SCRIPT', statements: perStatement } : { ...outcome!, ...bytes };
   });
 }
 

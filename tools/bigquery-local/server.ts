@@ -7,7 +7,8 @@ import { noContent, ok } from './context.ts';
 import { BigQueryError, asBigQueryError } from './errors.ts';
 import { parseFaultRule } from './faults.ts';
 import { insertAll } from './insert-all.ts';
-import { cancelJob, getJob, getQueryResults, insertJob, jobsQuery, listJobs, uploadJob } from './jobs-api.ts';
+import { discoveryDocument } from './discovery.ts';
+import { cancelJob, getJob, getQueryResults, insertJob, jobsQuery, listJobs, resumableUpload, uploadJob } from './jobs-api.ts';
 import { readBody } from './multipart.ts';
 import {
   deleteDataset, deleteTable, getDataset, getTable, insertDataset, insertTable, listDatasets, listTableData, listTables,
@@ -55,7 +56,9 @@ const ROUTES: readonly Route[] = [
   route('GET', `${P}/queries/:j`, getQueryResults),
 ];
 
-const UPLOAD = route('POST', `${P}/jobs`, uploadJob, true);
+const UPLOADS: readonly Route[] = [route('POST', `${P}/jobs`, uploadJob, true), route('PUT', `${P}/jobs`, resumableUpload, true)];
+
+const DISCOVERY_PATHS = new Set(['/$discovery/rest', '/%24discovery/rest', '/discovery/v1/apis/bigquery/v2/rest']);
 
 export function createHandler(context: EndpointContext): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
@@ -70,13 +73,44 @@ export function createHandler(context: EndpointContext): (request: IncomingMessa
 }
 
 function send(response: ServerResponse, result: ApiResponse): void {
-  if (result.body === undefined) {
-    response.writeHead(result.status).end();
+  if (result.dropAnswer) {
+    // A fault of target "answer": the work is done, the answer is lost (the client sees a network error).
+    response.socket?.destroy();
     return;
   }
-  const text = JSON.stringify(result.body);
-  response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  const headers = result.headers ?? {};
+  if (result.body === undefined) {
+    response.writeHead(result.status, headers).end();
+    return;
+  }
+  const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  response.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+const MISSING_CREDENTIAL =
+  'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid ' +
+  'authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+
+/** BigQuery's answer to a call without `Authorization: Bearer <token>` (any non-empty token is accepted here). */
+function unauthenticated(): ApiResponse {
+  return {
+    status: 401,
+    headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+    body: {
+      error: {
+        code: 401,
+        message: MISSING_CREDENTIAL,
+        errors: [{ message: MISSING_CREDENTIAL, domain: 'global', reason: 'required', location: 'Authorization', locationType: 'header' }],
+        status: 'UNAUTHENTICATED',
+      },
+    },
+  };
+}
+
+function hasBearerToken(request: IncomingMessage): boolean {
+  const header = request.headers.authorization;
+  return typeof header === 'string' && /^Bearer\s+\S+/i.test(header.trim());
 }
 
 async function handle(context: EndpointContext, request: IncomingMessage): Promise<ApiResponse> {
@@ -87,28 +121,45 @@ async function handle(context: EndpointContext, request: IncomingMessage): Promi
   let path = url.pathname;
   if (path === '/_admin/faults') return admin(context, method, raw);
   if (path === '/_admin/stats' && method === 'GET') return ok({ loadJobsPerTable: context.loadQuota.snapshot() });
+  if (path.startsWith('/_admin/')) throw new BigQueryError('notFound', `Not found: ${method} ${path}`);
+  // The discovery document is public, as Google's is.
+  if (DISCOVERY_PATHS.has(path) && method === 'GET') {
+    const version = url.searchParams.get('version');
+    if (path.endsWith('/rest') && path.includes('discovery/rest') && version !== null && version !== 'v2') {
+      throw new BigQueryError('notFound', `Not found: discovery document of bigquery ${version} (only v2 is served)`);
+    }
+    return ok(discoveryDocument(`http://${request.headers.host ?? '127.0.0.1'}/`));
+  }
+  if (!hasBearerToken(request)) return unauthenticated();
   let upload = false;
   if (path.startsWith('/upload/bigquery/v2/')) {
     path = path.slice('/upload/bigquery/v2'.length);
     upload = true;
   } else if (path.startsWith('/bigquery/v2/')) path = path.slice('/bigquery/v2'.length);
-  const candidates = upload ? [UPLOAD] : ROUTES;
+  const candidates = upload ? UPLOADS : ROUTES;
   for (const candidate of candidates) {
     const match = candidate.pattern.exec(path);
     if (!match || candidate.method !== method) continue;
     const params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-    const body = upload ? {} : parseJson(raw);
-    const fault = context.faults.takeRequestFault(method, url.pathname, jobTypeOf(upload, path, method, body));
+    // A resumable upload starts with the Job as JSON; other uploads are multipart or bytes.
+    const resumableStart = upload && method === 'POST' && url.searchParams.get('uploadType') === 'resumable';
+    const body = upload && !resumableStart ? {} : parseJson(raw);
+    const jobType = jobTypeOf(upload, path, method, body);
+    const fault = context.faults.takeRequestFault(method, url.pathname, jobType);
     if (fault) throw fault;
     const apiRequest: ApiRequest = { method, params, query: url.searchParams, headers: request.headers, body, raw };
-    return candidate.handler(context, apiRequest);
+    // Target "answer": the work is done in full, then the answer is lost (even an error answer).
+    // (Not the start of a resumable upload: no work is done there.)
+    if (resumableStart || !context.faults.takeAnswerFault(method, url.pathname, jobType)) return candidate.handler(context, apiRequest);
+    const result = await candidate.handler(context, apiRequest).catch((error: unknown) => ({ status: asBigQueryError(error).httpStatus }));
+    return { ...result, dropAnswer: true };
   }
   throw new BigQueryError('notFound', `Not found: ${method} ${url.pathname} (not part of the local BigQuery)`);
 }
 
 function jobTypeOf(upload: boolean, path: string, method: string, body: unknown): string | undefined {
-  if (method !== 'POST') return undefined;
   if (upload) return 'LOAD';
+  if (method !== 'POST') return undefined;
   if (path.endsWith('/queries')) return 'QUERY';
   if (!path.endsWith('/jobs')) return undefined;
   const configuration = (body as { configuration?: Record<string, unknown> }).configuration ?? {};

@@ -68,159 +68,233 @@ export function translateTokens(input: readonly Token[], options: TranslateOptio
   return nullSafeEquality(translateOnce(input, options));
 }
 
+/**
+ * What a rewrite sees: the tokens (copied, so type parsing may split a `>>`), the output so far, and the token at
+ * `i` with its upper-cased word and next significant index. A rewrite that applies pushes its output and returns
+ * the index of the last token it consumed; otherwise it returns undefined and leaves `out` alone.
+ */
+interface RewriteState {
+  readonly tokens: Token[];
+  readonly out: Token[];
+  readonly options: TranslateOptions;
+  readonly typeStarts: ReadonlySet<number>;
+}
+
+interface At {
+  readonly i: number;
+  readonly token: Token;
+  /** The word upper-cased ('' for any other kind of token). */
+  readonly upper: string;
+  /** Index of the next significant token. */
+  readonly next: number;
+}
+
+type Rewrite = (state: RewriteState, at: At) => number | undefined;
+
+/** Rewrites tried in order at each token; the first that applies wins, else the token is copied. */
+const REWRITES: readonly Rewrite[] = [
+  typeOrTypedLiteral,
+  informationSchemaTable,
+  backtickName,
+  stringToken,
+  parameter,
+  currentFunction,
+  truncFunction,
+  diffFunction,
+  addSubFunction,
+  structConstructor,
+  inUnnest,
+  fromUnnestAlias,
+  safeCast,
+  starExcept,
+  insertRow,
+  missingIntoOrFrom,
+];
+
 function translateOnce(input: readonly Token[], options: TranslateOptions): Token[] {
   const tokens = input.map((t) => ({ ...t }));
-  const out: Token[] = [];
-  const typeStarts = typePositions(tokens);
+  const state: RewriteState = { tokens, out: [], options, typeStarts: typePositions(tokens) };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    const upper = token.kind === 'word' ? token.text.toUpperCase() : '';
-    const next = nextSignificant(tokens, i + 1);
-    if (typeStarts.has(i) || (upper in SIMPLE_TYPES && tokens[next]?.kind === 'string' && !isPunct(tokens[previousSignificant(tokens, i)], '.'))) {
-      const type = translateType(tokens, i);
-      if (tokens[nextSignificant(tokens, type.end)]?.kind === 'string' && !typeStarts.has(i)) {
-        // Typed literal: TIMESTAMP '…' → CAST('…' AS TIMESTAMPTZ).
-        const literal = nextSignificant(tokens, type.end);
-        out.push({ kind: 'word', text: `CAST(${stringLiteral(tokens[literal]!)} AS ${type.text})` });
-        i = literal;
-      } else {
-        out.push({ kind: 'word', text: type.text });
-        i = type.end - 1;
-      }
-      continue;
+    const at: At = { i, token, upper: token.kind === 'word' ? token.text.toUpperCase() : '', next: nextSignificant(tokens, i + 1) };
+    let consumed: number | undefined;
+    for (const rewrite of REWRITES) {
+      consumed = rewrite(state, at);
+      if (consumed !== undefined) break;
     }
-    if (options.replaceTable && (token.kind === 'word' || token.kind === 'quoted') && !isPunct(tokens[previousSignificant(tokens, i)], '.')) {
-      const path = nameParts(tokens, i);
-      const replacement = path.parts.length > 1 ? options.replaceTable(path.parts) : undefined;
-      if (replacement !== undefined) {
-        out.push({ kind: 'word', text: replacement });
-        i = path.end - 1;
-        continue;
-      }
-    }
-    switch (token.kind) {
-      case 'quoted':
-        out.push({ kind: 'word', text: token.value!.split('.').map(quoteIdent).join('.') });
-        continue;
-      case 'string':
-        out.push({ kind: 'string', text: stringLiteral(token) });
-        continue;
-      case 'param': {
-        const name = token.text.slice(1);
-        const type = options.parameterTypes?.get(name);
-        // Arrays are bound as JSON text (DuckDB's binding cannot infer a list's type), then cast.
-        const value = type?.endsWith('[]') ? `CAST($${name} AS JSON)` : `$${name}`;
-        out.push({ kind: 'word', text: type === undefined ? value : `CAST(${value} AS ${type})` });
-        continue;
-      }
-      case 'word':
-        break;
-      default:
-        out.push(token);
-        continue;
-    }
-    if (upper in CURRENT && isPunct(tokens[next], '(') && isPunct(tokens[nextSignificant(tokens, next + 1)], ')')) {
-      out.push({ kind: 'word', text: CURRENT[upper]! });
-      i = nextSignificant(tokens, next + 1);
-      continue;
-    }
-    if (upper in TRUNC && isPunct(tokens[next], '(')) {
-      const close = closingParen(tokens, next);
-      const args = splitArgs(tokens, next + 1, close);
-      if (args.length === 2) {
-        const value = render(translateTokens(args[0]!, options));
-        const part = render(args[1]!).trim().toLowerCase();
-        const call = `date_trunc('${part}', ${value})`;
-        out.push({ kind: 'word', text: TRUNC[upper] ? `CAST(${call} AS ${TRUNC[upper]})` : call });
-        i = close;
-        continue;
-      }
-    }
-    if (DIFF.has(upper) && isPunct(tokens[next], '(')) {
-      const close = closingParen(tokens, next);
-      const args = splitArgs(tokens, next + 1, close);
-      if (args.length === 3) {
-        const [a, b] = [render(translateTokens(args[0]!, options)).trim(), render(translateTokens(args[1]!, options)).trim()];
-        out.push({ kind: 'word', text: `date_diff('${render(args[2]!).trim().toLowerCase()}', ${b}, ${a})` });
-        i = close;
-        continue;
-      }
-    }
-    if (upper in ADD_SUB && isPunct(tokens[next], '(')) {
-      const close = closingParen(tokens, next);
-      const args = splitArgs(tokens, next + 1, close);
-      if (args.length === 2) {
-        const [operator, cast] = ADD_SUB[upper]!;
-        const expression = `(${render(translateTokens(args[0]!, options)).trim()} ${operator} ${render(translateTokens(args[1]!, options)).trim()})`;
-        out.push({ kind: 'word', text: cast ? `CAST(${expression} AS ${cast})` : expression });
-        i = close;
-        continue;
-      }
-    }
-    if (upper === 'STRUCT' && isPunct(tokens[next], '(')) {
-      // STRUCT(1 AS a, 'x' AS b) → struct_pack(a := 1, b := 'x'); unnamed fields → row(…).
-      const close = closingParen(tokens, next);
-      const fields = splitArgs(tokens, next + 1, close).map((arg) => {
-        const as = arg.findLastIndex((t) => isWord(t, 'AS'));
-        const name = as >= 0 ? arg[nextSignificant(arg, as + 1)] : undefined;
-        const value = render(translateTokens(as >= 0 ? arg.slice(0, as) : arg, options)).trim();
-        return name ? `${quoteIdent(name.value ?? name.text)} := ${value}` : value;
-      });
-      const named = fields.every((f) => f.includes(' := '));
-      out.push({ kind: 'word', text: `${named ? 'struct_pack' : 'row'}(${fields.join(', ')})` });
-      i = close;
-      continue;
-    }
-    if (upper === 'UNNEST' && isPunct(tokens[next], '(') && isWord(tokens[previousSignificant(tokens, i)], 'IN')) {
-      // x IN UNNEST(a): DuckDB takes IN over a subquery.
-      const close = closingParen(tokens, next);
-      out.push({ kind: 'word', text: `(SELECT UNNEST(${render(translateTokens(tokens.slice(next + 1, close), options))}))` });
-      i = close;
-      continue;
-    }
-    if (upper === 'UNNEST' && isPunct(tokens[next], '(') && isWord(tokens[previousSignificant(tokens, i)], 'FROM', 'JOIN') || (upper === 'UNNEST' && isPunct(tokens[next], '(') && isPunct(tokens[previousSignificant(tokens, i)], ','))) {
-      // FROM UNNEST(a) AS x: in BigQuery x is the element; in DuckDB an alias names a table, so the column is named too.
-      const close = closingParen(tokens, next);
-      let after = nextSignificant(tokens, close + 1);
-      if (isWord(tokens[after], 'AS')) after = nextSignificant(tokens, after + 1);
-      const alias = tokens[after];
-      if (alias && (alias.kind === 'quoted' || (alias.kind === 'word' && !isWord(alias, 'WITH', 'WHERE', 'JOIN', 'LEFT', 'CROSS', 'INNER', 'ON', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'QUALIFY', 'HAVING', 'WINDOW')))) {
-        const name = quoteIdent(alias.value ?? alias.text);
-        out.push({ kind: 'word', text: `UNNEST(${render(translateTokens(tokens.slice(next + 1, close), options))}) AS ${quoteIdent(`_unnest_${alias.value ?? alias.text}`)}(${name})` });
-        i = after;
-        continue;
-      }
-    }
-    if (upper === 'SAFE_CAST') {
-      out.push({ kind: 'word', text: 'TRY_CAST' });
-      continue;
-    }
-    if (upper === 'EXCEPT' && isPunct(tokens[previousSignificant(tokens, i)], '*')) {
-      out.push({ kind: 'word', text: 'EXCLUDE' });
-      continue;
-    }
-    if (upper === 'ROW' && isWord(tokens[previousSignificant(tokens, i)], 'INSERT')) {
-      // MERGE … WHEN NOT MATCHED THEN INSERT ROW: DuckDB's bare INSERT is the same positional insert.
-      out.pop();
-      continue;
-    }
-    if (isStatementStart(tokens, i)) {
-      if (upper === 'MERGE' && !isWord(tokens[next], 'INTO')) {
-        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'INTO' });
-        continue;
-      }
-      if (upper === 'INSERT' && !isWord(tokens[next], 'INTO')) {
-        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'INTO' });
-        continue;
-      }
-      if (upper === 'DELETE' && !isWord(tokens[next], 'FROM')) {
-        out.push(token, { kind: 'space', text: ' ' }, { kind: 'word', text: 'FROM' });
-        continue;
-      }
-    }
-    out.push(token);
+    if (consumed === undefined) state.out.push(token);
+    else i = consumed;
   }
-  return out;
+  return state.out;
+}
+
+const sub = (tokens: readonly Token[], options: TranslateOptions): string => render(translateTokens(tokens, options));
+const callOpen = (state: RewriteState, at: At): boolean => isPunct(state.tokens[at.next], '(');
+const previousIs = (state: RewriteState, at: At, ...words: string[]): boolean => isWord(state.tokens[previousSignificant(state.tokens, at.i)], ...words);
+
+/** A type where one is written (CAST … AS T, column lists) and typed literals: TIMESTAMP '…' → CAST('…' AS TIMESTAMPTZ). */
+function typeOrTypedLiteral({ tokens, out, typeStarts }: RewriteState, { i, upper, next }: At): number | undefined {
+  const literalType = upper in SIMPLE_TYPES && tokens[next]?.kind === 'string' && !isPunct(tokens[previousSignificant(tokens, i)], '.');
+  if (!typeStarts.has(i) && !literalType) return undefined;
+  const type = translateType(tokens, i);
+  if (tokens[nextSignificant(tokens, type.end)]?.kind === 'string' && !typeStarts.has(i)) {
+    const literal = nextSignificant(tokens, type.end);
+    out.push({ kind: 'word', text: `CAST(${stringLiteral(tokens[literal]!)} AS ${type.text})` });
+    return literal;
+  }
+  out.push({ kind: 'word', text: type.text });
+  return type.end - 1;
+}
+
+/** A table path the caller replaces (INFORMATION_SCHEMA views). */
+function informationSchemaTable({ tokens, out, options }: RewriteState, { i, token }: At): number | undefined {
+  if (!options.replaceTable || (token.kind !== 'word' && token.kind !== 'quoted') || isPunct(tokens[previousSignificant(tokens, i)], '.')) return undefined;
+  const path = nameParts(tokens, i);
+  const replacement = path.parts.length > 1 ? options.replaceTable(path.parts) : undefined;
+  if (replacement === undefined) return undefined;
+  out.push({ kind: 'word', text: replacement });
+  return path.end - 1;
+}
+
+/** `` `a.b.c` `` → "a"."b"."c". */
+function backtickName({ out }: RewriteState, { i, token }: At): number | undefined {
+  if (token.kind !== 'quoted') return undefined;
+  out.push({ kind: 'word', text: token.value!.split('.').map(quoteIdent).join('.') });
+  return i;
+}
+
+/** Any string literal in DuckDB's single-quoted spelling (b'…' as BLOB). */
+function stringToken({ out }: RewriteState, { i, token }: At): number | undefined {
+  if (token.kind !== 'string') return undefined;
+  out.push({ kind: 'string', text: stringLiteral(token) });
+  return i;
+}
+
+/** `@p` → `CAST($p AS T)`; arrays are bound as JSON text (DuckDB's binding cannot infer a list's type), then cast. */
+function parameter({ out, options }: RewriteState, { i, token }: At): number | undefined {
+  if (token.kind !== 'param') return undefined;
+  const name = token.text.slice(1);
+  const type = options.parameterTypes?.get(name);
+  const value = type?.endsWith('[]') ? `CAST($${name} AS JSON)` : `$${name}`;
+  out.push({ kind: 'word', text: type === undefined ? value : `CAST(${value} AS ${type})` });
+  return i;
+}
+
+/** CURRENT_TIMESTAMP() and friends. */
+function currentFunction(state: RewriteState, at: At): number | undefined {
+  const { tokens, out } = state;
+  if (!(at.upper in CURRENT) || !callOpen(state, at) || !isPunct(tokens[nextSignificant(tokens, at.next + 1)], ')')) return undefined;
+  out.push({ kind: 'word', text: CURRENT[at.upper]! });
+  return nextSignificant(tokens, at.next + 1);
+}
+
+/** The arguments of the call at `at` when there are `count` of them, with the closing parenthesis. */
+function callArgs(state: RewriteState, at: At, count: number): { args: Token[][]; close: number } | undefined {
+  if (!callOpen(state, at)) return undefined;
+  const close = closingParen(state.tokens, at.next);
+  const args = splitArgs(state.tokens, at.next + 1, close);
+  return args.length === count ? { args, close } : undefined;
+}
+
+/** X_TRUNC(v, PART) → date_trunc('part', v) (DATE_TRUNC cast back to DATE). */
+function truncFunction(state: RewriteState, at: At): number | undefined {
+  if (!(at.upper in TRUNC)) return undefined;
+  const call = callArgs(state, at, 2);
+  if (!call) return undefined;
+  const value = sub(call.args[0]!, state.options);
+  const text = `date_trunc('${render(call.args[1]!).trim().toLowerCase()}', ${value})`;
+  state.out.push({ kind: 'word', text: TRUNC[at.upper] ? `CAST(${text} AS ${TRUNC[at.upper]})` : text });
+  return call.close;
+}
+
+/** X_DIFF(a, b, PART) → date_diff('part', b, a). */
+function diffFunction(state: RewriteState, at: At): number | undefined {
+  if (!DIFF.has(at.upper)) return undefined;
+  const call = callArgs(state, at, 3);
+  if (!call) return undefined;
+  const [a, b] = [sub(call.args[0]!, state.options).trim(), sub(call.args[1]!, state.options).trim()];
+  state.out.push({ kind: 'word', text: `date_diff('${render(call.args[2]!).trim().toLowerCase()}', ${b}, ${a})` });
+  return call.close;
+}
+
+/** X_ADD/X_SUB(a, INTERVAL n PART) → (a ± INTERVAL n PART). */
+function addSubFunction(state: RewriteState, at: At): number | undefined {
+  if (!(at.upper in ADD_SUB)) return undefined;
+  const call = callArgs(state, at, 2);
+  if (!call) return undefined;
+  const [operator, cast] = ADD_SUB[at.upper]!;
+  const expression = `(${sub(call.args[0]!, state.options).trim()} ${operator} ${sub(call.args[1]!, state.options).trim()})`;
+  state.out.push({ kind: 'word', text: cast ? `CAST(${expression} AS ${cast})` : expression });
+  return call.close;
+}
+
+/** STRUCT(1 AS a, 'x' AS b) → struct_pack(a := 1, b := 'x'); unnamed fields → row(…). */
+function structConstructor(state: RewriteState, at: At): number | undefined {
+  if (at.upper !== 'STRUCT' || !callOpen(state, at)) return undefined;
+  const close = closingParen(state.tokens, at.next);
+  const fields = splitArgs(state.tokens, at.next + 1, close).map((arg) => {
+    const as = arg.findLastIndex((t) => isWord(t, 'AS'));
+    const name = as >= 0 ? arg[nextSignificant(arg, as + 1)] : undefined;
+    const value = sub(as >= 0 ? arg.slice(0, as) : arg, state.options).trim();
+    return name ? `${quoteIdent(name.value ?? name.text)} := ${value}` : value;
+  });
+  const named = fields.every((f) => f.includes(' := '));
+  state.out.push({ kind: 'word', text: `${named ? 'struct_pack' : 'row'}(${fields.join(', ')})` });
+  return close;
+}
+
+/** x IN UNNEST(a): DuckDB takes IN over a subquery. */
+function inUnnest(state: RewriteState, at: At): number | undefined {
+  if (at.upper !== 'UNNEST' || !callOpen(state, at) || !previousIs(state, at, 'IN')) return undefined;
+  const close = closingParen(state.tokens, at.next);
+  state.out.push({ kind: 'word', text: `(SELECT UNNEST(${sub(state.tokens.slice(at.next + 1, close), state.options)}))` });
+  return close;
+}
+
+const NOT_AN_ALIAS = ['WITH', 'WHERE', 'JOIN', 'LEFT', 'CROSS', 'INNER', 'ON', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'QUALIFY', 'HAVING', 'WINDOW'];
+
+/** FROM UNNEST(a) AS x: in BigQuery x is the element; in DuckDB an alias names a table, so the column is named too. */
+function fromUnnestAlias(state: RewriteState, at: At): number | undefined {
+  const { tokens } = state;
+  const fromPosition = previousIs(state, at, 'FROM', 'JOIN') || isPunct(tokens[previousSignificant(tokens, at.i)], ',');
+  if (at.upper !== 'UNNEST' || !callOpen(state, at) || !fromPosition) return undefined;
+  const close = closingParen(tokens, at.next);
+  let after = nextSignificant(tokens, close + 1);
+  if (isWord(tokens[after], 'AS')) after = nextSignificant(tokens, after + 1);
+  const alias = tokens[after];
+  if (!alias || !(alias.kind === 'quoted' || (alias.kind === 'word' && !isWord(alias, ...NOT_AN_ALIAS)))) return undefined;
+  const name = alias.value ?? alias.text;
+  state.out.push({ kind: 'word', text: `UNNEST(${sub(tokens.slice(at.next + 1, close), state.options)}) AS ${quoteIdent(`_unnest_${name}`)}(${quoteIdent(name)})` });
+  return after;
+}
+
+function safeCast({ out }: RewriteState, { i, upper }: At): number | undefined {
+  if (upper !== 'SAFE_CAST') return undefined;
+  out.push({ kind: 'word', text: 'TRY_CAST' });
+  return i;
+}
+
+/** SELECT * EXCEPT (c) → * EXCLUDE (c). */
+function starExcept(state: RewriteState, at: At): number | undefined {
+  if (at.upper !== 'EXCEPT' || !isPunct(state.tokens[previousSignificant(state.tokens, at.i)], '*')) return undefined;
+  state.out.push({ kind: 'word', text: 'EXCLUDE' });
+  return at.i;
+}
+
+/** MERGE … WHEN NOT MATCHED THEN INSERT ROW: DuckDB's bare INSERT is the same positional insert. */
+function insertRow(state: RewriteState, at: At): number | undefined {
+  if (at.upper !== 'ROW' || !previousIs(state, at, 'INSERT')) return undefined;
+  state.out.pop();
+  return at.i;
+}
+
+/** MERGE t / INSERT t / DELETE t at a statement's start → MERGE INTO / INSERT INTO / DELETE FROM. */
+function missingIntoOrFrom(state: RewriteState, at: At): number | undefined {
+  if (!isStatementStart(state.tokens, at.i)) return undefined;
+  const keyword = at.upper === 'MERGE' || at.upper === 'INSERT' ? 'INTO' : at.upper === 'DELETE' ? 'FROM' : undefined;
+  if (keyword === undefined || isWord(state.tokens[at.next], keyword)) return undefined;
+  state.out.push(at.token, { kind: 'space', text: ' ' }, { kind: 'word', text: keyword });
+  return at.i;
 }
 
 function isStatementStart(tokens: readonly Token[], i: number): boolean {

@@ -13,6 +13,8 @@ export interface ZetaType {
 
 interface ZetaTable {
   name: string;
+  /** 1 + the table's index in the catalog list: scans in the resolved AST name their table by it (bytes.ts). */
+  serializationId?: number;
   column: { name: string; type: ZetaType; isWritableColumn: boolean }[];
 }
 
@@ -52,8 +54,8 @@ export function zetaParameterType(type: { type: string; arrayType?: unknown; str
   return zetaType({ name: '', type: type.type });
 }
 
-function table(name: string, fields: readonly FieldSchema[]): ZetaTable {
-  return { name, column: fields.map((f) => ({ name: f.name, type: zetaType(f), isWritableColumn: true })) };
+function table(name: string, fields: readonly FieldSchema[], serializationId?: number): ZetaTable {
+  return { name, ...(serializationId === undefined ? {} : { serializationId }), column: fields.map((f) => ({ name: f.name, type: zetaType(f), isWritableColumn: true })) };
 }
 
 export function buildCatalog(
@@ -72,13 +74,14 @@ export function buildCatalog(
     }
     return found;
   };
-  for (const t of tables) {
-    root.table.push(table(`${t.projectId}.${t.datasetId}.${t.tableId}`, t.fields));
-    child(child(root, t.projectId), t.datasetId).table.push(table(t.tableId, t.fields));
+  for (const [index, t] of tables.entries()) {
+    const id = index + 1;
+    root.table.push(table(`${t.projectId}.${t.datasetId}.${t.tableId}`, t.fields, id));
+    child(child(root, t.projectId), t.datasetId).table.push(table(t.tableId, t.fields, id));
     if (t.projectId === defaultProject) {
-      child(root, t.datasetId).table.push(table(t.tableId, t.fields));
-      root.table.push(table(`${t.datasetId}.${t.tableId}`, t.fields));
-      if (t.datasetId === defaultDataset) root.table.push(table(t.tableId, t.fields));
+      child(root, t.datasetId).table.push(table(t.tableId, t.fields, id));
+      root.table.push(table(`${t.datasetId}.${t.tableId}`, t.fields, id));
+      if (t.datasetId === defaultDataset) root.table.push(table(t.tableId, t.fields, id));
     }
   }
   for (const d of datasets) {

@@ -444,11 +444,12 @@ describe('bigquery-local', () => {
       const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
       const url = chunk.toString('utf8').split('\n')[0]!;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const response = await fetch(`${url}/bigquery/v2/projects/cli-project/datasets/ready`);
+      const auth = { headers: { authorization: 'Bearer local-test-token' } };
+      const response = await fetch(`${url}/bigquery/v2/projects/cli-project/datasets/ready`, auth);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ datasetReference: { projectId: 'cli-project', datasetId: 'ready' } });
       // BIGQUERY_EMULATOR_HOST makes the client drop /bigquery/v2: the bare path is served too, errors in BigQuery's shape.
-      const missing = await fetch(`${url}/projects/cli-project/datasets/absent`);
+      const missing = await fetch(`${url}/projects/cli-project/datasets/absent`, auth);
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({
         error: {
