@@ -35,13 +35,21 @@ interface Mode {
   disposition: DestinationSyncMode;
   stream: string;
   key: string[];
+  /** The columns compared, as SQL expressions giving text. */
   columns: string[];
 }
 
+const CAMPAIGN_COLUMNS = ['CAST(campaign_id AS STRING)', 'campaign_name', 'CAST(budget AS STRING)'];
+
 const MODES: readonly Mode[] = [
-  { disposition: 'append', stream: 'campaigns', key: ['campaign_id'], columns: ['campaign_id', 'campaign_name', 'budget'] },
-  { disposition: 'overwrite', stream: 'campaigns', key: ['campaign_id'], columns: ['campaign_id', 'campaign_name', 'budget'] },
-  { disposition: 'append_dedup', stream: 'ads_reports_daily', key: ['ad_id', 'stat_time_day'], columns: ['ad_id', 'stat_time_day', 'spend'] },
+  { disposition: 'append', stream: 'campaigns', key: ['campaign_id'], columns: CAMPAIGN_COLUMNS },
+  { disposition: 'overwrite', stream: 'campaigns', key: ['campaign_id'], columns: CAMPAIGN_COLUMNS },
+  {
+    disposition: 'append_dedup',
+    stream: 'ads_reports_daily',
+    key: ['ad_id', 'stat_time_day'],
+    columns: ['CAST(ad_id AS STRING)', 'CAST(stat_time_day AS STRING)', 'TO_JSON_STRING(metrics)'],
+  },
 ];
 
 function configuredCatalog(mode: Mode): ConfiguredAirbyteCatalog {
@@ -66,7 +74,7 @@ function rowsOf(mode: Mode, part: number, version: number): Record<string, unkno
       : {
           ad_id: `17${String(index % 3).padStart(17, '0')}`,
           stat_time_day: `2026-09-${String(10 + Math.floor(index / 3)).padStart(2, '0')} 00:00:00`,
-          spend: index + (corrected ? 0.5 : 0) + version,
+          metrics: { spend: String(index + (corrected ? 0.5 : 0) + version) },
           advertiser_id: '7000000000000000001',
         };
   if (mode.disposition === 'append_dedup' && part > 0) rows.push(make(part * ROWS_PER_PART - 1, true));
@@ -135,9 +143,9 @@ describe('bigquery exactly-once commits against the local endpoint', () => {
 
   async function contents(dataset: string, mode: Mode): Promise<string[]> {
     const table = `\`${local.projectId}.${dataset}.${mode.stream}\``;
-    const [job] = await local.client().createQueryJob({ query: `SELECT ${mode.columns.map((c) => `CAST(\`${c}\` AS STRING) AS \`${c}\``).join(', ')} FROM ${table}` });
+    const [job] = await local.client().createQueryJob({ query: `SELECT ${mode.columns.map((c, i) => `${c} AS c${i}`).join(', ')} FROM ${table}` });
     const [rows] = await job.getQueryResults();
-    return (rows as Record<string, unknown>[]).map((row) => JSON.stringify(mode.columns.map((c) => row[c]))).sort();
+    return (rows as Record<string, unknown>[]).map((row) => JSON.stringify(mode.columns.map((_, i) => row[`c${i}`]))).sort();
   }
 
   async function storedPart(dataset: string, mode: Mode): Promise<number | undefined> {
@@ -162,7 +170,7 @@ describe('bigquery exactly-once commits against the local endpoint', () => {
         const dataset = freshDataset(`cut_${mode.disposition}`);
         // An overwrite replaces an earlier sync's table: it must stay whole until the replacement commits.
         if (mode.disposition === 'overwrite') expect((await run(dataset, mode, { version: 0 })).error).toBeUndefined();
-        const before = await contents(dataset, mode);
+        const before = mode.disposition === 'overwrite' ? await contents(dataset, mode) : [];
         const cut = await run(dataset, mode, {
           wrap: (sink) => armedBefore(sink, hit, () => local.endpoint.injectFault({ error: 'quotaExceeded', target: 'statement', after, jobType: 'QUERY' })),
         });
@@ -189,6 +197,34 @@ describe('bigquery exactly-once commits against the local endpoint', () => {
     expect(result.error).toBeUndefined();
     expect(result.sink.stats.retries).toBeGreaterThanOrEqual(1);
     expect(await contents(dataset, mode)).toEqual(await contents(reference, mode));
+  }, 120_000);
+
+  it('bigquery: an INT64 column meeting 2.5 is widened to NUMERIC in place and keeps it (and every older value), never NULL', async () => {
+    const dataset = freshDataset('widen');
+    const stream = { name: 'widening', json_schema: { type: 'object', properties: { id: { type: 'integer' }, n: { type: 'integer' } } }, supported_sync_modes: ['incremental' as const] };
+    const configured: ConfiguredAirbyteCatalog = { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', primary_key: [['id']], cursor_field: [] }] };
+    const state = (part: number): AirbyteMessage => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'widening' }, stream_state: { part } } } });
+    async function* input(): AsyncGenerator<AirbyteMessage> {
+      yield { type: 'RECORD', record: record('widening', { id: 1, n: '9007199254740993' }) };
+      yield state(0);
+      yield { type: 'RECORD', record: record('widening', { id: 2, n: 2.5 }) };
+      yield { type: 'RECORD', record: record('widening', { id: 3, n: 7 }) };
+      yield state(1);
+    }
+    const sink = openSink(dataset);
+    try {
+      for await (const _ of loadMessages(sink, configured, input())) void _;
+    } finally {
+      await sink.close();
+    }
+    expect(sink.stats.widened).toEqual(['widening.n INT64 → NUMERIC']);
+    const [metadata] = await local.client().dataset(dataset).table('widening').getMetadata();
+    const fields = (metadata as { schema: { fields: { name: string; type: string }[] } }).schema.fields;
+    expect(fields.find((field) => field.name === 'n')?.type).toBe('NUMERIC');
+    const [job] = await local.client().createQueryJob({ query: `SELECT id, n, TO_JSON_STRING(_airbyte_meta) AS meta FROM \`${local.projectId}.${dataset}.widening\` ORDER BY id` });
+    const [rows] = await job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: String } });
+    expect((rows as { n: unknown }[]).map((row) => String(row.n))).toEqual(['9007199254740993', '2.5', '7']);
+    expect(JSON.stringify(rows)).not.toContain('DESTINATION_TYPECAST_ERROR');
   }, 120_000);
 
   for (const jobType of ['LOAD', 'QUERY'] as const) {
