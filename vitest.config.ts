@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: stress ? 900_000 : 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // No test may reach for Google's cloud metadata server (google-auth probes it when it looks for credentials);
+    // child processes inherit this too.
+    env: { METADATA_SERVER_DETECTION: 'none' },
     reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
   },
 });

@@ -60,9 +60,15 @@ export class RowWriter {
   #extractedAt = '';
   /** Columns widened by values written since the sink last took them (see `takeWidenings`). */
   #widenings: Widening[] = [];
+  /**
+   * Columns whose type stays as it is: the key, the partitioning and the clustering columns, which the table's
+   * layout and every MERGE rely on (a value that does not fit them is NULL with a note).
+   */
+  readonly #fixed: ReadonlySet<string>;
 
-  constructor(layout: Pick<TableLayout, 'columns' | 'stream' | 'partition'>) {
+  constructor(layout: Pick<TableLayout, 'columns' | 'stream' | 'partition' | 'key' | 'clustering'>) {
     this.#columns = layout.columns;
+    this.#fixed = new Set([...layout.key.map((ref) => ref.column), ...layout.clustering, ...(layout.partition === undefined ? [] : [layout.partition.column])]);
     const partition = layout.partition;
     this.#partitionIndex = partition !== undefined && partition.type !== 'TIMESTAMP' ? layout.columns.findIndex((c) => c.name === partition.column) : -1;
     this.span = this.#partitionIndex >= 0 ? new PartitionSpan() : undefined;
@@ -84,7 +90,7 @@ export class RowWriter {
 
   /** A numeric value its column cannot hold: the column (shared with the layout) takes the narrowest type that can. */
   #widen(column: LoadedColumn, value: unknown): string | typeof INVALID {
-    const to = widerTypeFor(column.type, value);
+    const to = this.#fixed.has(column.name) ? undefined : widerTypeFor(column.type, value);
     if (to === undefined) return INVALID;
     const pending = this.#widenings.find((widening) => widening.column === column.name);
     if (pending === undefined) this.#widenings.push({ column: column.name, from: column.type, to });

@@ -2,7 +2,8 @@
 // ALTER COLUMN … SET DATA TYPE turns INT64 into NUMERIC, BIGNUMERIC or FLOAT64 and NUMERIC into BIGNUMERIC or
 // FLOAT64, keeping every stored value. The narrowest type that holds the value is taken, FLOAT64 only when no
 // decimal type can (it rounds). Other columns keep their type: a value that is not a number at all in an INT64
-// column is a bad value, not a wider one, and goes NULL with its note in `_airbyte_meta`.
+// column is a bad value, not a wider one, and goes NULL with its note in `_airbyte_meta`; so does a value that
+// does not fit a key, partitioning or clustering column, whose type the table's layout and every MERGE rely on.
 
 import { encoderFor, INVALID } from './encode.ts';
 import { quote } from './names.ts';
