@@ -5,7 +5,7 @@ import type { AnalyzedStatement, Analyzer } from './analyzer.ts';
 import { alterTable, createSchema, createTable, drop } from './ddl-statements.ts';
 import { type QueryDestination, writeDestination } from './destination.ts';
 import type { Connection, Engine } from './engine.ts';
-import { type StatementBytes, statementBytes } from './bytes.ts';
+import { NO_BYTES, type StatementBytes, statementBytes } from './bytes.ts';
 import { BigQueryError } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { informationSchemaSql, refreshInformationSchema } from './information-schema.ts';
@@ -115,7 +115,8 @@ export async function runQuery(context: QueryContext, request: QueryRequest): Pr
           throw tableNotFound(error, request);
         });
         // What it reads is measured before it runs (a DML statement is billed for the data as it found it).
-        const bytes = await statementBytes(c, statement.node, tables, store, parameters.values);
+        // (CREATE VIEW only stores its query: nothing is read.)
+        const bytes = statement.kind === 'resolvedCreateViewStmtNode' ? NO_BYTES : await statementBytes(c, statement.node, tables, store, parameters.values);
         outcome = await run.statement(statement);
         perStatement.push({ statementType: outcome.statementType, ...bytes });
         statements++;
