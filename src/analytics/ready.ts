@@ -81,11 +81,13 @@ function pivotMeasures(plan: TypedViewPlan, breakdown: string, values: readonly 
   const measures: Measure[] = [];
   for (const [metric, type] of [['spend', 'numeric'], ['impressions', 'bigint']] as const) {
     if (!has(plan, metric)) continue;
-    measures.push({ kind: 'sum', name: metric, column: metric, type });
+    // Every column of a pivot is 0 where no row has a value (a gender with no rows that day), so that
+    // `spend_male + spend_female + spend_none + spend_other = spend` holds as written, with no COALESCE.
+    measures.push({ kind: 'sum', name: metric, column: metric, type, zeroWhenNone: true });
     for (const value of values) {
-      measures.push({ kind: 'sum', name: pivotColumn(metric, value), column: metric, type, filter: { column: breakdown, values: [value] } });
+      measures.push({ kind: 'sum', name: pivotColumn(metric, value), column: metric, type, filter: { column: breakdown, values: [value] }, zeroWhenNone: true });
     }
-    measures.push({ kind: 'sum', name: `${metric}_other`, column: metric, type, filter: { column: breakdown, others: [...values] } });
+    measures.push({ kind: 'sum', name: `${metric}_other`, column: metric, type, filter: { column: breakdown, others: [...values] }, zeroWhenNone: true });
   }
   return measures;
 }
@@ -110,8 +112,9 @@ export function describeReadyColumn(plan: ReadyViewPlan, name: string, typed: Ty
   }
   if (measure.column === undefined) return `Σ${name}: NULL, the report has no such metric.`;
   const filter = measure.filter;
-  if (filter === undefined) return `Σ${measure.column}.`;
+  const zero = measure.zeroWhenNone === true ? '; 0 when no row has one, so the columns add up to the total.' : '.';
+  if (filter === undefined) return `Σ${measure.column}${zero}`;
   return 'values' in filter
-    ? `Σ${measure.column} of the rows whose ${filter.column} is ${filter.values.join(' or ')}.`
-    : `Σ${measure.column} of the rows whose ${filter.column} is none of ${filter.others.join(', ')} (or missing).`;
+    ? `Σ${measure.column} of the rows whose ${filter.column} is ${filter.values.join(' or ')}${zero}`
+    : `Σ${measure.column} of the rows whose ${filter.column} is none of ${filter.others.join(', ')} (or missing)${zero}`;
 }
