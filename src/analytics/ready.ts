@@ -10,6 +10,7 @@ import { PIVOTED_BREAKDOWNS, pivotColumn } from './breakdowns.ts';
 import { ENTITY_TABLES } from './entities.ts';
 import type { LogicalType, Measure, ReadyViewPlan, TypedViewPlan } from './model.ts';
 import type { ViewNames } from './naming.ts';
+import { performanceViewName, pivotViewName } from '../view-names.ts';
 
 const LEVELS: { id: string; name: string; context: string[] }[] = [
   { id: 'advertiser_id', name: 'advertiser', context: [] },
@@ -26,7 +27,7 @@ export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames
     const source = typed.find((plan) => plan.time === 'stat_time_day' && sameSet(plan.key, [level.id, 'stat_time_day']) && has(plan, 'spend'));
     if (source === undefined) continue;
     ready.push({
-      view: names.claim(`${level.name}_performance_daily`),
+      view: names.claim(performanceViewName(level.name)),
       source: source.view,
       description: `Spend, impressions, clicks, conversions, CTR, CPC, CPM and CPA per day and ${level.name.replace('_', ' ')} (from ${source.view}).`,
       groupBy: groupBy(source, level),
@@ -40,7 +41,7 @@ export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames
       const values = PIVOTED_BREAKDOWNS[breakdown];
       if (values === undefined || !has(plan, breakdown) || !has(plan, 'spend')) continue;
       ready.push({
-        view: names.claim(`${level.name}_spend_by_${breakdown}_${plan.time === undefined ? 'lifetime' : plan.time === 'stat_time_day' ? 'daily' : 'hourly'}`),
+        view: names.claim(pivotViewName(level.name, breakdown, plan.time === undefined ? 'lifetime' : plan.time === 'stat_time_day' ? 'daily' : 'hourly')),
         source: plan.view,
         description: `Spend and impressions by ${breakdown} as columns, per ${plan.time === undefined ? '' : 'day and '}${level.name.replace('_', ' ')} (from ${plan.view}).`,
         groupBy: groupBy(plan, level),

@@ -328,6 +328,24 @@ describe('views follow the schema', () => {
     expect(await own.query(`select * from ${own.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
   });
 
+  it('a relation it did not create that holds a view\'s name skips that view (and those over it) with one warning, never a crash', async () => {
+    const taken = await freshSchema('taken');
+    others.push(taken);
+    await taken.query(`create schema ${taken.schema}`);
+    await taken.query(`create materialized view ${taken.schema}.campaigns_daily as select 1 as mine`);
+    const lines: string[] = [];
+    const sink = await openPostgresSink(targetFromUrl(taken.url, taken.schema), { log: (line) => lines.push(line) });
+    try {
+      await drain(loadMessages(sink, configuredCatalogFor(discover(config()), ['campaigns_reports_daily'], false), streamOf([])));
+      expect(sink.views).toEqual({ created: [], unchanged: [], skipped: ['campaigns_daily', 'campaign_performance_daily'] });
+    } finally {
+      await sink.close();
+    }
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^WARN analytics view \w+\.campaigns_daily skipped: the schema has a materialized view of that name that this connector did not create/);
+    expect(await taken.query(`select * from ${taken.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
+  });
+
   it('without entity tables the views keep their name columns, NULL; --no-views makes none, the views command makes them', async () => {
     const bare = await freshSchema('bare');
     others.push(bare);
