@@ -141,7 +141,11 @@ function normalise(raw: RawConfig): SourceConfig {
     maxConcurrency: raw.max_concurrency,
     requestTimeoutMs: raw.request_timeout_seconds * 1000,
     maxRetries: raw.max_retries,
-    customReports: customReportStreams(raw.custom_reports, new Set(STREAMS_BY_NAME.keys())),
+    customReports: customReportStreams(
+      raw.custom_reports,
+      new Set(STREAMS_BY_NAME.keys()),
+      [...STREAMS_BY_NAME.values()].filter((stream) => stream.kind === 'report').map((stream) => stream.name),
+    ),
   };
 }
 

@@ -2,11 +2,7 @@
 // spend_age_25_34, …). TikTok's documented values; rows with any other value (or none) land in `_other`, so the
 // columns still add up to the total. Long lists (country_code, province_id, language) stay rows.
 
-export const PIVOTED_BREAKDOWNS: Readonly<Record<string, readonly string[]>> = {
-  gender: ['MALE', 'FEMALE', 'NONE'],
-  age: ['AGE_13_17', 'AGE_18_24', 'AGE_25_34', 'AGE_35_44', 'AGE_45_54', 'AGE_55_100'],
-  platform: ['ANDROID', 'IOS', 'PC'],
-};
+export { PIVOTED_BREAKDOWNS } from '../view-names.ts';
 
 /** `spend` + `MALE` → `spend_male`; `AGE_25_34` → `spend_age_25_34`. */
 export function pivotColumn(metric: string, value: string): string {

@@ -62,6 +62,8 @@ export interface SumMeasure {
   type: LogicalType;
   /** Only rows whose `column` is one of `values`; `values` undefined: rows whose value is none of `others`. */
   filter?: { column: string; values: string[] } | { column: string; others: string[] };
+  /** 0 instead of NULL when no row has a value (pivot columns, so that the columns add up to the total in SQL as written). */
+  zeroWhenNone?: boolean;
 }
 
 /** A ratio of two sums, recomputed from the sums (never an average of per-row ratios). */

@@ -4,7 +4,7 @@
 // whose short name is taken by a stream or a table, gets `<stream>_typed`. Ready views have fixed names
 // (`campaign_performance_daily`, `campaign_spend_by_gender_daily`, …); a taken one gets a short stable hash.
 
-import { createHash } from 'node:crypto';
+import { fallbackViewName, hashedViewName, shortViewName } from '../view-names.ts';
 
 export class ViewNames {
   readonly #taken: Set<string>;
@@ -15,15 +15,15 @@ export class ViewNames {
   }
 
   typedView(stream: string): string {
-    const short = stream.includes('_reports') ? stream.replace('_reports', '') : undefined;
-    if (short !== undefined && short !== '' && !this.#taken.has(short)) return this.#take(short);
-    return this.claim(`${stream}_typed`);
+    const short = shortViewName(stream);
+    if (short !== undefined && !this.#taken.has(short)) return this.#take(short);
+    return this.claim(fallbackViewName(stream));
   }
 
   /** The name itself when free, else the name with a short stable hash. */
   claim(name: string): string {
     if (!this.#taken.has(name)) return this.#take(name);
-    return this.#take(`${name}_${createHash('sha256').update(name).digest('hex').slice(0, 6)}`);
+    return this.#take(hashedViewName(name));
   }
 
   #take(name: string): string {

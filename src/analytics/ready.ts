@@ -10,6 +10,7 @@ import { PIVOTED_BREAKDOWNS, pivotColumn } from './breakdowns.ts';
 import { ENTITY_TABLES } from './entities.ts';
 import type { LogicalType, Measure, ReadyViewPlan, TypedViewPlan } from './model.ts';
 import type { ViewNames } from './naming.ts';
+import { performanceViewName, pivotViewName } from '../view-names.ts';
 
 const LEVELS: { id: string; name: string; context: string[] }[] = [
   { id: 'advertiser_id', name: 'advertiser', context: [] },
@@ -26,7 +27,7 @@ export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames
     const source = typed.find((plan) => plan.time === 'stat_time_day' && sameSet(plan.key, [level.id, 'stat_time_day']) && has(plan, 'spend'));
     if (source === undefined) continue;
     ready.push({
-      view: names.claim(`${level.name}_performance_daily`),
+      view: names.claim(performanceViewName(level.name)),
       source: source.view,
       description: `Spend, impressions, clicks, conversions, CTR, CPC, CPM and CPA per day and ${level.name.replace('_', ' ')} (from ${source.view}).`,
       groupBy: groupBy(source, level),
@@ -40,7 +41,7 @@ export function planReadyViews(typed: readonly TypedViewPlan[], names: ViewNames
       const values = PIVOTED_BREAKDOWNS[breakdown];
       if (values === undefined || !has(plan, breakdown) || !has(plan, 'spend')) continue;
       ready.push({
-        view: names.claim(`${level.name}_spend_by_${breakdown}_${plan.time === undefined ? 'lifetime' : plan.time === 'stat_time_day' ? 'daily' : 'hourly'}`),
+        view: names.claim(pivotViewName(level.name, breakdown, plan.time === undefined ? 'lifetime' : plan.time === 'stat_time_day' ? 'daily' : 'hourly')),
         source: plan.view,
         description: `Spend and impressions by ${breakdown} as columns, per ${plan.time === undefined ? '' : 'day and '}${level.name.replace('_', ' ')} (from ${plan.view}).`,
         groupBy: groupBy(plan, level),
@@ -81,11 +82,13 @@ function pivotMeasures(plan: TypedViewPlan, breakdown: string, values: readonly 
   const measures: Measure[] = [];
   for (const [metric, type] of [['spend', 'numeric'], ['impressions', 'bigint']] as const) {
     if (!has(plan, metric)) continue;
-    measures.push({ kind: 'sum', name: metric, column: metric, type });
+    // Every column of a pivot is 0 where no row has a value (a gender with no rows that day), so that
+    // `spend_male + spend_female + spend_none + spend_other = spend` holds as written, with no COALESCE.
+    measures.push({ kind: 'sum', name: metric, column: metric, type, zeroWhenNone: true });
     for (const value of values) {
-      measures.push({ kind: 'sum', name: pivotColumn(metric, value), column: metric, type, filter: { column: breakdown, values: [value] } });
+      measures.push({ kind: 'sum', name: pivotColumn(metric, value), column: metric, type, filter: { column: breakdown, values: [value] }, zeroWhenNone: true });
     }
-    measures.push({ kind: 'sum', name: `${metric}_other`, column: metric, type, filter: { column: breakdown, others: [...values] } });
+    measures.push({ kind: 'sum', name: `${metric}_other`, column: metric, type, filter: { column: breakdown, others: [...values] }, zeroWhenNone: true });
   }
   return measures;
 }
@@ -110,8 +113,9 @@ export function describeReadyColumn(plan: ReadyViewPlan, name: string, typed: Ty
   }
   if (measure.column === undefined) return `Σ${name}: NULL, the report has no such metric.`;
   const filter = measure.filter;
-  if (filter === undefined) return `Σ${measure.column}.`;
+  const zero = measure.zeroWhenNone === true ? '; 0 when no row has one, so the columns add up to the total.' : '.';
+  if (filter === undefined) return `Σ${measure.column}${zero}`;
   return 'values' in filter
-    ? `Σ${measure.column} of the rows whose ${filter.column} is ${filter.values.join(' or ')}.`
-    : `Σ${measure.column} of the rows whose ${filter.column} is none of ${filter.others.join(', ')} (or missing).`;
+    ? `Σ${measure.column} of the rows whose ${filter.column} is ${filter.values.join(' or ')}${zero}`
+    : `Σ${measure.column} of the rows whose ${filter.column} is none of ${filter.others.join(', ')} (or missing)${zero}`;
 }

@@ -72,13 +72,14 @@ export function readyViewSelect(plan: ReadyViewPlan, source: string, dialect: Di
       return dialect.ratio(numerator, denominator, m.factor);
     }
     if (m.column === undefined) return `cast(null as ${dialect.type(m.type)})`;
+    const sum = m.zeroWhenNone === true ? (expression: string) => `coalesce(${dialect.sum(expression, m.type)}, 0)` : (expression: string) => dialect.sum(expression, m.type);
     const filter = m.filter;
-    if (filter === undefined) return dialect.sum(column(m.column), m.type);
+    if (filter === undefined) return sum(column(m.column));
     const list = ('values' in filter ? filter.values : filter.others).map((value) => dialect.literal(value)).join(', ');
     const condition = 'values' in filter
       ? `${column(filter.column)} in (${list})`
       : `(${column(filter.column)} is null or ${column(filter.column)} not in (${list}))`;
-    return dialect.sum(`case when ${condition} then ${column(m.column)} end`, m.type);
+    return sum(`case when ${condition} then ${column(m.column)} end`);
   };
   const groups = plan.groupBy.map((group) => `  ${column(group.column)} as ${column(group.name)}`);
   const measures = plan.measures.map((m) => `  ${measure(m)} as ${column(m.name)}`);

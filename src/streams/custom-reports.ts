@@ -1,4 +1,5 @@
 import { configError } from '../errors.ts';
+import { possibleViewNames } from '../view-names.ts';
 import type { JsonSchema } from '../protocol/types.ts';
 import type { Granularity, ReportFilter, ReportStream } from './definitions.ts';
 import { type FieldType, fieldSchema, objectSchema } from './fields.ts';
@@ -37,20 +38,27 @@ export const SAFE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 /**
  * The streams of every custom report, or one config_error listing each problem of each bad definition.
- * `builtIn` are the source's own stream names, which a custom report may not take.
+ * `builtIn` are the source's own stream names, which a custom report may not take; `builtInReports` those of
+ * them that are reports: their analytics views' names (and every ready view's) are not free either.
  */
-export function customReportStreams(reports: readonly CustomReportConfig[], builtIn: ReadonlySet<string>): ReportStream[] {
+export function customReportStreams(reports: readonly CustomReportConfig[], builtIn: ReadonlySet<string>, builtInReports: Iterable<string> = []): ReportStream[] {
   const problems: string[] = [];
   const streams: ReportStream[] = [];
   const seen = new Set<string>();
+  const reportNames = [...builtInReports];
   reports.forEach((report, index) => {
     const label = `custom_reports[${index}] ${JSON.stringify(report.name)}`;
     const own: string[] = [];
     const problem = (field: string, message: string) => own.push(`${label}.${field}: ${message}`);
+    const others = [...reportNames, ...reports.filter((_, i) => i !== index).map((other) => other.name)];
+    const taken = (name: string) => builtIn.has(name) || reports.some((other) => other.name === name) || customReportNameClash(name, others) !== undefined;
+    const view = SAFE_NAME.test(report.name) ? customReportNameClash(report.name, others) : undefined;
     if (!SAFE_NAME.test(report.name)) {
       problem('name', 'must be a lower-case identifier (a letter, then letters, digits or _; at most 63 characters), such as ads_by_gender_daily');
     } else if (builtIn.has(report.name)) {
-      problem('name', 'is the name of a built-in stream; choose another');
+      problem('name', `is the name of a built-in stream; choose another, such as ${JSON.stringify(freeName(report.name, taken))}`);
+    } else if (view !== undefined) {
+      problem('name', `is the name of an analytics view the connector creates (${view}), and the report's table would collide with it in the schema or dataset; choose another, such as ${JSON.stringify(freeName(report.name, taken))}`);
     } else if (seen.has(report.name)) {
       problem('name', 'is used by an earlier custom report; names must be unique');
     }
@@ -61,6 +69,26 @@ export function customReportStreams(reports: readonly CustomReportConfig[], buil
   });
   if (problems.length > 0) throw configError(`Invalid custom report definition: ${problems.join('; ')}.`);
   return streams;
+}
+
+/**
+ * What a custom report's name collides with among the analytics views of these report streams (built-in ones
+ * and the other custom reports): a typed view, a ready view, or a hashed name either falls back to. Undefined
+ * when the name is free. A stream synced earlier or later into the same schema is what makes this matter:
+ * the table and the view would take the same name, whichever came first.
+ */
+export function customReportNameClash(name: string, reportStreams: Iterable<string>): string | undefined {
+  return possibleViewNames(reportStreams).get(name);
+}
+
+/** A name beside `name` that nothing takes: `<name>_custom`, else numbered. */
+function freeName(name: string, taken: (candidate: string) => boolean): string {
+  for (let n = 1; n < 100; n++) {
+    const suffix = n === 1 ? '_custom' : `_custom${n}`;
+    const candidate = `${name.slice(0, 63 - suffix.length)}${suffix}`;
+    if (!taken(candidate)) return candidate;
+  }
+  return `${name.slice(0, 56)}_report`;
 }
 
 type Problem = (field: string, message: string) => void;

@@ -153,6 +153,44 @@ describe('analytics views in BigQuery', () => {
     expect(Number(raw!['female'])).toBeGreaterThan(0);
   });
 
+  it('pivot columns are 0 where a category has no rows that day, so they add up as written, never NULL', async () => {
+    // A campaign-day with rows for one gender (and one age bucket) only, copied from a row with spend.
+    const [source] = await local.client().dataset(DATASET).table('campaigns_audience_reports_daily').getMetadata();
+    const columns = (source.schema.fields as { name: string }[]).map((field) => field.name);
+    const replaced: Record<string, string> = {
+      _airbyte_raw_id: `'lonely-row'`, campaign_id: '1', stat_time_day: `DATETIME '2020-01-01 00:00:00'`, gender: `'MALE'`, age: `'AGE_25_34'`,
+    };
+    expect(columns).toEqual(expect.arrayContaining(Object.keys(replaced)));
+    await rows(`INSERT INTO ${table('campaigns_audience_reports_daily')} (${columns.map((c) => `\`${c}\``).join(', ')})
+      SELECT ${columns.map((c) => replaced[c] ?? `\`${c}\``).join(', ')} FROM ${table('campaigns_audience_reports_daily')}
+      WHERE CAST(JSON_VALUE(metrics, '$.spend') AS NUMERIC) > 0 LIMIT 1`);
+    try {
+      const splits = {
+        campaign_spend_by_gender_daily: ['male', 'female', 'none', 'other'],
+        campaign_spend_by_age_daily: ['age_13_17', 'age_18_24', 'age_25_34', 'age_35_44', 'age_45_54', 'age_55_100', 'other'],
+      };
+      for (const [view, parts] of Object.entries(splits)) {
+        for (const metric of ['spend', 'impressions']) {
+          const names = parts.map((part) => `${metric}_${part}`);
+          // Through the view itself, as a user would query it.
+          const [check] = await rows(`SELECT COUNT(*) AS n, COUNTIF(${names.join(' + ')} = ${metric}) AS adds_up,
+            COUNTIF(${names.map((n) => `${n} IS NULL`).join(' OR ')}) AS null_rows,
+            CAST(MAX(IF(campaign_id = 1, ${names.join(' + ')}, NULL)) AS STRING) AS lonely FROM ${table(view)}`);
+          expect(Number(check!['n']), view).toBeGreaterThan(1);
+          expect(check!['null_rows'], `${view}: NULL ${metric} columns`).toBe('0');
+          expect(check!['adds_up'], `${view}: ${names.join(' + ')} = ${metric}`).toBe(check!['n']);
+          expect(check!['lonely'], view).not.toBeNull();
+        }
+      }
+      // The columns keep their types.
+      const [typed] = await local.client().dataset(DATASET).table('campaign_spend_by_gender_daily').getMetadata();
+      const types = Object.fromEntries((typed.schema.fields as { name: string; type: string }[]).map((field) => [field.name, field.type]));
+      expect([types['spend'], types['spend_male'], types['spend_other'], types['impressions'], types['impressions_none']]).toEqual(['NUMERIC', 'NUMERIC', 'NUMERIC', 'INTEGER', 'INTEGER']);
+    } finally {
+      await rows(`DELETE FROM ${table('campaigns_audience_reports_daily')} WHERE _airbyte_raw_id = 'lonely-row'`);
+    }
+  });
+
   it("reads '-' and text metrics as NULL; a new metric in the schema keeps the SQL valid", async () => {
     await rows(`INSERT INTO ${table('ads_reports_daily')} (_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta, advertiser_id, ad_id, stat_time_day, metrics)
       VALUES ('bad-row', CURRENT_TIMESTAMP(), JSON '{}', 7001035076276387841, 1, DATETIME '2020-01-01 00:00:00', JSON '{"spend": "-", "impressions": "abc", "clicks": "12"}')`);

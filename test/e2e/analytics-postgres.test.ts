@@ -178,6 +178,54 @@ describe('typed views in Postgres', () => {
     expect(female!.female).toBe(raw!.female);
   });
 
+  it('pivot columns are 0 where a category has no rows that day, so they add up as written, never NULL', async () => {
+    const s = db.schema;
+    // A campaign-day with rows for one gender (and one age bucket) only: every other column of that day has no rows.
+    const columns = (await db.query<{ name: string }>(
+      `select column_name as name from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`,
+      [s, AUDIENCE],
+    )).map((c) => c.name);
+    const replaced: Record<string, string> = { _airbyte_raw_id: 'gen_random_uuid()', campaign_id: '1', stat_time_day: `'2020-01-01'`, gender: `'MALE'`, age: `'AGE_25_34'` };
+    expect(columns).toEqual(expect.arrayContaining(Object.keys(replaced)));
+    await db.query(
+      `insert into ${s}.${AUDIENCE} (${columns.map((c) => `"${c}"`).join(', ')})
+       select ${columns.map((c) => replaced[c] ?? `"${c}"`).join(', ')} from ${s}.${AUDIENCE} where (metrics->>'spend')::numeric > 0 limit 1`,
+    );
+    try {
+      const splits = {
+        campaign_spend_by_gender_daily: ['male', 'female', 'none', 'other'],
+        campaign_spend_by_age_daily: ['age_13_17', 'age_18_24', 'age_25_34', 'age_35_44', 'age_45_54', 'age_55_100', 'other'],
+      };
+      for (const [view, parts] of Object.entries(splits)) {
+        for (const metric of ['spend', 'impressions']) {
+          const names = parts.map((part) => `${metric}_${part}`);
+          const [check] = await db.query<{ rows: number; adds_up: number; nulls: number; lonely: string | null }>(
+            `select count(*)::int as rows,
+                    count(*) filter (where ${names.join(' + ')} = ${metric})::int as adds_up,
+                    count(*) filter (where ${names.map((n) => `${n} is null`).join(' or ')})::int as nulls,
+                    max(${names.join(' + ')}) filter (where campaign_id = 1)::text as lonely
+             from ${s}.${view}`,
+          );
+          expect(check!.rows, view).toBeGreaterThan(1);
+          expect(check!.nulls, `${view}: NULL ${metric} columns`).toBe(0);
+          expect(check!.adds_up, `${view}: ${names.join(' + ')} = ${metric}`).toBe(check!.rows);
+          expect(check!.lonely, view).not.toBeNull();
+        }
+      }
+      // The columns keep their types: spend numeric, impressions bigint.
+      const types = await db.query<{ column_name: string; data_type: string }>(
+        `select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = 'campaign_spend_by_gender_daily'
+         and column_name in ('spend', 'spend_male', 'spend_other', 'impressions', 'impressions_none') order by 1`,
+        [s],
+      );
+      expect(Object.fromEntries(types.map((t) => [t.column_name, t.data_type]))).toEqual({
+        impressions: 'bigint', impressions_none: 'bigint', spend: 'numeric', spend_male: 'numeric', spend_other: 'numeric',
+      });
+    } finally {
+      await db.query(`delete from ${s}.${AUDIENCE} where campaign_id = 1`);
+    }
+  });
+
   it("turns '-', text and out-of-range values into NULL instead of failing the view", async () => {
     const s = db.schema;
     await db.query(
@@ -278,6 +326,24 @@ describe('views follow the schema', () => {
       await other.close();
     }
     expect(await own.query(`select * from ${own.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
+  });
+
+  it('a relation it did not create that holds a view\'s name skips that view (and those over it) with one warning, never a crash', async () => {
+    const taken = await freshSchema('taken');
+    others.push(taken);
+    await taken.query(`create schema ${taken.schema}`);
+    await taken.query(`create materialized view ${taken.schema}.campaigns_daily as select 1 as mine`);
+    const lines: string[] = [];
+    const sink = await openPostgresSink(targetFromUrl(taken.url, taken.schema), { log: (line) => lines.push(line) });
+    try {
+      await drain(loadMessages(sink, configuredCatalogFor(discover(config()), ['campaigns_reports_daily'], false), streamOf([])));
+      expect(sink.views).toEqual({ created: [], unchanged: [], skipped: ['campaigns_daily', 'campaign_performance_daily'] });
+    } finally {
+      await sink.close();
+    }
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^WARN analytics view \w+\.campaigns_daily skipped: the schema has a materialized view of that name that this connector did not create/);
+    expect(await taken.query(`select * from ${taken.schema}.campaigns_daily`)).toEqual([{ mine: 1 }]);
   });
 
   it('without entity tables the views keep their name columns, NULL; --no-views makes none, the views command makes them', async () => {

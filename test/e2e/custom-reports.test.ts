@@ -119,10 +119,10 @@ describe('custom reports: end to end against the emulator', () => {
   });
 
   it('a BASIC hourly report equals campaigns_reports_hourly, without the metrics TikTok has no hourly form of', async () => {
-    const hourly = { name: 'campaigns_hourly', data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_hour'], metrics: ['spend', 'impressions', 'clicks'] };
-    const messages = await readWithConfig(config([hourly], { start_date: END }), ['campaigns_hourly', 'campaigns_reports_hourly']);
+    const hourly = { name: 'my_campaigns_hourly', data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_hour'], metrics: ['spend', 'impressions', 'clicks'] };
+    const messages = await readWithConfig(config([hourly], { start_date: END }), ['my_campaigns_hourly', 'campaigns_reports_hourly']);
     expect(errorsOf(messages)).toEqual([]);
-    const custom = recordsOf(messages, 'campaigns_hourly');
+    const custom = recordsOf(messages, 'my_campaigns_hourly');
     const builtIn = new Map(recordsOf(messages, 'campaigns_reports_hourly').map((r) => [keyOf(r, ['campaign_id', 'stat_time_hour']), r]));
     expect(custom.length).toBeGreaterThan(24);
     expect(custom.length).toBe(builtIn.size);
@@ -130,7 +130,7 @@ describe('custom reports: end to end against the emulator', () => {
       const twin = metricsOf(builtIn.get(keyOf(row, ['campaign_id', 'stat_time_hour'])) ?? {});
       for (const metric of hourly.metrics) expect(metricsOf(row)[metric], metric).toEqual(twin[metric]);
     }
-    expect(() => parseConfig(config([{ ...hourly, metrics: ['spend', 'reach'] }]))).toThrow(/"campaigns_hourly"\.metrics: "reach" is not computed by the hour/);
+    expect(() => parseConfig(config([{ ...hourly, metrics: ['spend', 'reach'] }]))).toThrow(/"my_campaigns_hourly"\.metrics: "reach" is not computed by the hour/);
   });
 
   it('a report without a time dimension is a lifetime report equal to campaigns_reports_lifetime', async () => {
@@ -207,6 +207,8 @@ const BAD: { why: string; report: Record<string, unknown>; field: string; reason
   { why: 'AUDIENCE without a breakdown', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_day'] }, field: 'dimensions', reason: /AUDIENCE reports need a breakdown/ },
   { why: 'reach in AUDIENCE', report: { ...GENDER_AGE, metrics: ['spend', 'reach'] }, field: 'metrics', reason: /"reach" is a unique-visitor metric/ },
   { why: 'name of a built-in stream', report: { ...ADS_DAILY, name: 'ads_reports_daily' }, field: 'name', reason: /name of a built-in stream/ },
+  { why: 'name of a built-in typed view', report: { ...ADS_DAILY, name: 'ads_by_country_daily' }, field: 'name', reason: /is the name of an analytics view the connector creates \(the typed view of ads_reports_by_country_daily\).*choose another, such as "ads_by_country_daily_custom"/ },
+  { why: 'name of a ready view', report: { ...ADS_DAILY, name: 'campaign_performance_daily' }, field: 'name', reason: /is the name of an analytics view the connector creates \(a ready analytics view\)/ },
   { why: 'unsafe name', report: { ...ADS_DAILY, name: 'Ads Daily; drop' }, field: 'name', reason: /lower-case identifier/ },
   { why: 'bad filtering JSON', report: { ...ADS_DAILY, filtering: '[{"field_name": "ad_ids",' }, field: 'filtering', reason: /is not valid JSON/ },
   { why: 'filtering not a list', report: { ...ADS_DAILY, filtering: '{"field_name": "ad_ids"}' }, field: 'filtering', reason: /must be a JSON array/ },
@@ -271,6 +273,31 @@ describe('custom reports: bad definitions are config errors naming the report an
       expect(errors[0]?.failure_type).toBe('config_error');
       expect(errors[0]?.message).toMatch(expected);
     }
+  });
+});
+
+describe('custom report names never collide with a view', () => {
+  it('check answers FAILED for a name an analytics view takes; discover and read end with a config_error', async () => {
+    const files = scratch();
+    const configPath = files.json('config.json', configFor(api.url, { custom_reports: [{ ...ADS_DAILY, name: 'ads_by_country_daily' }] }));
+    const catalogPath = files.json('catalog.json', { streams: [] });
+    const expected = /custom_reports\[0\] "ads_by_country_daily"\.name: is the name of an analytics view the connector creates \(the typed view of ads_reports_by_country_daily\).*such as "ads_by_country_daily_custom"/;
+    const checked = await runCli(['check', '--config', configPath]);
+    expect(checked.code).toBe(0);
+    const status = checked.messages.find((m) => m.type === 'CONNECTION_STATUS');
+    expect(status?.type === 'CONNECTION_STATUS' && status.connectionStatus.status).toBe('FAILED');
+    expect(status?.type === 'CONNECTION_STATUS' && status.connectionStatus.message).toMatch(expected);
+    for (const command of [['discover', '--config', configPath], ['read', '--config', configPath, '--catalog', catalogPath]]) {
+      const result = await runCli(command);
+      expect(result.code, command[0]).toBe(1);
+      expect(records(result.messages)).toEqual([]);
+      const errors = traces(result.messages).flatMap((t) => (t.type === 'ERROR' ? [t.error] : []));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.failure_type).toBe('config_error');
+      expect(errors[0]?.message).toMatch(expected);
+    }
+    // The suggested name is free: the same report under it is a valid config.
+    expect(parseConfig(configFor(api.url, { custom_reports: [{ ...ADS_DAILY, name: 'ads_by_country_daily_custom' }] })).customReports[0]?.name).toBe('ads_by_country_daily_custom');
   });
 });
 

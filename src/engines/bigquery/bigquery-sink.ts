@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigQuery, Dataset, JobLoadMetadata, Table, TableField } from '@google-cloud/bigquery';
-import { bigQueryViewStatements } from './view-sql.ts';
+import { bigQueryViews } from './view-sql.ts';
 import { configError, ConnectorError, systemError } from '../../errors.ts';
 import { parseJsonLossless } from '../../json.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
@@ -25,7 +25,7 @@ import { addColumnsSql, createTableSql, tableRef } from './ddl.ts';
 import { bigQueryErrorOf, loadFailureOf } from './errors.ts';
 import { columnDefinitions, planTable, SEQUENCE_COLUMN, type ExistingTable, type TableLayout } from './layout.ts';
 import { applyModeOf, applySql } from './merge.ts';
-import { MAX_TABLE_LENGTH } from './names.ts';
+import { bigQueryName, MAX_TABLE_LENGTH } from './names.ts';
 import { RowWriter } from './ndjson.ts';
 import { costOf, JobRunner, type JobCost } from './jobs.ts';
 import { classify, DEFAULT_RETRY, errorDetails, withRetry, type RetryPolicy } from './retry.ts';
@@ -221,10 +221,34 @@ export class BigQuerySink implements Sink {
     // Every commit left its table complete; what remains are the typed analytics views (src/analytics/), made
     // once the tables have their final columns, so a view never names a column its table lacks.
     if (this.target.views === false) return;
-    const statements = bigQueryViewStatements(this.#streams, this.target.projectId, this.target.dataset);
+    const views = bigQueryViews(this.#streams, this.target.projectId, this.target.dataset);
     await this.#guard('create the analytics views', async () => {
-      for (const statement of statements) await this.#run(statement);
+      // CREATE OR REPLACE VIEW never takes the place of a table: a view whose name a table (or anything not a
+      // view) of the dataset holds is skipped, with the ready views over it, one warning each.
+      const [tables] = await withRetry(this.#retry, () => this.#dataset.getTables(), this.#onRetry);
+      const existing = new Set(tables.map((table) => table.id ?? ''));
+      const skipped = new Set<string>();
+      for (const view of views) {
+        const name = bigQueryName(view.view, MAX_TABLE_LENGTH);
+        // Only a name that is there is looked at (its type, where the listing does not say it).
+        const kind = existing.has(name) ? await this.#tableType(name) : undefined;
+        if (kind !== undefined && kind !== 'VIEW') {
+          skipped.add(view.view);
+          this.#log(`WARN analytics view ${this.target.dataset}.${name} skipped: the dataset has a ${kind.toLowerCase()} of that name that this connector did not create; rename it to get the view.\n`);
+        } else if (view.reads !== undefined && skipped.has(view.reads.view)) {
+          skipped.add(view.view);
+          this.#log(`WARN analytics view ${this.target.dataset}.${name} skipped: it reads ${view.reads.view}, which was skipped.\n`);
+        } else {
+          await this.#run(view.statement);
+        }
+      }
     });
+  }
+
+  /** TABLE, VIEW, MATERIALIZED_VIEW, EXTERNAL, … as BigQuery says. */
+  async #tableType(name: string): Promise<string> {
+    const [metadata] = await withRetry(this.#retry, () => this.#dataset.table(name).getMetadata(), this.#onRetry);
+    return String((metadata as { type?: unknown }).type ?? 'TABLE');
   }
 
   async close(): Promise<void> {

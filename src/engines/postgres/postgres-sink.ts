@@ -41,6 +41,8 @@ export interface PostgresSinkOptions {
   batchBytes?: number;
   /** False stages every stream (tests use it to cover the staged path for first loads too). */
   directLoads?: boolean;
+  /** Where warnings go (a view skipped because a table has its name); stderr by default. */
+  log?: (line: string) => void;
 }
 
 interface StreamTable {
@@ -76,7 +78,11 @@ export class PostgresSink implements Sink {
   constructor(target: PostgresTarget, client: pg.Client, options: PostgresSinkOptions = {}) {
     this.target = target;
     this.#main = new CopyLane(client);
-    this.#options = { batchBytes: options.batchBytes ?? BATCH_BYTES, directLoads: options.directLoads ?? true };
+    this.#options = {
+      batchBytes: options.batchBytes ?? BATCH_BYTES,
+      directLoads: options.directLoads ?? true,
+      log: options.log ?? ((line) => process.stderr.write(line)),
+    };
   }
 
   get schema(): string {
@@ -198,7 +204,7 @@ export class PostgresSink implements Sink {
     // The typed analytics views (src/analytics/): after the tables took their final columns, and only after a
     // clean end, so a view never reads a table this sync left half-evolved.
     if (this.target.views !== false) {
-      this.views = await this.#guard('create the analytics views', () => refreshPostgresViews(this.#main.db, this.schema, this.#streams));
+      this.views = await this.#guard('create the analytics views', () => refreshPostgresViews(this.#main.db, this.schema, this.#streams, this.#options.log));
     }
   }
 

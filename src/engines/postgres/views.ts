@@ -32,6 +32,8 @@ export interface WantedView {
 export interface ViewRefresh {
   created: string[];
   unchanged: string[];
+  /** Views not made because a table (or other relation that is not a view) of the schema has the name; absent when none. */
+  skipped?: string[];
 }
 
 /** Every view to hold for these streams, typed views first, as Postgres SQL. */
@@ -63,8 +65,34 @@ export function wantedViews(schema: string, streams: readonly SinkStream[], tabl
   ];
 }
 
-export async function refreshPostgresViews(db: SinkKysely, schema: string, streams: readonly SinkStream[]): Promise<ViewRefresh> {
-  const wanted = wantedViews(schema, streams, await columnsOf(db, schema));
+export async function refreshPostgresViews(
+  db: SinkKysely,
+  schema: string,
+  streams: readonly SinkStream[],
+  warn: (line: string) => void = () => undefined,
+): Promise<ViewRefresh> {
+  const planned = wantedViews(schema, streams, await columnsOf(db, schema));
+  // A view never takes the place of a relation it did not create: the planner steers around tables, and
+  // anything else of that name (a materialized view, a foreign table, a sequence, …) skips the view, and the
+  // ready views over it, with one warning each.
+  const others = await relationsOf(db, schema);
+  const skipped = new Set<string>();
+  for (const view of planned) {
+    const blocked = others.get(view.name) !== undefined ? view.name : view.source !== undefined && skipped.has(view.source) ? view.source : undefined;
+    if (blocked === undefined) continue;
+    skipped.add(view.name);
+    warn(
+      blocked === view.name
+        ? `WARN analytics view ${schema}.${view.name} skipped: the schema has a ${others.get(view.name)} of that name that this connector did not create; rename it to get the view.\n`
+        : `WARN analytics view ${schema}.${view.name} skipped: it reads ${schema}.${blocked}, which was skipped.\n`,
+    );
+  }
+  const wanted = planned.filter((view) => !skipped.has(view.name));
+  const refresh = await refreshWanted(db, schema, wanted);
+  return skipped.size === 0 ? refresh : { ...refresh, skipped: [...skipped] };
+}
+
+async function refreshWanted(db: SinkKysely, schema: string, wanted: WantedView[]): Promise<ViewRefresh> {
   const existing = await viewsOf(db, schema);
   const changed = new Set<string>();
   for (const view of wanted) {
@@ -157,6 +185,17 @@ export function postgresViewScript(schema: string, streams: readonly SinkStream[
     ]),
   ];
   return ['begin;', ...statements.map((statement) => `${statement};`), 'commit;', ''].join('\n');
+}
+
+const RELATION_KINDS: Record<string, string> = { r: 'table', p: 'table', m: 'materialized view', f: 'foreign table', S: 'sequence', i: 'index', I: 'index', c: 'type', t: 'table' };
+
+/** Relations of the schema that are not views (tables, materialized views, …), by name → what they are. */
+async function relationsOf(db: SinkKysely, schema: string): Promise<Map<string, string>> {
+  const { rows } = await sql<{ name: string; kind: string }>`
+    select c.relname as name, c.relkind::text as kind
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${schema} and c.relkind <> 'v'`.execute(db);
+  return new Map(rows.map((row) => [row.name, RELATION_KINDS[row.kind] ?? 'relation']));
 }
 
 async function viewsOf(db: SinkKysely, schema: string): Promise<Map<string, string | null>> {
