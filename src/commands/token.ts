@@ -14,7 +14,7 @@ import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { type TokenGrant, exchangeAuthCode } from '../tiktok/oauth.ts';
 import { type Command, PROGRAM, command } from './command.ts';
-import { type CommandSpec, type FlagValues, parseFlags, usageOf } from './flags.ts';
+import { type CommandSpec, type FlagValues, parseFlags, usageOf, wantsHelp } from './flags.ts';
 
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
 export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
@@ -46,6 +46,10 @@ export const tokenCommand: Command = command(TOKEN_SPEC, (flags) => obtainToken(
 
 /** `token` as the CLI runs it, on raw arguments (tests give their own io). */
 export async function runTokenCommand(argv: string[], io: TokenCommandIo = process): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout.write(`${usageOf(PROGRAM, TOKEN_SPEC)}\n`);
+    return 0;
+  }
   return obtainToken(parseFlags(PROGRAM, TOKEN_SPEC, argv), io);
 }
 
