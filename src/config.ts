@@ -158,6 +158,21 @@ function credentialsOf(raw: RawConfig): Credentials {
       throw configError(`Invalid config: credentials.${field} contains a space, line break, control or invisible character; copy it again without them.`);
     }
   }
+  // The token travels in the Access-Token header, which carries Latin-1 only: fetch refuses any other character
+  // before the request leaves, which would look like a network failure retried for minutes. The message says where,
+  // never the token itself (a secret).
+  const token = c?.access_token ?? raw.access_token;
+  if (typeof token === 'string') {
+    const characters = Array.from(token);
+    const position = characters.findIndex((character) => character.codePointAt(0)! > 0xff);
+    if (position >= 0) {
+      const codePoint = `U+${characters[position]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw configError(
+        `Invalid config: credentials.access_token holds a character an HTTP header cannot carry (${codePoint}, character ${position + 1} of ${characters.length}), ` +
+          'such as a typographic quote or a non-Latin letter pasted with it; copy the token again.',
+      );
+    }
+  }
   // Airbyte's own order: credentials first, then the legacy top-level token and environment block.
   const legacyAdvertiser = raw.environment?.advertiser_id || undefined;
   if (c === undefined) {

@@ -37,7 +37,14 @@ export interface StreamSummary {
   received: number;
   committed: number;
   failed: boolean;
+  /**
+   * What happened to the stream: ok (it ended and its rows are committed), failed (it started, and the source
+   * reported it failed or the sync stopped before it ended), not run (the sync stopped before it began).
+   */
+  outcome: StreamOutcome;
 }
+
+export type StreamOutcome = 'ok' | 'failed' | 'not run';
 
 export interface SyncResult {
   ok: boolean;
@@ -133,14 +140,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     error = caught instanceof TikTokApiError ? toConnectorError(caught) : asConnectorError(caught);
   }
   const streams: StreamSummary[] = (catalog?.streams ?? []).map((configured) => {
-    const counts = progress.streams.get(configured.stream.name) ?? { received: 0, committed: 0 };
-    return {
-      name: configured.stream.name,
-      disposition: configured.destination_sync_mode,
-      received: counts.received,
-      committed: counts.committed,
-      failed: progress.failedStreams.has(configured.stream.name),
-    };
+    const name = configured.stream.name;
+    const counts = progress.streams.get(name) ?? { received: 0, committed: 0 };
+    const outcome = outcomeOf(name, counts.received, progress, error);
+    return { name, disposition: configured.destination_sync_mode, received: counts.received, committed: counts.committed, failed: outcome === 'failed', outcome };
   });
   return {
     ok: error === undefined && !failed(progress),
@@ -149,6 +152,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     error,
     reported,
   };
+}
+
+/** What happened to one stream of the sync (StreamSummary.outcome). */
+function outcomeOf(name: string, received: number, progress: LoadProgress, error: ConnectorError | undefined): StreamOutcome {
+  if (progress.failedStreams.has(name)) return 'failed';
+  if (progress.completedStreams.has(name)) return 'ok';
+  // A sync that ended without any error: every stream went through (a source that sends no STREAM_STATUS included).
+  if (error === undefined && !progress.failed) return 'ok';
+  return progress.startedStreams.has(name) || received > 0 ? 'failed' : 'not run';
 }
 
 function failed(progress: LoadProgress): boolean {
@@ -176,7 +188,11 @@ export function summaryText(result: SyncResult, target: DestinationTarget): stri
     stream.name,
     stream.disposition,
     formatCount(stream.committed),
-    stream.failed ? 'failed' : stream.received === stream.committed ? 'ok' : `${formatCount(stream.received - stream.committed)} not committed`,
+    stream.outcome === 'ok' && stream.received !== stream.committed
+      ? `${formatCount(stream.received - stream.committed)} not committed`
+      : stream.outcome === 'failed' && stream.received > stream.committed
+        ? `failed, ${formatCount(stream.received - stream.committed)} not committed`
+        : stream.outcome,
   ]);
   const rate = formatCount(Math.round(total / Math.max(result.seconds, 0.001)));
   return [

@@ -1,3 +1,5 @@
+import { redact } from '../secrets.ts';
+import { describeError } from './errors.ts';
 import { type CommandSpec, type FlagSpec, type FlagValues, parseFlags, usageOf, wantsHelp } from './flags.ts';
 
 /** The program's name in usage lines and messages. */
@@ -30,4 +32,27 @@ export function selfReportingCommand(spec: CommandSpec, run: (argv: string[]) =>
       return run([...argv]);
     },
   };
+}
+
+/**
+ * A command whose stdout is its product for a pipe or a person (SQL for psql or bq, a list of files), not Airbyte
+ * messages: a failure is one line on stderr (the usage a bad flag brings is left to --help) and exit 1, never a
+ * TRACE on stdout.
+ */
+export function plainCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, run: (flags: FlagValues<F>) => Promise<number>, program = PROGRAM): Command {
+  return selfReportingCommand(
+    spec,
+    async (argv) => {
+      try {
+        return await run(parseFlags(program, spec, argv));
+      } catch (caught) {
+        const error = describeError(caught);
+        const [first = '', ...more] = error.message.split('\n');
+        const hint = more.length > 0 && more.some((line) => line.startsWith('Usage:')) ? ` (${program} ${spec.name} --help shows the usage)` : '';
+        process.stderr.write(redact(`${spec.name}: ${error.failureType}: ${first}${hint}\n`));
+        return 1;
+      }
+    },
+    program,
+  );
 }

@@ -12,7 +12,7 @@ import { configError } from '../errors.ts';
 import type { AirbyteStream } from '../protocol/types.ts';
 import { redact } from '../secrets.ts';
 import { discover } from '../source.ts';
-import { command } from './command.ts';
+import { plainCommand } from './command.ts';
 
 
 export interface DbtOptions {
@@ -46,7 +46,7 @@ function setupHint(): string {
   return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
 }
 
-export const dbtCommand = command(
+export const dbtCommand = plainCommand(
   {
     name: 'dbt',
     summary: 'write a dbt project for the loaded streams',

@@ -15,8 +15,8 @@ import { containerNouns, containerOf, destinationSpecification, engineTitles, op
 import { loadMessages, newLoadProgress } from '../load/load-messages.ts';
 import { linesOf, messagesOf } from '../load/message-lines.ts';
 import { formatCount } from '../load/progress.ts';
-import { PROGRAM, selfReportingCommand } from './command.ts';
-import { type CommandSpec, parseFlags, synopsis } from './flags.ts';
+import { type Command, PROGRAM } from './command.ts';
+import { type CommandSpec, parseFlags, synopsis, usageOf, wantsHelp } from './flags.ts';
 
 /** The destination's three commands, each with its flag table. */
 export const DESTINATION_SPECS = {
@@ -33,13 +33,19 @@ export const DESTINATION_SPECS = {
   },
 } as const satisfies Record<string, CommandSpec>;
 
-const USAGE = ['Usage:', ...Object.values(DESTINATION_SPECS).map((spec) => `  ${synopsis(PROGRAM, spec)}   ${spec.summary}`)].join('\n');
+const USAGE = [`Usage: ${PROGRAM} destination spec|check|write [options]`, ...Object.values(DESTINATION_SPECS).map((spec) => `  ${synopsis(PROGRAM, spec)}   ${spec.summary}`)].join('\n');
 
 /** `destination …` in the source's CLI; the destination's own bin runs the same without the word. */
-export const destinationCommand = selfReportingCommand(
-  { name: 'destination', summary: `spec | check | write: the ${engineTitles()} destination (AirbyteMessages on stdin)`, flags: {} },
-  runDestinationCommand,
-);
+export const destinationCommand: Command = {
+  spec: {
+    name: 'destination',
+    summary: `spec | check | write: the ${engineTitles()} destination (AirbyteMessages on stdin)`,
+    flags: {},
+    details: Object.values(DESTINATION_SPECS).map((spec) => `  ${synopsis(PROGRAM, spec)}   ${spec.summary}`).join('\n'),
+  },
+  // `destination --help` and `destination write --help` alike: runDestination answers each with the right usage.
+  invoke: (argv) => runDestinationCommand([...argv]),
+};
 
 export interface DestinationIo {
   stdin: Readable;
@@ -57,6 +63,12 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
     await out.write(message);
   };
   const [command, ...rest] = argv;
+  // Usage on stdout, as every command answers --help: the human asked for it, no orchestrator reads it.
+  if (command === 'help' || wantsHelp(argv)) {
+    const subcommand = Object.entries(DESTINATION_SPECS).find(([name]) => name === command)?.[1];
+    io.stdout.write(`${subcommand === undefined ? USAGE : usageOf(PROGRAM, subcommand)}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'spec':

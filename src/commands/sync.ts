@@ -48,7 +48,12 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
     if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
     if (result.error !== undefined) {
       printError(result.error);
-      process.stderr.write('Rows committed before the failure are kept; the next run continues from the last stored state.\n');
+      // Only when there is something to keep: a sync that never committed a row has nothing to continue from.
+      if (result.streams.some((stream) => stream.committed > 0)) {
+        process.stderr.write('Rows committed before the failure are kept; the next run continues from the last stored state.\n');
+      } else {
+        process.stderr.write('Nothing was committed; the next run starts from where this one did.\n');
+      }
     } else if (!result.ok) {
       process.stderr.write(
         redact(`The source reported errors (${result.reported.length}); rows of the failed streams after their last state were not committed.\n`),

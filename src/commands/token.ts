@@ -14,7 +14,7 @@ import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { type TokenGrant, exchangeAuthCode } from '../tiktok/oauth.ts';
 import { type Command, PROGRAM, command } from './command.ts';
-import { type CommandSpec, type FlagValues, parseFlags, usageOf } from './flags.ts';
+import { type CommandSpec, type FlagValues, parseFlags, usageOf, wantsHelp } from './flags.ts';
 
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
 export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
@@ -46,6 +46,10 @@ export const tokenCommand: Command = command(TOKEN_SPEC, (flags) => obtainToken(
 
 /** `token` as the CLI runs it, on raw arguments (tests give their own io). */
 export async function runTokenCommand(argv: string[], io: TokenCommandIo = process): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout.write(`${usageOf(PROGRAM, TOKEN_SPEC)}\n`);
+    return 0;
+  }
   return obtainToken(parseFlags(PROGRAM, TOKEN_SPEC, argv), io);
 }
 
@@ -109,29 +113,39 @@ interface RedirectOptions {
 
 /**
  * Serves http://127.0.0.1:PORT/callback until TikTok's redirect arrives with this run's `state` and an
- * auth_code. A redirect with another state (a forged or stale link) is refused and ends the run: the code it
- * carries is never traded.
+ * auth_code. A redirect with another state (a forged or stale link) or without a code is answered 400 and noted on
+ * stderr, and the command keeps waiting for the right one until its timeout: whoever can reach the port cannot end
+ * the run, and the code a refused redirect carries is never traded.
  */
 async function awaitRedirect(appId: string, options: RedirectOptions): Promise<string> {
   const state = randomBytes(16).toString('hex');
   let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
   const outcome = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  let settled = false;
+  const refused: string[] = [];
+  const refuse = (res: ServerResponse, pageText: string, reason: string): void => {
+    page(res, 400, pageText);
+    refused.push(reason);
+    options.log(`Refused a redirect: ${reason}; still waiting for TikTok's.`);
+  };
   const server = createServer((req, res) => handle(req, res));
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/callback') return page(res, 404, 'Not found.');
+    if (settled) return page(res, 409, 'The authorisation has already been received.');
     const given = url.searchParams.get('state') ?? '';
     if (!sameText(given, state)) {
-      page(res, 400, 'This authorisation does not belong to the waiting command (state mismatch). Start it again.');
-      settle?.reject(configError('The redirect carried a different state than this run sent: refused (a forged or stale authorisation link). Run token --listen again.'));
-      return;
+      return refuse(
+        res,
+        'This authorisation does not belong to the waiting command (state mismatch). Use the link the command printed.',
+        'its state is not the one this run sent (a forged or stale authorisation link)',
+      );
     }
     const code = url.searchParams.get('auth_code') ?? url.searchParams.get('code');
     if (!code) {
-      page(res, 400, 'TikTok sent no authorisation code.');
-      settle?.reject(configError('TikTok redirected without an auth_code (was the authorisation declined?). Run token --listen again.'));
-      return;
+      return refuse(res, 'TikTok sent no authorisation code. Authorise the app again from the link the command printed.', 'it carried no auth_code (was the authorisation declined?)');
     }
+    settled = true;
     page(res, 200, 'Authorised. You can close this window and return to the terminal.');
     settle?.resolve(code);
   };
@@ -150,7 +164,12 @@ async function awaitRedirect(appId: string, options: RedirectOptions): Promise<s
   options.log(`Open this URL, authorise the advertisers, and TikTok will redirect to ${redirect}:`);
   options.log(link.toString());
   const timer = setTimeout(
-    () => settle?.reject(configError(`No redirect arrived within ${Math.round(options.timeoutMs / 1000)} s. Run token --listen again.`)),
+    () => {
+      settled = true;
+      const seconds = Math.round(options.timeoutMs / 1000);
+      const what = refused.length === 0 ? 'No redirect' : `No valid redirect (refused ${refused.length}: ${[...new Set(refused)].join('; ')})`;
+      settle?.reject(configError(`${what} arrived within ${seconds} s. Run token --listen again.`));
+    },
     options.timeoutMs,
   );
   try {

@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { engineForUrl, urlHints } from '../engines/registry.ts';
 import { configError } from '../errors.ts';
 import { discover } from '../source.ts';
-import { command } from './command.ts';
+import { plainCommand } from './command.ts';
 
 
 export async function viewsSql(destination: string, schema: string | undefined, configPath: string | undefined): Promise<string> {
@@ -18,7 +18,7 @@ export async function viewsSql(destination: string, schema: string | undefined, 
   return (await engine.warehouseSql()).viewScript(inspected, streams);
 }
 
-export const viewsCommand = command(
+export const viewsCommand = plainCommand(
   {
     name: 'views',
     summary: "print the analytics views' SQL for the streams loaded there (--config adds your custom reports)",

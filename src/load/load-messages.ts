@@ -22,10 +22,14 @@ export interface LoadProgress {
   failedStreams: Set<string>;
   /** An error without a stream was reported: nothing after the last STATE is committed. */
   failed: boolean;
+  /** Streams the source announced (any STREAM_STATUS) or sent rows of. */
+  startedStreams: Set<string>;
+  /** Streams that ended COMPLETE, not failed, and whose rows were all committed then. */
+  completedStreams: Set<string>;
 }
 
 export function newLoadProgress(): LoadProgress {
-  return { streams: new Map(), failedStreams: new Set(), failed: false };
+  return { streams: new Map(), failedStreams: new Set(), failed: false, startedStreams: new Set(), completedStreams: new Set() };
 }
 
 export interface LoadOptions {
@@ -154,6 +158,7 @@ export async function* loadMessages(
         if (trace.type === 'STREAM_STATUS') {
           const name = trace.stream_status.stream_descriptor.name;
           const track = tracks.get(name);
+          progress.startedStreams.add(name);
           if (trace.stream_status.status === 'INCOMPLETE') progress.failedStreams.add(name);
           else if (trace.stream_status.status === 'COMPLETE' && track !== undefined && !progress.failedStreams.has(name)) {
             if (track.stream.disposition === 'overwrite' && !track.replaced) {
@@ -163,6 +168,7 @@ export async function* loadMessages(
               yield* commit([heldCommit(track)], new Map([[name, track.held]]));
               track.held = [];
             }
+            progress.completedStreams.add(name);
           }
         } else if (trace.type === 'ERROR') {
           const name = trace.error.stream_descriptor?.name;

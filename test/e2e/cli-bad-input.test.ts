@@ -93,3 +93,40 @@ describe('bad input gives one actionable config_error', () => {
     await expectConfigError(['read', '--bogus', 'x'], /Unknown option/);
   });
 });
+
+describe('a token with a character an HTTP header cannot carry', () => {
+  // A typographic quote pasted at the end, a Cyrillic "с" in place of a Latin "c" in the middle.
+  const quoted = { ...good, credentials: { ...(good['credentials'] as object), access_token: 'tok-3f9c2a7be51d4e0c8a6f\u2019' } };
+  const cyrillic = { ...good, credentials: { ...(good['credentials'] as object), access_token: 'tok-3f9\u0441' } };
+  const oneStream = files.json('one-stream.json', {
+    streams: [
+      {
+        stream: { name: 'advertisers', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      },
+    ],
+  });
+
+  it('check: FAILED at once, saying where, without the token', async () => {
+    const result = await runCli(['check', '--config', files.json('quote-check.json', quoted)], { timeoutMs: 20_000 });
+    expect(result.code).toBe(0);
+    const [message] = result.messages;
+    if (message?.type !== 'CONNECTION_STATUS') throw new Error(`expected CONNECTION_STATUS, got ${result.stdout}`);
+    expect(message.connectionStatus.status).toBe('FAILED');
+    expect(message.connectionStatus.message).toMatch(/access_token holds a character an HTTP header cannot carry \(U\+2019, character 25 of 25\)/);
+    expect(result.stdout + result.stderr).not.toContain('tok-3f9c2a7be51d4e0c8a6f');
+  });
+
+  it('read: one config_error before any request, saying where, without the token', async () => {
+    const started = Date.now();
+    const result = await runCli(['read', '--config', files.json('cyrillic-read.json', cyrillic), '--catalog', oneStream], { timeoutMs: 20_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const error = traces(result.messages).find((t) => t.type === 'ERROR');
+    if (error?.type !== 'ERROR') throw new Error(`expected an ERROR trace, got ${result.stdout}`);
+    expect(result.code).not.toBe(0);
+    expect(error.error.failure_type).toBe('config_error');
+    expect(error.error.message).toMatch(/U\+0441, character 8 of 8/);
+    expect(result.stdout + result.stderr).not.toContain('tok-3f9');
+  });
+});

@@ -63,16 +63,33 @@ describe('token --listen', () => {
     await second.done;
   });
 
-  it('refuses a redirect with a wrong state, and never trades its code', async () => {
+  it('a forged redirect (wrong state, or no code) is answered 400 and the command keeps waiting for the right one', async () => {
     const run = await listen();
+    const state = run.url.searchParams.get('state')!;
+    expect(await redirect(run.url, { auth_code: 'auth-code-11-2', state: 'f'.repeat(32) })).toBe(400);
+    expect(await redirect(run.url, { auth_code: 'auth-code-11-2' })).toBe(400);
+    expect(await redirect(run.url, { state })).toBe(400);
+    // Still listening: TikTok's own redirect completes the run.
+    expect(await redirect(run.url, { auth_code: 'auth-code-11-4', state })).toBe(200);
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { access_token: string }).access_token).toBe(TOKEN);
+    expect(result.stderr).toMatch(/Refused a redirect: its state is not the one this run sent/);
+    expect(result.stderr).toMatch(/Refused a redirect: it carried no auth_code/);
+    // The forged redirect's code was never traded.
+    const codes = (await (await fetch(`${api.url}/_emulator/auth-codes`)).json()) as { auth_code: string; used: boolean }[];
+    expect(codes.find((c) => c.auth_code === 'auth-code-11-2')?.used).toBe(false);
+  });
+
+  it('after only forged redirects it gives up at its timeout, saying what it refused', async () => {
+    const run = await listen(['--timeout-seconds', '2']);
     expect(await redirect(run.url, { auth_code: 'auth-code-11-2', state: 'f'.repeat(32) })).toBe(400);
     const result = await run.done;
     expect(result.code).not.toBe(0);
     const [trace] = parseMessages(result.stdout).filter((m) => m.type === 'TRACE');
-    expect(trace).toMatchObject({ trace: { error: { failure_type: 'config_error', message: expect.stringMatching(/different state/) } } });
-    // The code is still unused: the forged redirect did not spend it.
-    const codes = (await (await fetch(`${api.url}/_emulator/auth-codes`)).json()) as { auth_code: string; used: boolean }[];
-    expect(codes.find((c) => c.auth_code === 'auth-code-11-2')?.used).toBe(false);
+    expect(trace).toMatchObject({
+      trace: { error: { failure_type: 'config_error', message: expect.stringMatching(/No valid redirect \(refused 1: its state is not the one this run sent.*\) arrived within 2 s/) } },
+    });
   });
 
   it('a reused code is a clear config error telling to authorise again', async () => {
