@@ -13,7 +13,7 @@ import { containerNouns, containerOf, ENGINES, engineTitles, openSink, targetFro
 import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './load/load-messages.ts';
 import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
-import { dispositionFor, type StoredState, type WriteDisposition } from './load/sink.ts';
+import { dispositionFor, type Sink, type StoredState, type WriteDisposition } from './load/sink.ts';
 import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
@@ -108,9 +108,14 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   let catalog: ConfiguredAirbyteCatalog | undefined;
   let error: ConnectorError | undefined;
   let stopProgress = (): void => undefined;
-  // The destination's credentials and target are checked before any work: a refusal here is thrown, as one
-  // error, with no summary of a sync that never started.
-  const sink = await openSink(options.target, log);
+  // The destination's credentials and target are checked before any work: a refusal here ends the sync with
+  // that error alone, and no streams (none was started).
+  let sink: Sink;
+  try {
+    sink = await openSink(options.target, log);
+  } catch (caught) {
+    return { ok: false, seconds: (performance.now() - startedAt) / 1000, streams: [], error: asConnectorError(caught), reported };
+  }
   try {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);

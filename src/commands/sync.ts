@@ -51,7 +51,7 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
       // Only when there is something to keep: a sync that never committed a row has nothing to continue from.
       if (result.streams.some((stream) => stream.committed > 0)) {
         process.stderr.write('Rows committed before the failure are kept; the next run continues from the last stored state.\n');
-      } else {
+      } else if (result.streams.length > 0) {
         process.stderr.write('Nothing was committed; the next run starts from where this one did.\n');
       }
     } else if (!result.ok) {
