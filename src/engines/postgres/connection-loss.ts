@@ -52,9 +52,10 @@ export function lossDescription(error: unknown): string {
   }
 }
 
-/** The message of the error a person should read: a ConnectorError's own, otherwise the driver's. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+/** The message of the error a person should read (a ConnectorError's own, otherwise the driver's), ending as a sentence. */
+export function sentenceOf(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).trim();
+  return /[.?!]$/.test(text) ? text : `${text}.`;
 }
 
 function rootCodeOf(error: unknown): string | undefined {

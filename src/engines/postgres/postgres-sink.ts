@@ -21,7 +21,7 @@ import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
 import { CommitInDoubt, wasCommitted } from './commit-status.ts';
 import { connectTo } from './connection.ts';
-import { isConnectionLoss, lossDescription, messageOf } from './connection-loss.ts';
+import { isConnectionLoss, lossDescription, sentenceOf } from './connection-loss.ts';
 import { reconnecting, ReconnectFailed, reconnectPolicyFromEnv, type ReconnectPolicy } from './reconnect-policy.ts';
 import { Spool } from './spool.ts';
 import type { PostgresTarget } from './target.ts';
@@ -315,7 +315,7 @@ export class PostgresSink implements Sink {
       await table.spool.append(views);
     } catch (error) {
       this.#pool.give(buffers);
-      throw systemError(`Could not keep the rows of stream "${table.layout.stream.name}" in a temporary file: ${messageOf(error)}.`, { cause: error });
+      throw systemError(`Could not keep the rows of stream "${table.layout.stream.name}" in a temporary file: ${sentenceOf(error)}`, { cause: error });
     }
     const lane = table.direct ? (table.lane ?? (await this.#openLane(table))) : this.#main;
     await lane.send(table.copyStatement, views, { inTransaction: table.direct, done: () => this.#pool.give(buffers) });
@@ -381,7 +381,7 @@ export class PostgresSink implements Sink {
         const lost = this.#lossCause(error);
         if (losses > this.#options.reconnect.attempts) {
           throw transientError(
-            `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, ${losses} times in a row; giving up: ${messageOf(error)}.`,
+            `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, ${losses} times in a row; giving up: ${sentenceOf(error)}`,
             { cause: error },
           );
         }
@@ -404,8 +404,8 @@ export class PostgresSink implements Sink {
       if (!(error instanceof ReconnectFailed)) throw databaseErrorOf(error, `reconnect (to ${action})`, this.target);
       const attempts = `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
       throw transientError(
-        `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, and could not be reached again after ${attempts} over ${error.seconds} s: ${messageOf(error.cause)}.`,
-        { internal: messageOf(lost), cause: error.cause },
+        `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, and could not be reached again after ${attempts} over ${error.seconds} s: ${sentenceOf(error.cause)}`,
+        { internal: sentenceOf(lost), cause: error.cause },
       );
     }
   }

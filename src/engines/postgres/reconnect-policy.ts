@@ -65,7 +65,11 @@ export class ReconnectFailed extends Error {
 export async function reconnecting(policy: ReconnectPolicy, attempt: () => Promise<void>, retryable: (error: unknown) => boolean): Promise<Reconnected> {
   const started = performance.now();
   let attempts = 0;
-  const seconds = () => Math.round((performance.now() - started) / 1000);
+  // Whole seconds, but tenths under 10 s (a fast policy's "0 s" would say nothing).
+  const seconds = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    return elapsed < 10 ? Math.round(elapsed * 10) / 10 : Math.round(elapsed);
+  };
   try {
     await pRetry(
       async () => {
