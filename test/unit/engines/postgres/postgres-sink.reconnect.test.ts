@@ -125,6 +125,6 @@ it('gives up after the reconnect budget with one transient_error naming Postgres
   expect(error).toBeInstanceOf(ConnectorError);
   const connectorError = error as ConnectorError;
   expect(connectorError.failureType).toBe('transient_error');
-  expect(connectorError.message).toMatch(/^Postgres at \S+ (closed|refused) the connection.* while trying to (load rows|commit), and could not be reached again after 4 attempts over \d+ s: Nothing accepts connections/);
+  expect(connectorError.message).toMatch(/^Postgres at \S+ (closed|refused) the connection.* while trying to (load rows|commit), and could not be reached again after 4 attempts over [\d.]+ s: Nothing accepts connections/);
   expect(await db.query(`select count(*)::int as n from "${db.schema}".items`)).toEqual([{ n: 1000 }]);
 });
