@@ -12,10 +12,11 @@ export interface TcpProxy {
   /** A restart: resets every open connection and refuses new ones for `refuseMs`, then accepts again. */
   interrupt(refuseMs: number): Promise<void>;
   /**
-   * The next time a client sends bytes containing `text` (e.g. "commit"), they reach the server, but the answer
-   * never comes back: the connection is dropped `afterMs` later. Resolves when that has happened.
+   * The next time a client sends bytes containing `text` (e.g. "commit"), they reach the server (or, with
+   * `reach: false`, do not), but the answer never comes back: the connection is dropped `afterMs` later.
+   * Resolves when that has happened.
    */
-  loseAnswerTo(text: string, afterMs?: number): Promise<void>;
+  loseAnswerTo(text: string, options?: { afterMs?: number; reach?: boolean }): Promise<void>;
   /** Connections accepted so far. */
   readonly accepted: number;
 }
@@ -23,6 +24,7 @@ export interface TcpProxy {
 interface AnswerTrap {
   text: string;
   afterMs: number;
+  reach: boolean;
   sprung: () => void;
 }
 
@@ -48,9 +50,10 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       incoming.destroy();
     });
     incoming.on('data', (chunk: Buffer) => {
-      outgoing.write(chunk);
       const armed = trap;
-      if (armed !== undefined && chunk.includes(armed.text)) {
+      const sprung = armed !== undefined && chunk.includes(armed.text);
+      if (!sprung || armed.reach) outgoing.write(chunk);
+      if (sprung) {
         trap = undefined;
         answering = false;
         setTimeout(() => {
@@ -79,9 +82,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       await new Promise((resolve) => setTimeout(resolve, refuseMs));
       await new Promise<void>((resolve) => server.listen(listeningPort, '127.0.0.1', resolve));
     },
-    loseAnswerTo(text, afterMs = 100) {
+    loseAnswerTo(text, { afterMs = 100, reach = true } = {}) {
       return new Promise<void>((resolve) => {
-        trap = { text, afterMs, sprung: resolve };
+        trap = { text, afterMs, reach, sprung: resolve };
       });
     },
     get accepted() {

@@ -16,14 +16,14 @@
 
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { ConnectorError, systemError, transientError } from '../../errors.ts';
+import { systemError, transientError } from '../../errors.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
 import { CommitInDoubt, wasCommitted } from './commit-status.ts';
-import { connectTo } from './connection.ts';
 import { isConnectionLoss, lossDescription, sentenceOf } from './connection-loss.ts';
 import { reconnecting, ReconnectFailed, reconnectPolicyFromEnv, type ReconnectPolicy } from './reconnect-policy.ts';
 import { Spool } from './spool.ts';
+import { databaseErrorOf, openLockedSession, openSession } from './session.ts';
 import type { PostgresTarget } from './target.ts';
 import { BufferPool, CopyBuffer } from './copy-buffer.ts';
 import { RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
@@ -46,8 +46,6 @@ import { applyStage } from './merge.ts';
 import { refreshPostgresViews, type ViewRefresh } from './views.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
-/** How long a second sync into the same schema waits for the first to finish before giving up. */
-const LOCK_WAIT = '30s';
 /** Bytes of COPY text per batch: large enough that a COPY's round trip does not matter, small enough to stay flat. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Bytes encoded between turns given to the event loop while a COPY is in flight. */
@@ -441,60 +439,7 @@ export class PostgresSink implements Sink {
   }
 }
 
-/** A connection with the session settings every lane needs. */
-async function openSession(target: PostgresTarget): Promise<pg.Client> {
-  const client = await connectTo(target);
-  try {
-    // UTC: a timestamp without offset bound for a timestamptz column is read as UTC (TikTok's entity times are).
-    // temp_buffers must be set before the session touches a temporary table.
-    await client.query(`set time zone 'UTC'; set temp_buffers = '64MB'; set work_mem = '64MB'`);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw databaseErrorOf(error, 'set up the session', target);
-  }
-  return client;
-}
-
 /** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
 export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
   return new PostgresSink(target, await openLockedSession(target), options);
-}
-
-/** A session holding the schema's lock: the sink's main connection. */
-async function openLockedSession(target: PostgresTarget): Promise<pg.Client> {
-  const client = await openSession(target);
-  try {
-    await client.query(`set lock_timeout = '${LOCK_WAIT}'`);
-    await client.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`source-tiktok-marketing:${target.schema}`]);
-    await client.query(`set lock_timeout = 0`);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    if ((error as { code?: unknown }).code === '55P03') {
-      throw transientError(
-        `Another sync is writing into schema "${target.schema}" at ${target.display}; waited ${LOCK_WAIT} for it. Run one sync per schema at a time.`,
-        { cause: error },
-      );
-    }
-    throw databaseErrorOf(error, 'take the schema lock', target);
-  }
-  return client;
-}
-
-/** A failure while loading: lost connections may pass on retry, anything else is a bug or a broken server. */
-function databaseErrorOf(error: unknown, action: string, target: PostgresTarget): ConnectorError {
-  if (error instanceof ConnectorError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code;
-  const options = { internal: error instanceof Error ? error.stack : message, cause: error };
-  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE')) {
-    return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
-  }
-  // node-postgres, asked again after its connection died: "Client has encountered a connection error and is not queryable".
-  if (/Connection terminated|connection is closed|Client was closed|not queryable/i.test(message)) {
-    return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
-  }
-  if (code === '53100' || code === '53200') {
-    return transientError(`Postgres at ${target.display} ran out of resources while trying to ${action}: ${message}.`, options);
-  }
-  return systemError(`Postgres failed to ${action}: ${message}.`, options);
 }

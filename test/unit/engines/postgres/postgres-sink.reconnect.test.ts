@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../../src/errors.ts';
 import { loadMessages } from '../../../../src/load/load-messages.ts';
+import { sinkStreamsOf } from '../../../../src/load/sink.ts';
 import { targetFromUrl } from '../../../../src/engines/postgres/target.ts';
 import { openPostgresSink } from '../../../../src/engines/postgres/postgres-sink.ts';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../../../../src/protocol/types.ts';
@@ -95,15 +96,18 @@ describe.each([
     expect(await db.query(`select count(*)::int as n, min(id)::int as lo, max(id)::int as hi from "${db.schema}".items`)).toEqual([{ n: 4000, lo: 0, hi: 3999 }]);
   });
 
-  it('a COMMIT whose answer is lost is not redone when it went through: no row twice', async () => {
+  it.each([
+    ['went through: it is not redone, no row twice', true],
+    ['never reached the server: it is redone, no row lost', false],
+  ])('a COMMIT whose answer is lost %s', async (_name, reach) => {
     const proxy = await startTcpProxy(db.url);
     try {
       const catalog = catalogOf(configuredStream('items', ITEM, { mode: 'append' }));
       const input = messages('items', 0, 3000, 1000);
       let lost = false;
       const out = await load(urlWith('rc_commit', proxy), catalog, interrupted(input, [1200], async () => {
-        // The next COMMIT (of the second STATE) reaches the server; its answer does not come back.
-        void proxy.loseAnswerTo('commit').then(() => (lost = true));
+        // The next COMMIT (of the second STATE) reaches the server or not; its answer does not come back.
+        void proxy.loseAnswerTo('commit', { reach }).then(() => (lost = true));
       }), direct);
       expect(lost).toBe(true);
       expect(acks(out)).toEqual(acks(input));
@@ -127,4 +131,29 @@ it('gives up after the reconnect budget with one transient_error naming Postgres
   expect(connectorError.failureType).toBe('transient_error');
   expect(connectorError.message).toMatch(/^Postgres at \S+ (closed|refused) the connection.* while trying to (load rows|commit), and could not be reached again after 4 attempts over [\d.]+ s: Nothing accepts connections/);
   expect(await db.query(`select count(*)::int as n from "${db.schema}".items`)).toEqual([{ n: 1000 }]);
+});
+
+it('a loss before any operation (readState, prepare, a commit, finish) is survived by that operation', async () => {
+  const application = `rc_ops_${Math.random().toString(36).slice(2, 10)}`;
+  const sink = await openPostgresSink(targetFromUrl(urlWith(application), db.schema), { batchBytes: 2000, reconnect: FAST });
+  const kill = async () => expect(await terminate(application)).toBeGreaterThan(0);
+  try {
+    await kill();
+    expect(await sink.readState()).toEqual(new Map());
+    await kill();
+    const catalog = catalogOf(configuredStream('items', ITEM, { mode: 'append_dedup', key: [['id']] }));
+    await sink.prepare(sinkStreamsOf(catalog));
+    for (const message of messages('items', 0, 500, 1000)) if (message.type === 'RECORD') await sink.stage('items', message.record);
+    await kill();
+    await sink.commit([{ stream: 'items', state: { last: 499 }, replace: false }]);
+    // Rows of one key twice across commits: the deferred key index dedupes them at finish.
+    for (const message of messages('items', 400, 200, 1000)) if (message.type === 'RECORD') await sink.stage('items', message.record);
+    await sink.commit([{ stream: 'items', state: { last: 599 }, replace: false }]);
+    await kill();
+    await sink.finish();
+  } finally {
+    await sink.close();
+  }
+  expect(await db.query(`select count(*)::int as n, count(distinct id)::int as ids from "${db.schema}".items`)).toEqual([{ n: 600, ids: 600 }]);
+  expect(await db.query(`select state from "${db.schema}"._sync_state`)).toEqual([{ state: { last: 599 } }]);
 });
