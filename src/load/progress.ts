@@ -1,6 +1,6 @@
 // Progress of a load, for people: a line every few seconds while it runs, and a table at the end.
 
-import type { LoadProgress } from './load-messages.ts';
+import type { LoadProgress } from './load-progress.ts';
 
 export interface ProgressClock {
   startedAt: number;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { type Emulator, type EmulatorStats, FAULT_KINDS } from 'tiktok-emulator';
 import { targetFromDestinationUrl } from '../../src/engines/registry.ts';
+import { RECONNECT_VARIABLE } from '../../src/engines/postgres/reconnect-policy.ts';
 import { targetFromUrl } from '../../src/engines/postgres/target.ts';
 import { runSync, type SyncResult } from '../../src/sync.ts';
 import { localBigQuery, type LocalBigQueryForTests } from './bigquery.ts';
@@ -380,23 +381,29 @@ function unhealableTests(world: () => World): void {
       }
     }, 300_000);
 
-    it('Postgres goes away mid-sync (its backends terminated): a transient_error; committed rows and states stay; a re-run completes the tables', async () => {
+    it('Postgres goes away mid-sync for good (a proxy in front of it closes): a transient_error once reconnecting fails; committed rows and states stay; a re-run completes the tables', async () => {
+      // (Terminated backends, or a restart, heal: test/e2e/postgres-reconnect.test.ts.)
       const { clean, schema } = world();
       const db = await schema('fgone');
-      const application = `faults_gone_${Math.random().toString(36).slice(2, 10)}`;
+      const proxy = await startTcpProxy(db.url);
       const url = new URL(db.url);
-      url.searchParams.set('application_name', application);
+      url.host = new URL(proxy.url).host;
+      const policy = process.env[RECONNECT_VARIABLE];
+      process.env[RECONNECT_VARIABLE] = 'attempts=3,first_delay_ms=50';
       let statesBefore = 0;
-      const { result, acted } = await actWhen(
-        runSync({ config: slowConfig(clean.url), target: targetFromUrl(url.toString(), db.schema), streams: STREAMS, now: () => NOW, log: () => undefined }),
-        async () => (statesBefore = (await stateRows(db)).length) >= 2,
-        async () => {
-          const killed = await db.query<{ ok: boolean }>(`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1`, [application]);
-          expect(killed.length).toBeGreaterThan(0);
-        },
-      );
-      expect(acted).toBe(true);
-      expect(result.error?.failureType, result.error?.message).toBe('transient_error');
+      try {
+        const { result, acted } = await actWhen(
+          runSync({ config: slowConfig(clean.url), target: targetFromUrl(url.toString(), db.schema), streams: STREAMS, now: () => NOW, log: () => undefined }),
+          async () => (statesBefore = (await stateRows(db)).length) >= 2,
+          () => proxy.close(),
+        );
+        expect(acted).toBe(true);
+        expect(result.error?.failureType, result.error?.message).toBe('transient_error');
+        expect(result.error?.message).toMatch(/^Postgres at .* could not be reached again after 3 attempts/);
+      } finally {
+        if (policy === undefined) delete process.env[RECONNECT_VARIABLE];
+        else process.env[RECONNECT_VARIABLE] = policy;
+      }
       await expectKeptThenHealed(db, statesBefore, () =>
         runSync({ config: parseConfig(sourceConfig(clean.url)), target: targetFromUrl(db.url, db.schema), streams: STREAMS, now: () => NOW, log: () => undefined }),
       );

@@ -101,8 +101,11 @@ export class RowEncoder {
   }
 }
 
+/** COPY text: a batch's buffers, or a spool read back. */
+export type CopyChunks = Iterable<Buffer> | AsyncIterable<Buffer>;
+
 /** Streams chunks of COPY text into `COPY … FROM STDIN`, with backpressure; resolves when Postgres has taken every row. */
-export async function copyInto(client: pg.Client, statement: string, chunks: readonly Buffer[]): Promise<void> {
+export async function copyInto(client: pg.Client, statement: string, chunks: CopyChunks): Promise<void> {
   const stream = client.query(copyFrom(statement));
   await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 1 }), stream);
 }

@@ -2,7 +2,9 @@
 // and, for a stream loaded straight into its table, the transaction that holds its rows until their STATE.
 
 import type pg from 'pg';
-import { copyInto } from './copy.ts';
+import { CommitInDoubt } from './commit-status.ts';
+import { isConnectionLoss } from './connection-loss.ts';
+import { copyInto, type CopyChunks } from './copy.ts';
 import { kyselyOver, type SinkKysely } from './database.ts';
 
 export class CopyLane {
@@ -10,10 +12,20 @@ export class CopyLane {
   readonly db: SinkKysely;
   #inflight: Promise<void> | undefined;
   #inTransaction = false;
+  #lost: unknown;
 
   constructor(client: pg.Client) {
     this.client = client;
     this.db = kyselyOver(client);
+    // The server's own word for why it closed an idle connection (57P01 …); the next query only says "not queryable".
+    client.on('error', (error) => {
+      this.#lost ??= error;
+    });
+  }
+
+  /** The error the connection reported when it broke, if it did. */
+  get lostWith(): unknown {
+    return this.#lost;
   }
 
   get inTransaction(): boolean {
@@ -28,7 +40,7 @@ export class CopyLane {
    * Starts a COPY once the one before has finished, and returns without waiting for it: Postgres takes this
    * batch while the caller encodes the next. A failure surfaces from the next `settle` (or `send`).
    */
-  async send(statement: string, chunks: readonly Buffer[], options: { inTransaction: boolean; done?: () => void }): Promise<void> {
+  async send(statement: string, chunks: CopyChunks, options: { inTransaction: boolean; done?: () => void }): Promise<void> {
     await this.settle();
     if (options.inTransaction && !this.#inTransaction) {
       await this.client.query('begin');
@@ -47,19 +59,24 @@ export class CopyLane {
     await inflight;
   }
 
-  /** Commits the open transaction, after `inside` has run in it (the state, written with the rows). */
+  /**
+   * Commits the open transaction, after `inside` has run in it (the state, written with the rows). If the
+   * connection is lost while COMMIT is on its way, throws CommitInDoubt with the transaction's id.
+   */
   async commit(inside: (db: SinkKysely) => Promise<void>): Promise<void> {
     await this.settle();
     if (!this.#inTransaction) {
       await this.client.query('begin');
       this.#inTransaction = true;
     }
+    let xid: string | undefined;
     try {
       await inside(this.db);
+      xid = (await this.client.query<{ xid: string }>('select txid_current()::text as xid')).rows[0]?.xid;
       await this.client.query('commit');
     } catch (error) {
       await this.client.query('rollback').catch(() => undefined);
-      throw error;
+      throw xid !== undefined && isConnectionLoss(error) ? new CommitInDoubt(xid, error) : error;
     } finally {
       this.#inTransaction = false;
     }

@@ -7,28 +7,45 @@
 //   append_dedup streams whose table is empty at the start (a first load, usually the biggest), which get
 //   their key index (after deduplication) at the end of the sync.
 // Either way a STATE and the rows it covers commit together, and a crash leaves neither.
+//
+// A lost connection (a restart, a failover, pg_terminate_backend) is survived: the bytes of each stream's
+// uncommitted rows are kept in a spool file (spool.ts), and on a connection loss the sink reconnects with backoff
+// (reconnect-policy.ts), takes the schema lock again, settles a COMMIT whose answer was lost (commit-status.ts),
+// sends the uncommitted rows again, and redoes the operation that failed. Only when reconnecting keeps failing
+// does it give up, with one transient_error.
 
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { ConnectorError, systemError, transientError } from '../../errors.ts';
+import { systemError, transientError } from '../../errors.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
-import { connectTo } from './connection.ts';
+import { CommitInDoubt, wasCommitted } from './commit-status.ts';
+import { isConnectionLoss, lossDescription, sentenceOf } from './connection-loss.ts';
+import { reconnecting, ReconnectFailed, reconnectPolicyFromEnv, type ReconnectPolicy } from './reconnect-policy.ts';
+import { Spool } from './spool.ts';
+import { databaseErrorOf, openLockedSession, openSession } from './session.ts';
 import type { PostgresTarget } from './target.ts';
 import { BufferPool, CopyBuffer } from './copy-buffer.ts';
 import { RowEncoder, STAGE_SEQUENCE_COLUMN } from './copy.ts';
 import type { SinkKysely } from './database.ts';
-import { createKeyIndex, createOrEvolveTable, createStage, dropKeyIndexes, ensureKeyIndex, ensureSchema, isEmpty, removeDuplicates } from './ddl.ts';
+import {
+  createKeyIndex,
+  createOrEvolveTable,
+  createStage,
+  dropKeyIndexes,
+  ensureKeyIndex,
+  ensureSchema,
+  isEmpty,
+  removeDuplicates,
+} from './ddl.ts';
 import { postgresName } from './identifiers.ts';
-import { columnsOf, serverVersion } from './introspect.ts';
+import { columnsOf, keyIndexesOf, serverVersion } from './introspect.ts';
 import { CopyLane } from './lane.ts';
-import { planTable, type TableLayout } from './layout.ts';
+import { keyIndexName, planTable, type TableLayout } from './layout.ts';
 import { applyStage } from './merge.ts';
 import { refreshPostgresViews, type ViewRefresh } from './views.ts';
 import { deleteState, ensureStateTable, readStoredState, storeState } from './state.ts';
 
-/** How long a second sync into the same schema waits for the first to finish before giving up. */
-const LOCK_WAIT = '30s';
 /** Bytes of COPY text per batch: large enough that a COPY's round trip does not matter, small enough to stay flat. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Bytes encoded between turns given to the event loop while a COPY is in flight. */
@@ -43,6 +60,14 @@ export interface PostgresSinkOptions {
   directLoads?: boolean;
   /** Where warnings go (a view skipped because a table has its name); stderr by default. */
   log?: (line: string) => void;
+  /** How a lost connection is retried (default: POSTGRES_RECONNECT, or 5 attempts over 30 s). */
+  reconnect?: ReconnectPolicy;
+}
+
+/** A COMMIT whose answer was lost: settled by the next reconnection, which runs `committed` if it happened. */
+interface InDoubt {
+  xid: string;
+  committed: () => void;
 }
 
 interface StreamTable {
@@ -56,13 +81,15 @@ interface StreamTable {
   pending: CopyBuffer;
   /** Rows sent (or on their way) since the last commit. */
   staged: number;
+  /** The bytes of those rows, to send again after a lost connection. */
+  spool: Spool;
   /** A direct stream with a key: its index is built (and duplicates removed) at the end. */
   indexDeferred: boolean;
 }
 
 export class PostgresSink implements Sink {
   readonly target: PostgresTarget;
-  readonly #main: CopyLane;
+  #main: CopyLane;
   readonly #tables = new Map<string, StreamTable>();
   readonly #options: Required<PostgresSinkOptions>;
   readonly #pool = new BufferPool();
@@ -72,6 +99,7 @@ export class PostgresSink implements Sink {
   #closed = false;
   #nullsNotDistinct = true;
   #streams: readonly SinkStream[] = [];
+  #inDoubt: InDoubt | undefined;
   /** What the last `finish` did to the analytics views (undefined when they are turned off). */
   views: ViewRefresh | undefined;
 
@@ -82,6 +110,7 @@ export class PostgresSink implements Sink {
       batchBytes: options.batchBytes ?? BATCH_BYTES,
       directLoads: options.directLoads ?? true,
       log: options.log ?? ((line) => process.stderr.write(line)),
+      reconnect: options.reconnect ?? reconnectPolicyFromEnv(),
     };
   }
 
@@ -93,6 +122,9 @@ export class PostgresSink implements Sink {
     await this.#guard('prepare the tables', async () => {
       const db = this.#main.db;
       this.#streams = streams;
+      // (Run again after a lost connection: what an interrupted run set up is set up afresh.)
+      for (const table of this.#tables.values()) await table.spool.close();
+      this.#tables.clear();
       await ensureSchema(db, this.schema, this.target.user);
       await ensureStateTable(db, this.schema);
       const existing = await columnsOf(db, this.schema);
@@ -117,6 +149,7 @@ export class PostgresSink implements Sink {
           copyStatement: this.#copyStatement(layout, direct),
           pending: new CopyBuffer(this.#pool),
           staged: 0,
+          spool: new Spool(),
           indexDeferred: direct && layout.key.length > 0,
         });
       }
@@ -137,8 +170,8 @@ export class PostgresSink implements Sink {
     const bytes = table.pending.append(table.encoder.encode(record, table.direct ? undefined : this.#sequence++));
     this.#bufferedBytes += bytes;
     table.staged++;
-    if (table.pending.bytes >= this.#options.batchBytes) return this.#send(table);
-    if (this.#bufferedBytes >= this.#options.batchBytes * BUFFERED_BATCHES) return this.#send(this.#largestBuffer());
+    if (table.pending.bytes >= this.#options.batchBytes) return this.#sendGuarded(table);
+    if (this.#bufferedBytes >= this.#options.batchBytes * BUFFERED_BATCHES) return this.#sendGuarded(this.#largestBuffer());
     // A source that never waits on I/O would starve the event loop, and with it the socket writes of the COPY
     // in flight: give the loop a turn every so often, so Postgres parses one batch while we encode the next.
     this.#sinceYield += bytes;
@@ -150,29 +183,32 @@ export class PostgresSink implements Sink {
   }
 
   async commit(commits: readonly StreamCommit[]): Promise<void> {
+    // The commits not yet durable: after a lost connection the rest is redone, never what already committed.
+    const open = new Set(commits);
     await this.#guard('commit', async () => {
       const staged: StreamCommit[] = [];
-      for (const commit of commits) {
+      for (const commit of open) {
         const table = this.#tables.get(commit.stream);
         if (table !== undefined) await this.#send(table);
-        if (table?.direct) await this.#commitDirect(table, commit);
-        else staged.push(commit);
+        if (table?.direct) {
+          const lane = table.lane ?? (await this.#openLane(table));
+          await this.#commitOn(lane, (db) => this.#writeState(db, commit), () => this.#committed([commit], open));
+        } else {
+          staged.push(commit);
+        }
       }
       if (staged.length === 0) return;
       await this.#main.settle();
-      await this.#main.db.transaction().execute(async (trx) => {
+      const inside = async (db: SinkKysely): Promise<void> => {
         for (const commit of staged) {
           const table = this.#tables.get(commit.stream);
           if (table !== undefined && (table.staged > 0 || commit.replace)) {
-            await applyStage(trx, this.schema, table.layout, commit.replace ? 'replace' : 'merge', this.#nullsNotDistinct);
+            await applyStage(db, this.schema, table.layout, commit.replace ? 'replace' : 'merge', this.#nullsNotDistinct);
           }
-          await this.#writeState(trx, commit);
+          await this.#writeState(db, commit);
         }
-      });
-      for (const commit of staged) {
-        const table = this.#tables.get(commit.stream);
-        if (table !== undefined) table.staged = 0;
-      }
+      };
+      await this.#commitOn(this.#main, inside, () => this.#committed(staged, open));
     });
   }
 
@@ -181,10 +217,17 @@ export class PostgresSink implements Sink {
       for (const table of this.#tables.values()) {
         await table.lane?.end();
         table.lane = undefined;
+        // Whatever was not committed by now is dropped (a failed stream's rows), and never sent again.
+        table.spool.reset();
       }
       await this.#main.settle();
       for (const table of this.#tables.values()) {
         if (!table.indexDeferred) continue;
+        // Redone after a lost connection whose COMMIT went through: the index is there already.
+        if ((await keyIndexesOf(this.#main.db, this.schema, table.layout.table)).includes(keyIndexName(table.layout))) {
+          table.indexDeferred = false;
+          continue;
+        }
         // Rows of several commits may share a key until now. Usually none do, so the index is tried first and
         // the (sorting) deduplication runs only if the index finds duplicates.
         await this.#main.db.transaction().execute(async (trx) => {
@@ -211,7 +254,10 @@ export class PostgresSink implements Sink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const table of this.#tables.values()) await table.lane?.end();
+    for (const table of this.#tables.values()) {
+      await table.lane?.end();
+      await table.spool.close();
+    }
     // Ending the main session drops the temporary staging tables and releases the schema lock.
     await this.#main.end();
   }
@@ -223,11 +269,29 @@ export class PostgresSink implements Sink {
     return result.rows as Row[];
   }
 
-  /** Stores the state and commits the direct stream's transaction: its rows and state become visible together. */
-  async #commitDirect(table: StreamTable, commit: StreamCommit): Promise<void> {
-    const lane = table.lane ?? (await this.#openLane(table));
-    await lane.commit((db) => this.#writeState(db, commit));
-    table.staged = 0;
+  /**
+   * Commits a lane's transaction after `inside`, then runs `committed`. If the answer to COMMIT is lost, the
+   * next reconnection finds out whether it happened, and runs `committed` if so.
+   */
+  async #commitOn(lane: CopyLane, inside: (db: SinkKysely) => Promise<void>, committed: () => void): Promise<void> {
+    try {
+      await lane.commit(inside);
+    } catch (error) {
+      if (error instanceof CommitInDoubt) this.#inDoubt = { xid: error.xid, committed };
+      throw error;
+    }
+    committed();
+  }
+
+  /** These commits are durable: their rows are no longer staged (nor kept to be sent again). */
+  #committed(commits: readonly StreamCommit[], open: Set<StreamCommit>): void {
+    for (const commit of commits) {
+      open.delete(commit);
+      const table = this.#tables.get(commit.stream);
+      if (table === undefined) continue;
+      table.staged = 0;
+      table.spool.reset();
+    }
   }
 
   async #writeState(db: SinkKysely, commit: StreamCommit): Promise<void> {
@@ -235,11 +299,25 @@ export class PostgresSink implements Sink {
     else if (commit.state !== undefined) await storeState(db, this.schema, commit.stream, commit.state);
   }
 
-  /** Sends a table's buffered rows as one COPY (into its staging table, or its table when direct). */
+  #sendGuarded(table: StreamTable): Promise<void> {
+    return this.#guard('load rows', () => this.#send(table));
+  }
+
+  /**
+   * Sends a table's buffered rows as one COPY (into its staging table, or its table when direct). The bytes go
+   * to the spool first: if the connection is lost from here on, the reconnection sends them again, so a redo of
+   * this method after it finds nothing left to send.
+   */
   async #send(table: StreamTable): Promise<void> {
     if (table.pending.bytes === 0) return;
     this.#bufferedBytes -= table.pending.bytes;
     const { views, buffers } = table.pending.take();
+    try {
+      await table.spool.append(views);
+    } catch (error) {
+      this.#pool.give(buffers);
+      throw systemError(`Could not keep the rows of stream "${table.layout.stream.name}" in a temporary file: ${sentenceOf(error)}`, { cause: error });
+    }
     const lane = table.direct ? (table.lane ?? (await this.#openLane(table))) : this.#main;
     await lane.send(table.copyStatement, views, { inTransaction: table.direct, done: () => this.#pool.give(buffers) });
   }
@@ -290,64 +368,81 @@ export class PostgresSink implements Sink {
     return sql`copy ${table} (${sql.join(names.map((name) => sql.id(name)))}) from stdin`.compile(this.#main.db).sql;
   }
 
+  /**
+   * Runs an operation; if the connection is lost, reconnects and runs it again (each operation is written to be
+   * redone: it skips what is already durable). Gives up after as many losses in a row as the policy has attempts.
+   */
   async #guard<T>(action: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw databaseErrorOf(error, action, this.target);
+    for (let losses = 1; ; losses++) {
+      try {
+        return await run();
+      } catch (caught) {
+        const error = caught instanceof CommitInDoubt ? caught.cause : caught;
+        if (this.#closed || !isConnectionLoss(error)) throw databaseErrorOf(error, action, this.target);
+        const lost = this.#lossCause(error);
+        if (losses > this.#options.reconnect.attempts) {
+          throw transientError(
+            `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, ${losses} times in a row; giving up: ${sentenceOf(error)}`,
+            { cause: error },
+          );
+        }
+        await this.#reconnect(lost, action);
+      }
     }
   }
-}
 
-/** A connection with the session settings every lane needs. */
-async function openSession(target: PostgresTarget): Promise<pg.Client> {
-  const client = await connectTo(target);
-  try {
-    // UTC: a timestamp without offset bound for a timestamptz column is read as UTC (TikTok's entity times are).
-    // temp_buffers must be set before the session touches a temporary table.
-    await client.query(`set time zone 'UTC'; set temp_buffers = '64MB'; set work_mem = '64MB'`);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw databaseErrorOf(error, 'set up the session', target);
+  /** Why the connection went: the server's own error if a lane heard it (57P01 …), else what the operation saw. */
+  #lossCause(error: unknown): unknown {
+    const lanes = [this.#main, ...[...this.#tables.values()].map((table) => table.lane)];
+    return lanes.find((lane) => lane?.lostWith !== undefined)?.lostWith ?? error;
   }
-  return client;
+
+  /** Gets every connection back, or throws the transient_error that ends the sync. */
+  async #reconnect(lost: unknown, action: string): Promise<void> {
+    try {
+      await reconnecting(this.#options.reconnect, () => this.#restore(), isConnectionLoss);
+    } catch (error) {
+      if (!(error instanceof ReconnectFailed)) throw databaseErrorOf(error, `reconnect (to ${action})`, this.target);
+      const attempts = `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
+      throw transientError(
+        `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}, and could not be reached again after ${attempts} over ${error.seconds} s: ${sentenceOf(error.cause)}`,
+        { internal: sentenceOf(lost), cause: error.cause },
+      );
+    }
+  }
+
+  /**
+   * One attempt at a new session with all the sink had on the old ones: the schema lock, the fate of a COMMIT in
+   * doubt, the staging tables and the direct streams' open transactions, with the uncommitted rows sent again.
+   */
+  async #restore(): Promise<void> {
+    for (const table of this.#tables.values()) {
+      await table.lane?.end();
+      table.lane = undefined;
+    }
+    await this.#main.end();
+    this.#main = new CopyLane(await openLockedSession(this.target));
+    const inDoubt = this.#inDoubt;
+    if (inDoubt !== undefined) {
+      if (await wasCommitted(this.#main.client, inDoubt.xid)) inDoubt.committed();
+      this.#inDoubt = undefined;
+    }
+    for (const table of this.#tables.values()) {
+      if (table.direct) continue;
+      await createStage(this.#main.db, table.layout);
+      if (table.spool.bytes > 0) await this.#main.send(table.copyStatement, table.spool.chunks(), { inTransaction: false });
+    }
+    await this.#main.settle();
+    for (const table of this.#tables.values()) {
+      if (!table.direct || table.spool.bytes === 0) continue;
+      const lane = await this.#openLane(table);
+      await lane.send(table.copyStatement, table.spool.chunks(), { inTransaction: true });
+      await lane.settle();
+    }
+  }
 }
 
 /** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
 export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
-  const client = await openSession(target);
-  try {
-    await client.query(`set lock_timeout = '${LOCK_WAIT}'`);
-    await client.query(`select pg_advisory_lock(hashtextextended($1, 0))`, [`source-tiktok-marketing:${target.schema}`]);
-    await client.query(`set lock_timeout = 0`);
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    if ((error as { code?: unknown }).code === '55P03') {
-      throw transientError(
-        `Another sync is writing into schema "${target.schema}" at ${target.display}; waited ${LOCK_WAIT} for it. Run one sync per schema at a time.`,
-        { cause: error },
-      );
-    }
-    throw databaseErrorOf(error, 'take the schema lock', target);
-  }
-  return new PostgresSink(target, client, options);
-}
-
-/** A failure while loading: lost connections may pass on retry, anything else is a bug or a broken server. */
-function databaseErrorOf(error: unknown, action: string, target: PostgresTarget): ConnectorError {
-  if (error instanceof ConnectorError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code;
-  const options = { internal: error instanceof Error ? error.stack : message, cause: error };
-  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE')) {
-    return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
-  }
-  // node-postgres, asked again after its connection died: "Client has encountered a connection error and is not queryable".
-  if (/Connection terminated|connection is closed|Client was closed|not queryable/i.test(message)) {
-    return transientError(`The connection to Postgres at ${target.display} was lost while trying to ${action}: ${message}.`, options);
-  }
-  if (code === '53100' || code === '53200') {
-    return transientError(`Postgres at ${target.display} ran out of resources while trying to ${action}: ${message}.`, options);
-  }
-  return systemError(`Postgres failed to ${action}: ${message}.`, options);
+  return new PostgresSink(target, await openLockedSession(target), options);
 }
