@@ -29,9 +29,9 @@ export const postgresEngine: Engine<PostgresTarget> = {
   targetFromUrl: (url, container) => targetFromUrl(url, container),
   targetFromConfig: (config) => targetFromDestinationConfig(config),
   containerOf: (target) => postgresTarget(target).schema,
-  async openSink(target) {
+  async openSink(target, log) {
     const { openPostgresSink } = await import('./postgres-sink.ts');
-    return openPostgresSink(postgresTarget(target));
+    return openPostgresSink(postgresTarget(target), log === undefined ? {} : { log });
   },
   async inspect(target) {
     const { inspectPostgres } = await import('./inspect.ts');
