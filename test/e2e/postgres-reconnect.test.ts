@@ -97,6 +97,7 @@ describe('a lost Postgres connection', () => {
     expect(terminated.every((n) => n > 0)).toBe(true);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/Error|not queryable/);
+    expect(run.stderr).toMatch(/Postgres at \S+ closed the connection \(terminated by administrator\) while trying to .*; reconnected after 1 attempt/);
     expect(await digests(db)).toEqual(reference);
     expect(secretsIn(run.stdout, run.stderr)).toEqual([]);
   }, 120_000);

@@ -17,6 +17,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { systemError, transientError } from '../../errors.ts';
+import { redact } from '../../secrets.ts';
 import type { AirbyteRecordMessage } from '../../protocol/types.ts';
 import type { Sink, SinkStream, StoredState, StreamCommit } from '../../load/sink.ts';
 import { CommitInDoubt, wasCommitted } from './commit-status.ts';
@@ -62,6 +63,8 @@ export interface PostgresSinkOptions {
   log?: (line: string) => void;
   /** How a lost connection is retried (default: POSTGRES_RECONNECT, or 5 attempts over 30 s). */
   reconnect?: ReconnectPolicy;
+  /** Hears the engine's notes (a reconnection); stderr by default. */
+  log?: (line: string) => void;
 }
 
 /** A COMMIT whose answer was lost: settled by the next reconnection, which runs `committed` if it happened. */
@@ -91,7 +94,8 @@ export class PostgresSink implements Sink {
   readonly target: PostgresTarget;
   #main: CopyLane;
   readonly #tables = new Map<string, StreamTable>();
-  readonly #options: Required<PostgresSinkOptions>;
+  readonly #options: Required<Omit<PostgresSinkOptions, 'log'>>;
+  readonly #log: (line: string) => void;
   readonly #pool = new BufferPool();
   #sequence = 1;
   #bufferedBytes = 0;
@@ -112,6 +116,7 @@ export class PostgresSink implements Sink {
       log: options.log ?? ((line) => process.stderr.write(line)),
       reconnect: options.reconnect ?? reconnectPolicyFromEnv(),
     };
+    this.#log = options.log ?? ((line) => process.stderr.write(redact(line)));
   }
 
   get schema(): string {
@@ -400,7 +405,12 @@ export class PostgresSink implements Sink {
   /** Gets every connection back, or throws the transient_error that ends the sync. */
   async #reconnect(lost: unknown, action: string): Promise<void> {
     try {
-      await reconnecting(this.#options.reconnect, () => this.#restore(), isConnectionLoss);
+      const { attempts, seconds } = await reconnecting(this.#options.reconnect, () => this.#restore(), isConnectionLoss);
+      const resent = [...this.#tables.values()].reduce((sum, table) => sum + table.spool.bytes, 0);
+      this.#log(
+        `Postgres at ${this.target.display} ${lossDescription(lost)} while trying to ${action}; reconnected after ${attempts} attempt${attempts === 1 ? '' : 's'} (${seconds} s)` +
+          `${resent > 0 ? ` and sent ${sizeOf(resent)} of uncommitted rows again` : ''}.\n`,
+      );
     } catch (error) {
       if (!(error instanceof ReconnectFailed)) throw databaseErrorOf(error, `reconnect (to ${action})`, this.target);
       const attempts = `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
@@ -445,4 +455,9 @@ export class PostgresSink implements Sink {
 /** Opens a sink: connects, sets the session up, and takes the schema's lock so two syncs never interleave. */
 export async function openPostgresSink(target: PostgresTarget, options: PostgresSinkOptions = {}): Promise<PostgresSink> {
   return new PostgresSink(target, await openLockedSession(target), options);
+}
+
+/** Bytes for people: KiB under a MiB, else MiB with a decimal. */
+function sizeOf(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -13,8 +13,11 @@ import { catalogOf, complete, configuredStream, drain, freshSchema, record, stat
 import { startTcpProxy, type TcpProxy } from '../../../support/tcp-proxy.ts';
 
 let db: TestSchema;
+/** What the sink told its log (the reconnections). */
+let notes: string[] = [];
 beforeEach(async () => {
   db = await freshSchema('rc');
+  notes = [];
 });
 afterEach(async () => {
   await db.drop();
@@ -49,7 +52,7 @@ function urlWith(application: string, proxy?: TcpProxy): string {
 }
 
 async function load(url: string, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<AirbyteMessage>, directLoads: boolean) {
-  const sink = await openPostgresSink(targetFromUrl(url, db.schema), { batchBytes: 2000, directLoads, reconnect: FAST });
+  const sink = await openPostgresSink(targetFromUrl(url, db.schema), { batchBytes: 2000, directLoads, reconnect: FAST, log: (line) => notes.push(line) });
   try {
     return await drain(loadMessages(sink, catalog, input));
   } finally {
@@ -79,6 +82,8 @@ describe.each([
     // Mid-batch (a COPY in flight), right after a STATE, and just before the end.
     const out = await load(urlWith(application), catalog, interrupted(input, [1500, 2002, 4700, 6000], async () => void kills.push(await terminate(application))), direct);
     expect(kills.every((n) => n > 0)).toBe(true);
+    expect(notes.length).toBeGreaterThanOrEqual(kills.length);
+    expect(notes[0]).toMatch(/^Postgres at \S+ closed the connection \(terminated by administrator\) while trying to (load rows|commit); reconnected after 1 attempt \([\d.]+ s\) and sent \d+ KiB of uncommitted rows again\.\n$/);
     expect(acks(out)).toEqual(acks(input));
     expect(await db.query(`select count(*)::int as n, count(distinct id)::int as ids, min(id)::int as lo, max(id)::int as hi from "${db.schema}".items`)).toEqual([
       { n: 6000, ids: 6000, lo: 0, hi: 5999 },
@@ -135,7 +140,7 @@ it('gives up after the reconnect budget with one transient_error naming Postgres
 
 it('a loss before any operation (readState, prepare, a commit, finish) is survived by that operation', async () => {
   const application = `rc_ops_${Math.random().toString(36).slice(2, 10)}`;
-  const sink = await openPostgresSink(targetFromUrl(urlWith(application), db.schema), { batchBytes: 2000, reconnect: FAST });
+  const sink = await openPostgresSink(targetFromUrl(urlWith(application), db.schema), { batchBytes: 2000, reconnect: FAST, log: (line) => notes.push(line) });
   const kill = async () => expect(await terminate(application)).toBeGreaterThan(0);
   try {
     await kill();
