@@ -59,11 +59,9 @@ export interface PostgresSinkOptions {
   batchBytes?: number;
   /** False stages every stream (tests use it to cover the staged path for first loads too). */
   directLoads?: boolean;
-  /** Where warnings go (a view skipped because a table has its name); stderr by default. */
-  log?: (line: string) => void;
   /** How a lost connection is retried (default: POSTGRES_RECONNECT, or 5 attempts over 30 s). */
   reconnect?: ReconnectPolicy;
-  /** Hears the engine's notes (a reconnection); stderr by default. */
+  /** Hears the engine's notes (a reconnection, a view skipped because a table has its name); stderr by default. */
   log?: (line: string) => void;
 }
 
@@ -113,7 +111,6 @@ export class PostgresSink implements Sink {
     this.#options = {
       batchBytes: options.batchBytes ?? BATCH_BYTES,
       directLoads: options.directLoads ?? true,
-      log: options.log ?? ((line) => process.stderr.write(line)),
       reconnect: options.reconnect ?? reconnectPolicyFromEnv(),
     };
     this.#log = options.log ?? ((line) => process.stderr.write(redact(line)));
@@ -252,7 +249,7 @@ export class PostgresSink implements Sink {
     // The typed analytics views (src/analytics/): after the tables took their final columns, and only after a
     // clean end, so a view never reads a table this sync left half-evolved.
     if (this.target.views !== false) {
-      this.views = await this.#guard('create the analytics views', () => refreshPostgresViews(this.#main.db, this.schema, this.#streams, this.#options.log));
+      this.views = await this.#guard('create the analytics views', () => refreshPostgresViews(this.#main.db, this.schema, this.#streams, this.#log));
     }
   }
 
