@@ -27,7 +27,7 @@ import { columnDefinitions, planTable, SEQUENCE_COLUMN, type ExistingTable, type
 import { applyModeOf, applySql } from './merge.ts';
 import { bigQueryName, MAX_TABLE_LENGTH } from './names.ts';
 import { RowWriter } from './ndjson.ts';
-import { costOf, JobRunner, type JobCost } from './jobs.ts';
+import { costOf, JobRunner, type FinishedJob, type JobCost } from './jobs.ts';
 import { classify, DEFAULT_RETRY, errorDetails, withRetry, type RetryPolicy } from './retry.ts';
 import { Spool, type SpoolFile } from './spool.ts';
 import { createStateTableSql, readStateSql, stateTableRef } from './state.ts';
@@ -116,7 +116,12 @@ export class BigQuerySink implements Sink {
     this.#loadBytes = target.tuning.loadBytes ?? LOAD_BYTES;
     this.#checkpointMs = (target.tuning.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000;
     this.#dir = mkdtempSync(join(tmpdir(), 'tiktok-bigquery-'));
-    this.#jobs = new JobRunner(client, { policy: this.#retry, location: () => this.#location, onRetry: this.#onRetry });
+    this.#jobs = new JobRunner(client, {
+      policy: this.#retry,
+      location: () => this.#location,
+      onRetry: this.#onRetry,
+      onAdopted: () => this.stats.adopted++,
+    });
   }
 
   async prepare(streams: readonly SinkStream[]): Promise<void> {
@@ -408,7 +413,7 @@ export class BigQuerySink implements Sink {
   }
 
   /** Runs a statement (or script) as one query job, once however often it is retried; `label` is whose cost it is. */
-  async #run(sql: string, params?: Record<string, string>, label?: string): Promise<ReturnType<JobRunner['run']>> {
+  async #run(sql: string, params?: Record<string, string>, label?: string): Promise<FinishedJob> {
     const ran = await this.#jobs.run(this.#jobId('query'), async (jobId) => {
       this.stats.queryJobs++;
       const [job] = await this.#client.createQueryJob({
@@ -419,7 +424,6 @@ export class BigQuerySink implements Sink {
       });
       return job;
     });
-    this.stats.adopted = this.#jobs.adopted;
     this.#count(costOf(ran.metadata), label);
     return ran;
   }

@@ -6,7 +6,7 @@
 // twice, and a MERGE whose answer was lost fails a sync whose rows had committed.
 
 import type { BigQuery, Job, JobMetadata } from '@google-cloud/bigquery';
-import { classify, withRetry, type RetryPolicy } from './retry.ts';
+import { withRetry, type RetryPolicy } from './retry.ts';
 
 type OnRetry = (error: unknown, attempt: number, waitMs: number) => void;
 
@@ -42,10 +42,18 @@ function failedJobMetadata(error: unknown): JobMetadata | undefined {
   return response?.status?.state === 'DONE' && response.status.errorResult !== undefined && response.status.errorResult !== null ? response : undefined;
 }
 
+/** A job that ended DONE without an error, with its last metadata. */
+export interface FinishedJob {
+  job: Job;
+  metadata: JobMetadata;
+}
+
 export interface JobRunnerOptions {
   policy: RetryPolicy;
   location: () => string | undefined;
   onRetry: OnRetry;
+  /** Hears of each job found already run after a lost answer (409 on our own id), taken over instead of run again. */
+  onAdopted: () => void;
 }
 
 /**
@@ -55,15 +63,13 @@ export interface JobRunnerOptions {
 export class JobRunner {
   readonly #client: BigQuery;
   readonly #options: JobRunnerOptions;
-  /** Ids taken over after a 409: jobs an earlier attempt started. */
-  adopted = 0;
 
   constructor(client: BigQuery, options: JobRunnerOptions) {
     this.#client = client;
     this.#options = options;
   }
 
-  async run(base: string, submit: (jobId: string) => Promise<Job>): Promise<{ job: Job; metadata: JobMetadata }> {
+  async run(base: string, submit: (jobId: string) => Promise<Job>): Promise<FinishedJob> {
     let generation = 1;
     return withRetry(
       this.#options.policy,
@@ -80,7 +86,7 @@ export class JobRunner {
           }
           // Our own id already exists: an earlier attempt reached BigQuery though its answer did not reach us.
           if (statusOf(error) !== 409) throw error;
-          this.adopted++;
+          this.#options.onAdopted();
           const location = this.#options.location();
           job = this.#client.job(jobId, location === undefined ? {} : { location });
         }
@@ -115,6 +121,3 @@ export function costOf(metadata: JobMetadata): JobCost {
     bytesBilled: number(statistics.query?.totalBytesBilled),
   };
 }
-
-/** Whether a failure is worth a new attempt (for callers that decide themselves). */
-export const retryable = (error: unknown): boolean => classify(error) === 'retry';
