@@ -14,6 +14,7 @@ import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import { type TokenGrant, exchangeAuthCode } from '../tiktok/oauth.ts';
 import { type Command, PROGRAM, command } from './command.ts';
+import { listenFailureOf } from './listen-failure.ts';
 import { type CommandSpec, type FlagValues, parseFlags, usageOf, wantsHelp } from './flags.ts';
 
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
@@ -151,7 +152,7 @@ async function awaitRedirect(appId: string, options: RedirectOptions): Promise<s
   };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(configError(`Cannot listen on 127.0.0.1:${options.port} (${error.code ?? error.message}): choose another --port.`)),
+      reject(configError(`Cannot wait for the redirect: ${listenFailureOf(error, '127.0.0.1', options.port) ?? `listening on 127.0.0.1:${options.port} failed (${error.code ?? error.message}); choose another --port`}.`)),
     );
     server.listen(options.port, '127.0.0.1', resolve);
   });

@@ -3,6 +3,7 @@
 // one line and exits 1.
 
 import { type CommandSpec, parseFlags, usageOf, wantsHelp } from '../../src/commands/flags.ts';
+import { listenFailureOf } from '../../src/commands/listen-failure.ts';
 import { configError } from '../../src/errors.ts';
 import { MissingDevDependencyError, startLocalBigQuery } from './index.ts';
 import { untilStopSignal } from './stop-signal.ts';
@@ -53,19 +54,21 @@ export async function runBigQueryLocalCommand(argv: string[]): Promise<number> {
     process.stderr.write(`bigquery-local: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
+  // Listening for the stop signal from the start: a SIGTERM while the analyzer boots still ends it cleanly
+  // (Node's default action would exit at once and leave the ZetaSQL server running).
+  const stopped = untilStopSignal();
   let endpoint;
   try {
     endpoint = await startLocalBigQuery({ port: flags.port, host: flags.host, projectId: flags.projectId, datasets: flags.datasets, location: flags.location });
   } catch (error) {
-    if (error instanceof MissingDevDependencyError) {
-      process.stderr.write(`bigquery-local: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const refusal = error instanceof MissingDevDependencyError ? error.message : listenFailureOf(error, flags.host, flags.port);
+    if (refusal === undefined) throw error;
+    process.stderr.write(`bigquery-local: ${refusal}\n`);
+    return 1;
   }
   process.stdout.write(`${endpoint.url}\n`);
   process.stderr.write(`bigquery-local: project ${endpoint.projectId}, ZetaSQL analyzer started in ${Math.round(endpoint.analyzerStartMs)} ms; faults: POST ${endpoint.url}/_admin/faults\n`);
-  await untilStopSignal();
+  await stopped;
   await endpoint.close();
   return 0;
 }

@@ -68,10 +68,17 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
   const server = createServer(createHandler(context));
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    // Nothing may outlive a start that failed: the DuckDB engine and the ZetaSQL server go with it.
+    await engine.exclusive(async () => engine.close());
+    analyzer.release();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   let closed = false;
   return {

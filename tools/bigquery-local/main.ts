@@ -5,12 +5,13 @@ import { runBigQueryLocalCommand } from './command.ts';
 
 runBigQueryLocalCommand(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Exits now: the ZetaSQL client's channel may still hold the event loop after the endpoint closed.
+    process.exit(code);
   },
   (error: unknown) => {
     // Usage errors and a missing dev dependency are answered by the command in one line; anything else is a bug
     // of this tool, whose stack is what its developer needs.
     process.stderr.write(`bigquery-local: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -146,11 +146,24 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     emulator = await startEmulator(options);
   } catch (error) {
     if (error instanceof RangeError) return usageExit(new UsageError(error.message));
-    throw error;
+    const listenFailure = listenFailureOf(error, options);
+    if (listenFailure === undefined) throw error;
+    process.stderr.write(`emulator: ${listenFailure}\n`);
+    process.exit(1);
   }
   process.stdout.write(`${emulator.url}\n`);
   await untilStopSignal();
   await emulator.close();
+}
+
+/** A port that cannot be had, in one line naming the flag to change; undefined for any other failure. */
+export function listenFailureOf(error: unknown, options: Pick<EmulatorOptions, 'port' | 'host'>): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 8787}`;
+  if (code === 'EADDRINUSE') return `port ${options.port} is already in use (${where}); choose another --port N, or --port 0 for any free port`;
+  if (code === 'EACCES') return `not allowed to listen on ${where}; choose a --port above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `this machine has no address ${options.host}; choose another --host`;
+  return undefined;
 }
 
 function usageExit(error: unknown): never {
