@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dbtProjectFiles } from '../analytics/dbt/project.ts';
 import { loadConfig } from '../config.ts';
-import { ENGINES, engineForUrl, urlHints } from '../engines/registry.ts';
+import { ENGINES, engineOf } from '../engines/registry.ts';
+import { DESTINATION_HINT, destinationTarget } from './destination-target.ts';
 import { configError } from '../errors.ts';
 import type { AirbyteStream } from '../protocol/types.ts';
 import { redact } from '../secrets.ts';
@@ -25,8 +26,9 @@ export interface DbtOptions {
 /** Writes the files; returns their paths relative to `out`. */
 export async function writeDbtProject(options: DbtOptions): Promise<string[]> {
   const catalog = discover(options.configPath === undefined ? undefined : loadConfig(options.configPath));
-  const engine = engineForUrl(options.destination);
-  const destination = await engine.inspect(engine.targetFromUrl(options.destination, options.schema));
+  const target = destinationTarget(options.destination, options.schema);
+  const engine = engineOf(target);
+  const destination = await engine.inspect(target);
   const streams = catalog.streams.filter((stream: AirbyteStream) => destination.loaded(stream.name));
   if (streams.length === 0) {
     throw configError(`No loaded TikTok stream found in ${engine.containerNoun} "${destination.container}"; run a sync first (or name the right --schema).`);
@@ -50,7 +52,7 @@ export const dbtCommand = plainCommand(
   {
     name: 'dbt',
     summary: 'write a dbt project for the loaded streams',
-    flags: { destination: { value: urlHints(), required: true }, out: { value: 'DIR', required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
+    flags: { destination: { value: DESTINATION_HINT, required: true }, out: { value: 'DIR', required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
     details:
       '  Writes a dbt project (dbt_project.yml, profiles.yml, models/staging/sources.yml, one staging model per stream)\n' +
       '  for the streams loaded into the destination. --config adds the custom reports it defines.',

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import type { DestinationTarget } from '../engines/engine.ts';
-import { ENGINES, containerNouns, engineTitles, targetFromDestinationUrl, urlHints } from '../engines/registry.ts';
+import { ENGINES, containerNouns, engineTitles } from '../engines/registry.ts';
+import { DESTINATION_HINT, destinationTarget } from './destination-target.ts';
 import { type ConnectorError, asConnectorError } from '../errors.ts';
 import { redact } from '../secrets.ts';
 import { runSync, summaryText } from '../sync.ts';
@@ -18,7 +19,7 @@ export const SYNC_SPEC = {
   summary: `load the streams into ${engineTitles()}`,
   flags: {
     config: { value: 'FILE', required: true },
-    destination: { value: urlHints(), required: true },
+    destination: { value: DESTINATION_HINT, required: true, help: 'a URL, or a destination config file (the JSON `destination --config` takes) to keep passwords off the command line' },
     schema: { value: 'S', help: `the ${containerNouns()} (default tiktok_ads)` },
     streams: { value: 'a,b,…', help: 'only these streams' },
     'full-refresh': { help: 'read everything again from start_date; each table (and its state) is replaced when its stream completes' },
@@ -39,7 +40,7 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
   let target: DestinationTarget | undefined;
   try {
     const flags = parseFlags(PROGRAM, SYNC_SPEC, argv);
-    target = targetFromDestinationUrl(flags.destination, flags.schema);
+    target = destinationTarget(flags.destination, flags.schema);
     // --no-views: no typed analytics views after the sync (README, "Analytics views").
     if (flags['no-views']) target = { ...target, views: false };
     const config = loadConfig(flags.config);

@@ -20,6 +20,8 @@ import { type CommandSpec, type FlagValues, parseFlags, usageOf, wantsHelp } fro
 /** TikTok's advertiser authorisation page (the app's "advertiser authorization URL"). */
 export const AUTH_PAGE = 'https://business-api.tiktok.com/portal/auth';
 const DEFAULT_PORT = 8788;
+/** Where the app's secret may come from instead of --secret (argv is visible to every user of the machine). */
+const SECRET_VARIABLE = 'TIKTOK_APP_SECRET';
 /** TikTok's code for an auth_code that is wrong, expired or already traded. */
 const INVALID_AUTH_CODE = 40110;
 
@@ -33,7 +35,7 @@ export const TOKEN_SPEC = {
   summary: 'trade an auth_code for the long-term token (--auth-code), or the whole authorisation flow (--listen)',
   flags: {
     'app-id': { value: 'A', required: true },
-    secret: { value: 'S', required: true },
+    secret: { value: 'S', help: `the app's secret; better in the environment as ${SECRET_VARIABLE}, which keeps it off the command line` },
     'auth-code': { value: 'C', help: 'the auth_code from the redirect (works once, for one hour)' },
     listen: { help: `print the authorisation URL and wait for the redirect on http://127.0.0.1:PORT/callback (default port ${DEFAULT_PORT})` },
     port: { value: 'N' },
@@ -57,7 +59,8 @@ export async function runTokenCommand(argv: string[], io: TokenCommandIo = proce
 async function obtainToken(values: FlagValues<typeof TOKEN_SPEC.flags>, io: TokenCommandIo): Promise<number> {
   const usage = usageOf(PROGRAM, TOKEN_SPEC);
   const appId = values['app-id'];
-  const secret = values.secret;
+  const secret = values.secret ?? process.env[SECRET_VARIABLE];
+  if (secret === undefined || secret === '') throw configError(`The app's secret is missing: set ${SECRET_VARIABLE} (or give --secret).\n${usage}`);
   const listen = values.listen;
   registerSecret(secret);
   const client = new TikTokClient({

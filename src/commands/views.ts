@@ -4,25 +4,26 @@
 
 import { sinkStreamOf } from '../analytics/loaded.ts';
 import { loadConfig } from '../config.ts';
-import { engineForUrl, urlHints } from '../engines/registry.ts';
+import { engineOf } from '../engines/registry.ts';
+import { DESTINATION_HINT, destinationTarget } from './destination-target.ts';
 import { configError } from '../errors.ts';
 import { discover } from '../source.ts';
 import { plainCommand } from './command.ts';
 
 
 export async function viewsSql(destination: string, schema: string | undefined, configPath: string | undefined): Promise<string> {
-  const engine = engineForUrl(destination);
-  const inspected = await engine.inspect(engine.targetFromUrl(destination, schema));
+  const target = destinationTarget(destination, schema);
+  const inspected = await engineOf(target).inspect(target);
   const streams = discover(configPath === undefined ? undefined : loadConfig(configPath)).streams.filter((stream) => inspected.loaded(stream.name)).map(sinkStreamOf);
   if (streams.length === 0) throw configError(`No loaded TikTok stream found in "${inspected.container}"; run a sync first (or name the right --schema).`);
-  return (await engine.warehouseSql()).viewScript(inspected, streams);
+  return (await engineOf(target).warehouseSql()).viewScript(inspected, streams);
 }
 
 export const viewsCommand = plainCommand(
   {
     name: 'views',
     summary: "print the analytics views' SQL for the streams loaded there (--config adds your custom reports)",
-    flags: { destination: { value: urlHints(), required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
+    flags: { destination: { value: DESTINATION_HINT, required: true }, schema: { value: 'S' }, config: { value: 'FILE' } },
   },
   async (flags) => {
     process.stdout.write(await viewsSql(flags.destination, flags.schema, flags.config));

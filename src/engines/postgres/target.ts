@@ -39,6 +39,8 @@ export function targetFromUrl(url: string, schema: string = DEFAULT_SCHEMA): Pos
     registerSecret(parsed.password);
     registerSecret(safeDecode(parsed.password));
   }
+  // Without one in the URL, node-postgres takes PGPASSWORD (the way to keep it off the command line).
+  registerSecret(process.env['PGPASSWORD']);
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw configError(`The destination URL must start with postgres:// (got ${parsed.protocol}//…).`);
   }
@@ -69,6 +71,7 @@ export interface PostgresConnectionFields {
 /** A target from the separate fields of Airbyte's destination-postgres config. */
 export function targetFromFields(fields: PostgresConnectionFields): PostgresTarget {
   registerSecret(fields.password);
+  registerSecret(process.env['PGPASSWORD']);
   checkSchemaName(fields.schema);
   const display = `postgres://${encodeURIComponent(fields.username)}${fields.password ? ':****' : ''}@${fields.host}:${fields.port}/${encodeURIComponent(fields.database)}`;
   return {
