@@ -1,11 +1,13 @@
 // The source's CLI, once src/bin/source.ts has checked the Node version. The runtime flags are on source.ts's
 // shebang; why each is there is in docs/benchmarks/profiling.md ("The runtime flags").
 import { describeError } from '../commands/errors.ts';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { runCommand } from '../commands/index.ts';
 import { emit, stdoutMessages } from '../commands/messages.ts';
 import { errorTraceMessage } from '../protocol/messages.ts';
 import { redact } from '../secrets.ts';
 
+exitQuietlyOnBrokenPipe();
 runCommand(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -26,3 +26,19 @@ describe('views and dbt report failures on stderr only', () => {
     });
   }
 });
+
+describe('a reader that goes away', () => {
+  it('discover | head: exit 141 without a word on stderr (no EPIPE stack)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../support/cli.ts');
+    // The reader is gone before the CLI writes its catalog.
+    const config = files.json('discover-config.json', { credentials: { auth_type: 'oauth2.0', app_id: 'A', secret: 'S', access_token: 'T' } });
+    const child = spawn(process.execPath, [CLI, 'discover', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+  });
+});
