@@ -51,6 +51,8 @@ export async function* readReport(
   }
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
+  // The advertiser's days, known before any is read: the stream's estimate counts them (read-activity.ts).
+  ctx.activity.plan(stream.name).begin(advertiserId, start > end ? 0 : daysBetween(start, end) + 1);
   if (start > end) return;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
