@@ -6,6 +6,7 @@ import { type Granularity, SyncRate, chooseSplit } from './backfill-plan.ts';
 import { BackfillSpans, type DaySpan } from './backfill-spans.ts';
 import type { ReadContext } from './context.ts';
 import { countryCodeOf } from './country-codes.ts';
+import { daysBetween } from './dates.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { mergeConcurrently } from './merge.ts';
@@ -79,8 +80,15 @@ export async function* readBackfill(
     if (item.records.length > 0) yield { records: item.records };
     if (!item.finished) continue;
     const daysBefore = state.spans.finishedDays;
-    const through = state.spans.finish(item.finished.span, item.finished.from);
-    plan.finished(advertiserId, state.spans.finishedDays - daysBefore, item.finished.rows);
+    const { span, from, rows } = item.finished;
+    const through = state.spans.finish(span, from);
+    plan.finished(advertiserId, {
+      from: daysBetween(range.start, span.start),
+      to: daysBetween(range.start, span.end),
+      days: state.spans.finishedDays - daysBefore,
+      rows,
+      window: from === 'sync',
+    });
     // Also without a new checkpoint: the source's estimate may have moved.
     yield { records: [], ...(through === undefined ? {} : { checkpoint: { advertiserId, cursor: `${through} 00:00:00` } }) };
   }
@@ -132,6 +140,7 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
     if (state.syncDays === 0 || state.spans.freeDays === 0) return;
     const rowsPerDay = state.syncRows / state.syncDays;
     const release = await lane.acquire(rowsPerDay * state.spans.freeDays);
+    let releaseDays = (): void => undefined;
     try {
       const split = chooseSplit({
         days: state.spans.freeDays,
@@ -144,6 +153,10 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
       if (split.taskDays === 0 || !lane.mayCreate(advertiserId)) return;
       const span = state.spans.takeForTask(split.taskDays);
       if (!span) return;
+      // Until its rows are out, the stream's ETA leaves the task's days out of the synchronous lane's work.
+      const spanDays = daysBetween(span.start, span.end) + 1;
+      const cost = lane.costs.cost;
+      releaseDays = ctx.activity.plan(stream.name).holdForTask(advertiserId, spanDays, cost.fixedMs + cost.msPerRow * rowsPerDay * spanDays);
       const started = performance.now();
       const controller = new AbortController();
       state.running = { span, controller };
@@ -158,6 +171,7 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
       lane.costs.observe(fileRows, performance.now() - started);
       yield { records: [], finished: { span, from: 'task', rows: delivered } };
     } finally {
+      releaseDays();
       release();
     }
   }

@@ -7,6 +7,7 @@ import type { Batch } from './entity.ts';
 import { readBackfill } from './report-backfill.ts';
 import { REPORT_TYPES, taskRefusal } from './report-catalogue.ts';
 import { readUncapped } from './ads-cap.ts';
+import { PAGE_SIZE, maxWindowDays } from './report-window.ts';
 
 /** TikTok's span limit of a query without a time dimension. */
 const MAX_UNTIMED_DAYS = 365;
@@ -52,7 +53,7 @@ export async function* readReport(
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
   // The advertiser's days, known before any is read: the stream's estimate counts them (read-activity.ts).
-  ctx.activity.plan(stream.name).begin(advertiserId, start > end ? 0 : daysBetween(start, end) + 1);
+  ctx.activity.plan(stream.name).begin(advertiserId, start > end ? 0 : daysBetween(start, end) + 1, maxWindowDays(stream), PAGE_SIZE);
   if (start > end) return;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
