@@ -5,7 +5,8 @@
 
 import type { AirbyteMessage } from './protocol/types.ts';
 import { type LiveArea, fitted, liveArea, terminalColumns, terminalRows } from './progress-live.ts';
-import type { ReadActivity, StreamPlan } from './read-activity.ts';
+import type { ReadActivity } from './read-activity.ts';
+import type { StreamPlan } from './stream-plan.ts';
 
 export interface StreamProgress {
   name: string;
