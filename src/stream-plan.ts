@@ -25,7 +25,7 @@ const MIN_PACE_SPAN_MS = 200;
 
 /** One advertiser's dated range of a stream: its days, and the rows of the days read so far. */
 class AdvertiserWork {
-  readonly days: number;
+  days: number;
   private readonly windowDays: number;
   private readonly pageSize: number;
   daysDone = 0;
@@ -158,6 +158,12 @@ export class StreamPlan {
     if (this.firstFinishAt === undefined) this.firstFinishAt = at;
     else this.workSinceFirst += work.workDone - before;
     this.lastFinishAt = at;
+  }
+
+  /** The advertiser's reading ended (a skipped advertiser's too): the days it did not read are no longer expected. */
+  ended(advertiserId: string): void {
+    const work = this.advertisers.get(advertiserId);
+    if (work) work.days = work.daysDone;
   }
 
   /**

@@ -65,7 +65,12 @@ export async function* readReport(
   const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
   // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.
   const appRate = Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate);
-  yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
+  try {
+    yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
+  } finally {
+    // Read whole, skipped as not accessible, or failed: nothing more of it is to come.
+    ctx.activity.plan(stream.name).ended(advertiserId);
+  }
 }
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */

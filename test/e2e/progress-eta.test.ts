@@ -1,6 +1,7 @@
 // The ETA a read shows, measured against the time the read really took: a fixed emulator world (seeded, its clock
 // pinned) read at a low request rate, so the pace of TikTok's rate limit, not this machine's CPU, sets the time.
-// Each sample's ETA is compared with the time that really remained until the stream's last row.
+// Each sample's ETA is compared with the time that really remained until the stream's last row. Then what a stream
+// is seen waiting on while it reads: report tasks TikTok is making, the app's rate limit.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
@@ -88,5 +89,49 @@ describe('the ETA of a request-bound read', () => {
     expect(figures.length).toBeGreaterThan(0);
     expect(figures.length).toBeLessThan(requests / 2);
     expect(Math.abs(figures.at(-1)! - rows)).toBeLessThanOrEqual(0.02 * rows);
+  });
+});
+
+/** Reads one stream in-process, asking every 100 ms what it waits on; answers the distinct answers, in order. */
+async function waitsSeenDuring(raw: Record<string, unknown>, stream: string, now: Date): Promise<{ seen: string[]; after: string | undefined }> {
+  const config = parseConfig(raw);
+  const ctx = createContext(config, undefined, { now: () => now });
+  const seen: string[] = [];
+  const sampler = setInterval(() => {
+    const note = ctx.activity.waitingOn(stream);
+    if (note !== undefined && seen.at(-1) !== note) seen.push(note);
+  }, 100);
+  try {
+    for await (const _ of read(config, defaultConfiguredCatalog([stream]), parseState(undefined), ctx)) void _;
+  } finally {
+    clearInterval(sampler);
+  }
+  return { seen, after: ctx.activity.waitingOn(stream) };
+}
+
+describe('what a stream waits on', () => {
+  it('the report tasks TikTok is making for it, while it waits on them', async () => {
+    // Tasks that take 1.5 s over an hourly backfill: the plan gives tasks a part of it.
+    const api = await emulator({ advertisers: 2, seed: 5, now: NOW, taskLatencyMs: 1_500 });
+    try {
+      const range = { start_date: addDays(END, -29), end_date: END, async_requests_per_second: 10, requests_per_second: 10 };
+      const { seen, after } = await waitsSeenDuring(configFor(api.url, range), 'advertisers_reports_hourly', NOW);
+      expect(seen.some((note) => /^[12] TikTok report tasks? processing/.test(note)), seen.join(' | ')).toBe(true);
+      expect(after).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("the app's rate limit, when calls queue for seconds", async () => {
+    // One call a second and three advertisers' windows asked for at once: the third waits about 2 s, a fourth 3 s.
+    const api = await emulator({ advertisers: 3, seed: 7, now: NOW });
+    try {
+      const slow = { start_date: addDays(END, -20), end_date: END, requests_per_second: 1, async_reports: 'off' };
+      const { seen } = await waitsSeenDuring(configFor(api.url, slow), STREAM, NOW);
+      expect(seen.some((note) => /^waiting [2-9] s for TikTok's rate limit$/.test(note)), seen.join(' | ')).toBe(true);
+    } finally {
+      await api.close();
+    }
   });
 });

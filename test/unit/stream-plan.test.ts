@@ -47,6 +47,19 @@ describe('the estimate', () => {
     expect(plan.workLeft).toBe(false);
     expect(plan.estimate).toBe(112);
   });
+
+  it('leaves out the days an advertiser will not read (skipped, or failed)', () => {
+    const plan = new StreamPlan(() => 0);
+    plan.expect(2);
+    plan.begin('a', 20, 10, 1000);
+    plan.finished('a', window(0, 10, 100));
+    plan.begin('b', 20, 10, 1000);
+    plan.ended('b');
+    // a's 20 days at 10 a day; b nothing.
+    expect(plan.estimate).toBe(200);
+    plan.finished('a', window(10, 10, 100));
+    expect(plan.workLeft).toBe(false);
+  });
 });
 
 describe('the ETA', () => {
