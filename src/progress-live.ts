@@ -12,17 +12,18 @@ export interface LiveArea {
 
 type Write = NodeJS.WriteStream['write'];
 
-/** The width to draw for when the terminal does not say (a pseudo-terminal may report 0): the common default. */
+/** The size to draw for when the terminal does not say (a pseudo-terminal may report 0 × 0): the common default. */
 const UNKNOWN_COLUMNS = 80;
+const UNKNOWN_ROWS = 24;
 
 /** The terminal's width, or the common 80 when it does not tell. */
 export function terminalColumns(terminal: Pick<NodeJS.WriteStream, 'columns'>): number {
   return terminal.columns > 0 ? terminal.columns : UNKNOWN_COLUMNS;
 }
 
-/** The lines the terminal shows at once less one (the cursor's row); unbounded when it does not tell. */
+/** The lines the terminal shows at once less one (the cursor's row); 23 when it does not tell. */
 export function terminalRows(terminal: Pick<NodeJS.WriteStream, 'rows'>): number {
-  return terminal.rows > 1 ? terminal.rows - 1 : Number.POSITIVE_INFINITY;
+  return (terminal.rows > 1 ? terminal.rows : UNKNOWN_ROWS) - 1;
 }
 
 /** The line cut to fit `columns` less one (a line filling the last column wraps in some terminals). */

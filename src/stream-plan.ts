@@ -116,8 +116,8 @@ class AdvertiserWork {
 
 /**
  * A stream's planned work: per advertiser the days to read, and what the days read so far held. The expected total
- * is the rows read plus the rows the days left should hold (each advertiser's trend, else the stream's rows per day),
- * and advertisers not yet begun count like the average one begun: so it converges as windows finish instead of
+ * is the rows read plus the rows the days left should hold (at the rows per day of the advertiser's latest days read,
+ * else of the stream's), and advertisers not yet begun count like the average one begun: so it converges as windows finish instead of
  * growing as advertisers start. The ETA is the work left (requests, the pace a read is bound by) at the pace work
  * has been finishing.
  */
