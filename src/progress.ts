@@ -1,8 +1,12 @@
-// Progress for people watching a read or a sync: per stream the rows done of the expected total (the source's
-// ESTIMATE traces), the percentage and an ETA. Never on stdout, which carries the Airbyte protocol.
+// Progress for people watching a read or a sync: per stream the rows done of the expected total, the percentage, an
+// ETA and what the stream waits on. Never on stdout, which carries the Airbyte protocol. The expected total is the
+// source's ESTIMATE traces, or, in the source's own process, its plan itself (read-activity.ts), which also knows
+// whether windows are left, the pace they finish at, and the waits.
 
 import type { AirbyteMessage } from './protocol/types.ts';
-import { type LiveArea, liveArea } from './progress-live.ts';
+import { type LiveArea, fitted, liveArea, terminalColumns, terminalRows } from './progress-live.ts';
+import type { ReadActivity } from './read-activity.ts';
+import type { StreamPlan } from './stream-plan.ts';
 
 export interface StreamProgress {
   name: string;
@@ -20,10 +24,13 @@ export class ReadProgress {
   readonly streams = new Map<string, StreamProgress>();
   readonly startedAt: number;
   private readonly now: () => number;
+  private readonly activity: ReadActivity | undefined;
 
-  constructor(now: () => number = () => performance.now()) {
+  /** `activity`: the plan of a read in this process (it runs on the same clock as `now`). */
+  constructor(now: () => number = () => performance.now(), activity?: ReadActivity) {
     this.now = now;
     this.startedAt = now();
+    this.activity = activity;
   }
 
   observe(message: AirbyteMessage): void {
@@ -53,11 +60,38 @@ export class ReadProgress {
     return seconds >= 0.5 ? stream.rows / seconds : undefined;
   }
 
-  /** Seconds left by the rate so far; undefined without an estimate, a rate, or once past the estimate. */
+  /** The expected rows: the plan's when the read is in this process, else the last ESTIMATE. */
+  expected(stream: StreamProgress): number | undefined {
+    return this.planOf(stream)?.estimate ?? stream.expected;
+  }
+
+  /** Whole percent of the expected rows (see percentOf). */
+  percent(stream: StreamProgress): number | undefined {
+    const plan = this.planOf(stream);
+    return percentOf(stream, plan ? { expected: this.expected(stream), windowsLeft: plan.workLeft } : undefined);
+  }
+
+  /**
+   * Seconds left. With the source's plan: its rows left at the pace its windows finish (undefined until that pace
+   * is known, rather than a guess from the first rows). Without: the rows left by the rate so far; undefined
+   * without an estimate, a rate, or once past the estimate.
+   */
   etaSeconds(stream: StreamProgress): number | undefined {
+    if (stream.done) return undefined;
+    const plan = this.planOf(stream);
+    if (plan) return plan.etaSeconds();
     const rate = this.rate(stream);
-    if (stream.done || stream.expected === undefined || rate === undefined || rate <= 0 || stream.rows >= stream.expected) return undefined;
+    if (stream.expected === undefined || rate === undefined || rate <= 0 || stream.rows >= stream.expected) return undefined;
     return (stream.expected - stream.rows) / rate;
+  }
+
+  /** What a stream still running waits on, in words ("3 TikTok report tasks processing"). */
+  waitingOn(stream: StreamProgress): string | undefined {
+    return stream.done ? undefined : this.activity?.waitingOn(stream.name);
+  }
+
+  private planOf(stream: StreamProgress): StreamPlan | undefined {
+    return this.activity?.planOf(stream.name);
   }
 
   private stream(name: string): StreamProgress {
@@ -70,23 +104,42 @@ export class ReadProgress {
   }
 }
 
-/** Whole percent of the estimate; capped at 99 until the stream is done (the estimate is only an estimate). */
-export function percentOf(stream: StreamProgress): number | undefined {
+/** What the source's plan says of a stream: its expected rows, and whether windows are left to read. */
+export interface PlanFigures {
+  expected: number | undefined;
+  windowsLeft: boolean;
+}
+
+/** Below this while windows are left: 99 % means every window is read and only the stream's end is awaited. */
+const WINDOWS_LEFT_CAP = 98;
+
+/**
+ * Whole percent of the expected rows; 100 only once the stream is done (the estimate is only an estimate), at most
+ * 99 before, and at most 98 while the plan has windows left to read.
+ */
+export function percentOf(stream: StreamProgress, plan?: PlanFigures): number | undefined {
   if (stream.done) return 100;
-  if (stream.expected === undefined || stream.expected <= 0) return undefined;
-  return Math.min(99, Math.floor((stream.rows * 100) / stream.expected));
+  const expected = plan ? plan.expected : stream.expected;
+  if (expected === undefined || expected <= 0) return undefined;
+  return Math.min(plan?.windowsLeft ? WINDOWS_LEFT_CAP : 99, Math.floor((stream.rows * 100) / expected));
+}
+
+/** The stream's notes: what it waits on, then the caller's own (the sync's committed rows). */
+function notesOf(progress: ReadProgress, stream: StreamProgress, extra: string | undefined): string[] {
+  return [progress.waitingOn(stream), extra].filter((note): note is string => note !== undefined && note !== '');
 }
 
 /** "ads_reports_daily 4,100 / 10,000 rows (41 %), 820 rows/s, ETA 7 s" */
 export function describeStream(progress: ReadProgress, stream: StreamProgress, extra?: string): string {
-  const percent = percentOf(stream);
+  const percent = progress.percent(stream);
+  const expected = progress.expected(stream);
   const rate = progress.rate(stream);
   const eta = progress.etaSeconds(stream);
   const parts = [
-    `${stream.name} ${count(stream.rows)}${stream.expected !== undefined && !stream.done ? ` / ${count(Math.max(stream.expected, stream.rows))}` : ''} rows${percent !== undefined ? ` (${percent} %)` : ''}`,
+    `${stream.name} ${count(stream.rows)}${expected !== undefined && !stream.done ? ` / ${count(Math.max(expected, stream.rows))}` : ''} rows${percent !== undefined ? ` (${percent} %)` : ''}`,
     ...(rate !== undefined && !stream.done ? [`${count(Math.round(rate))} rows/s`] : []),
     ...(eta !== undefined ? [`ETA ${duration(eta)}`] : []),
-    ...(extra ? [extra] : []),
+    ...notesOf(progress, stream, extra),
   ];
   return parts.join(', ');
 }
@@ -102,23 +155,40 @@ export function progressLine(progress: ReadProgress, extra: (stream: string) => 
   return `[progress ${duration(progress.elapsedMs() / 1000)}] ${parts.join('; ')}`;
 }
 
-/** A bar per stream for a terminal: "ads_reports_daily  [########------------]  41 %  4,100 / 10,000  ETA 7 s". */
-export function barLines(progress: ReadProgress, columns: number, extra: (stream: string) => string | undefined = () => undefined): string[] {
-  const streams = [...progress.streams.values()];
+/**
+ * A bar per stream for a terminal: "ads_reports_daily  [########------------]  41 %  4,100 / 10,000  ETA 7 s".
+ * More streams than `maxLines`: the finished ones share one line.
+ */
+export function barLines(
+  progress: ReadProgress,
+  columns: number,
+  extra: (stream: string) => string | undefined = () => undefined,
+  maxLines = Number.POSITIVE_INFINITY,
+): string[] {
+  const all = [...progress.streams.values()];
+  const finished = all.filter((s) => s.done);
+  const collapse = all.length > maxLines && finished.length > 0;
+  const streams = collapse ? all.filter((s) => !s.done) : all;
+  const head = collapse
+    ? [fitted(`${finished.length} stream${finished.length === 1 ? '' : 's'} done (${count(finished.reduce((n, s) => n + s.rows, 0))} rows)`, columns)]
+    : [];
   const width = Math.max(...streams.map((s) => s.name.length), 6);
   const bar = Math.max(10, Math.min(30, columns - width - 50));
-  return streams.map((s) => {
-    const percent = percentOf(s);
+  const lines = streams.map((s) => {
+    const percent = progress.percent(s);
+    const expected = progress.expected(s);
     const filled = percent === undefined ? 0 : Math.round((percent / 100) * bar);
     const eta = progress.etaSeconds(s);
     const tail = [
       percent === undefined ? '  ? %' : `${String(percent).padStart(3)} %`,
-      `${count(s.rows)}${s.expected !== undefined && !s.done ? ` / ${count(Math.max(s.expected, s.rows))}` : ''}`,
+      `${count(s.rows)}${expected !== undefined && !s.done ? ` / ${count(Math.max(expected, s.rows))}` : ''}`,
       s.done ? 'done' : eta !== undefined ? `ETA ${duration(eta)}` : '',
-      extra(s.name) ?? '',
+      ...notesOf(progress, s, extra(s.name)),
     ].filter((p) => p !== '');
-    return `${s.name.padEnd(width)}  [${'#'.repeat(filled)}${'-'.repeat(bar - filled)}]  ${tail.join('  ')}`.slice(0, Math.max(20, columns - 1));
+    // Never as wide as the terminal: a line that wraps takes two rows, and the redraw would erase one too few.
+    return fitted(`${s.name.padEnd(width)}  [${'#'.repeat(filled)}${'-'.repeat(bar - filled)}]  ${tail.join('  ')}`, columns);
   });
+  return [...head, ...lines];
 }
 
 export interface ProgressDisplayOptions {
@@ -145,8 +215,7 @@ export function startProgressDisplay(progress: ReadProgress, options: ProgressDi
   if (options.tty) {
     const terminal = options.terminal ?? process.stderr;
     const area: LiveArea = liveArea(terminal);
-    // A pseudo-terminal may report 0 columns: draw for a common width then.
-    const draw = () => area.draw(barLines(progress, terminal.columns > 0 ? terminal.columns : 100, extra));
+    const draw = () => area.draw(barLines(progress, terminalColumns(terminal), extra, terminalRows(terminal)));
     const timer = setInterval(draw, 250);
     timer.unref();
     return {

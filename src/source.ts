@@ -148,14 +148,12 @@ async function* readStream(
     ? new PartitionCursors(stream.cursorField, incremental ? streamState : undefined, stream.name)
     : undefined;
   const batches = batchesOf(ctx, stream, cursors);
+  const estimates = new EstimateTrace(stream.name);
   let count = 0;
-  let estimate = 0;
   for await (const batch of batches) {
     for (const warning of ctx.drainWarnings()) yield logMessage('WARN', warning);
-    if (batch.estimate !== undefined) {
-      estimate += batch.estimate;
-      yield estimateMessage(stream.name, estimate);
-    }
+    const estimate = estimates.next(ctx.activity.planOf(stream.name)?.estimate);
+    if (estimate) yield estimate;
     if (batch.records.length > 0) {
       if (count === 0) yield streamStatusMessage(stream.name, 'RUNNING');
       yield* batch.records;
@@ -183,6 +181,8 @@ async function* batchesOf(
   }
   const partitioned: Exclude<StreamDefinition, AdvertiserStream> = stream;
   const advertisers = await ctx.advertisers();
+  // A dated report plans its windows per advertiser; those not begun yet count in the estimate too.
+  if (partitioned.kind === 'report' && partitioned.granularity !== 'lifetime') ctx.activity.plan(stream.name).expect(advertisers.length);
   if (cursors) {
     // Against the grant list, not the described one: a granted advertiser skipped today still makes an id ambiguous.
     const granted = (await ctx.grantedAdvertisers()).map((a) => a.advertiser_id);
@@ -205,6 +205,26 @@ async function* batchesOf(
     (advertiser) => () => skippingInaccessible(ctx, `advertiser ${advertiser.advertiser_id}`, () => partition(advertiser)),
   );
   yield* mergeConcurrently(producers, ctx.config.maxConcurrency);
+}
+
+/** The estimate moves by less than this (relative) without a new ESTIMATE: the protocol stream stays lean. */
+const ESTIMATE_STEP = 0.02;
+
+/** The stream's ESTIMATE traces: the first estimate, then each that moved by ESTIMATE_STEP or more from the last sent. */
+class EstimateTrace {
+  private sent: number | undefined;
+  private readonly stream: string;
+
+  constructor(stream: string) {
+    this.stream = stream;
+  }
+
+  next(estimate: number | undefined): AirbyteMessage | undefined {
+    if (estimate === undefined || estimate <= 0) return undefined;
+    if (this.sent !== undefined && Math.abs(estimate - this.sent) < this.sent * ESTIMATE_STEP) return undefined;
+    this.sent = estimate;
+    return estimateMessage(this.stream, estimate);
+  }
 }
 
 const isAdvertiserList = (stream: StreamDefinition): stream is AdvertiserStream =>

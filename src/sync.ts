@@ -120,8 +120,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
-      // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
-      const reading = new ReadProgress();
+      const ctx = createContext(options.config, undefined, options.now ? { now: options.now } : {});
+      // Rows read of the source's plan, with an ETA and its waits, and what the sink has committed of them.
+      const reading = new ReadProgress(undefined, ctx.activity);
       const display = startProgressDisplay(reading, {
         tty: options.log === undefined && process.stderr.isTTY === true,
         intervalMs: options.progressIntervalMs ?? progressIntervalMs(),
@@ -129,7 +130,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         extra: (name) => `${formatCount(progress.streams.get(name)?.committed ?? 0)} committed`,
       });
       stopProgress = () => display.stop();
-      const messages = observed(read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {})), reading);
+      const messages = observed(read(options.config, catalog, state, ctx), reading);
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {

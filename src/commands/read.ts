@@ -1,5 +1,5 @@
 import { loadConfig, readJsonFile } from '../config.ts';
-import { withProgress } from '../progress.ts';
+import { ReadProgress, withProgress } from '../progress.ts';
 import { parseCatalog } from '../protocol/catalog.ts';
 import { writeAll } from '../protocol/output.ts';
 import { read } from '../source.ts';
@@ -19,7 +19,9 @@ export const readCommand = command(
     const catalog = parseCatalog(readJsonFile(flags.catalog, 'catalog'));
     const state = parseState(flags.state ? readJsonFile(flags.state, 'state') : undefined);
     // Its records are only written out: made as JSON lines at once (streams/context.ts).
-    await writeAll(withProgress(read(config, catalog, state, createContext(config, undefined, { output: 'lines' }))), stdoutMessages);
+    const ctx = createContext(config, undefined, { output: 'lines' });
+    // The progress reads the source's plan in-process (expected rows, windows left, waits).
+    await writeAll(withProgress(read(config, catalog, state, ctx), { progress: new ReadProgress(undefined, ctx.activity) }), stdoutMessages);
     return 0;
   },
 );

@@ -37,6 +37,13 @@ export class BackfillSpans {
     this.finished = new Uint8Array(days);
   }
 
+  /** Days whose rows were all emitted. */
+  get finishedDays(): number {
+    let n = 0;
+    for (const f of this.finished) n += f;
+    return n;
+  }
+
   /** Days no lane holds yet. */
   get freeDays(): number {
     let n = 0;

@@ -3,6 +3,7 @@ import { configError } from '../errors.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import { TikTokClient } from '../tiktok/client.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
+import { ReadActivity } from '../read-activity.ts';
 import { AdvertiserDiscovery } from './advertiser-discovery.ts';
 
 /** What a read learns as it goes, for the LOGs and the final summary. */
@@ -35,6 +36,8 @@ export interface ReadContext {
   drainWarnings(): string[];
   /** What the records are for: 'lines' when they are only written out as JSON (the `read` command). */
   output: RecordOutput;
+  /** The read's plan and waits as they stand, for the estimate and the progress display (read-activity.ts). */
+  activity: ReadActivity;
 }
 
 /**
@@ -95,7 +98,19 @@ export function createContext(
     warn: (message) => warnings.push(message),
     drainWarnings: () => warnings.splice(0),
     output: options.output ?? 'records',
+    activity: new ReadActivity({ waits: () => clientWait(client) }),
   };
+}
+
+/** Calls shorter than this to wait for are the pace itself, not worth a word. */
+const NOTABLE_WAIT_MS = 2_000;
+
+/** What the client waits on before its next call, if it is long enough to say. */
+function clientWait(client: TikTokClient): string | undefined {
+  const budget = client.remainingBudget('sync');
+  if (budget.suspended) return "waiting for TikTok to lift its suspension of the app's calls";
+  if (budget.waitMs >= NOTABLE_WAIT_MS) return `waiting ${Math.round(budget.waitMs / 1000)} s for TikTok's rate limit`;
+  return undefined;
 }
 
 /**

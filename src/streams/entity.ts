@@ -9,8 +9,6 @@ import { normaliseCursor } from './state.ts';
 export interface Batch {
   records: AirbyteMessage[];
   checkpoint?: { advertiserId: string; cursor: string | undefined };
-  /** Rows this advertiser is expected to yield in all (report streams, once known). */
-  estimate?: number;
 }
 
 /**

@@ -28,11 +28,10 @@ export interface BackfillRange {
   syncShare: number;
 }
 
-/** What a lane hands on: rows, and when a span's rows are all out, the span (and, once, the estimate). */
+/** What a lane hands on: rows, and when a span's rows are all out, the span and how many rows it delivered. */
 interface LaneItem {
   records: AirbyteMessage[];
-  finished?: { span: DaySpan; from: 'sync' | 'task' };
-  estimate?: number;
+  finished?: { span: DaySpan; from: 'sync' | 'task'; rows: number };
 }
 
 /** What the two lanes of one advertiser know together. */
@@ -75,16 +74,23 @@ export async function* readBackfill(
   };
   const lanes = [() => syncLane(ctx, stream, advertiserId, base, state)];
   if (range.tasks) lanes.push(() => taskLane(ctx, stream, advertiserId, base, state));
+  // The stream's plan learns each finished span: the estimate and the display's windows left come from it.
+  const plan = ctx.activity.plan(stream.name);
   for await (const item of mergeConcurrently(lanes, lanes.length)) {
     if (item.records.length > 0) yield { records: item.records };
     if (!item.finished) continue;
-    const through = state.spans.finish(item.finished.span, item.finished.from);
-    if (through === undefined && item.estimate === undefined) continue;
-    yield {
-      records: [],
-      ...(through === undefined ? {} : { checkpoint: { advertiserId, cursor: `${through} 00:00:00` } }),
-      ...(item.estimate === undefined ? {} : { estimate: item.estimate }),
-    };
+    const daysBefore = state.spans.finishedDays;
+    const { span, from, rows } = item.finished;
+    const through = state.spans.finish(span, from);
+    plan.finished(advertiserId, {
+      from: daysBetween(range.start, span.start),
+      to: daysBetween(range.start, span.end),
+      days: state.spans.finishedDays - daysBefore,
+      rows,
+      window: from === 'sync',
+    });
+    // Also without a new checkpoint: the source's estimate may have moved.
+    yield { records: [], ...(through === undefined ? {} : { checkpoint: { advertiserId, cursor: `${through} 00:00:00` } }) };
   }
 }
 
@@ -92,7 +98,6 @@ export async function* readBackfill(
 async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
   const granularity = stream.granularity as Granularity;
   const planner = new WindowPlanner(state.range.start, state.range.end, maxWindowDays(stream), PAGE_SIZE);
-  const totalDays = daysBetween(state.range.start, state.range.end) + 1;
   try {
     for (let free = state.spans.nextForSync(); free; free = state.spans.nextForSync()) {
       const window = planner.nextIn(free.start, free.end);
@@ -111,13 +116,10 @@ async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
       }
       planner.learn(window, total);
       state.syncRate.observe(Math.max(1, Math.ceil(total / PAGE_SIZE)), performance.now() - started);
-      const first = state.syncDays === 0;
       state.syncRows += total;
       state.syncDays += window.days;
       state.learnedDensity();
-      // The first window tells the advertiser's density: enough for an estimate of the whole range.
-      const estimate = first ? Math.round(total + (total / window.days) * (totalDays - window.days)) : undefined;
-      yield { records: [], finished: { span: window, from: 'sync' }, ...(estimate === undefined ? {} : { estimate }) };
+      yield { records: [], finished: { span: window, from: 'sync', rows: total } };
     }
   } finally {
     state.learnedDensity();
@@ -138,6 +140,7 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
     if (state.syncDays === 0 || state.spans.freeDays === 0) return;
     const rowsPerDay = state.syncRows / state.syncDays;
     const release = await lane.acquire(rowsPerDay * state.spans.freeDays);
+    let releaseDays = (): void => undefined;
     try {
       const split = chooseSplit({
         days: state.spans.freeDays,
@@ -150,6 +153,10 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
       if (split.taskDays === 0 || !lane.mayCreate(advertiserId)) return;
       const span = state.spans.takeForTask(split.taskDays);
       if (!span) return;
+      // Until its rows are out, the stream's ETA leaves the task's days out of the synchronous lane's work.
+      const spanDays = daysBetween(span.start, span.end) + 1;
+      const cost = lane.costs.cost;
+      releaseDays = ctx.activity.plan(stream.name).holdForTask(advertiserId, spanDays, cost.fixedMs + cost.msPerRow * rowsPerDay * spanDays);
       const started = performance.now();
       const controller = new AbortController();
       state.running = { span, controller };
@@ -160,10 +167,11 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
         return;
       }
       const delivers = state.spans.taskDelivers(span);
-      const count = yield* taskRecords(ctx, stream, advertiserId, span, rows, delivers);
-      lane.costs.observe(count, performance.now() - started);
-      yield { records: [], finished: { span, from: 'task' } };
+      const { fileRows, delivered } = yield* taskRecords(ctx, stream, advertiserId, span, rows, delivers);
+      lane.costs.observe(fileRows, performance.now() - started);
+      yield { records: [], finished: { span, from: 'task', rows: delivered } };
     } finally {
+      releaseDays();
       release();
     }
   }
@@ -181,6 +189,9 @@ async function startTask(
   span: DaySpan,
   signal: AbortSignal,
 ): Promise<AsyncIterable<Record<string, string>> | undefined> {
+  // Shown while it runs: the stream waits on TikTok here, not on its own pace.
+  const plan = ctx.activity.plan(stream.name);
+  plan.tasksProcessing++;
   try {
     return await runReportTask(ctx.client, advertiserId, { ...base, start_date: span.start, end_date: span.end }, {
       pollMs: ctx.config.asyncPollMs,
@@ -193,10 +204,12 @@ async function startTask(
     if (signal.aborted) return undefined;
     ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${span.start}..${span.end} failed (${error.message}); reading it synchronously.`);
     return undefined;
+  } finally {
+    plan.tasksProcessing--;
   }
 }
 
-/** A finished task's CSV rows of the days it delivers as records, in chunks; returns how many rows the file had. */
+/** A finished task's CSV rows of the days it delivers as records, in chunks; returns how many rows the file had and how many it delivered. */
 async function* taskRecords(
   ctx: ReadContext,
   stream: ReportStream,
@@ -204,9 +217,10 @@ async function* taskRecords(
   span: DaySpan,
   rows: AsyncIterable<Record<string, string>>,
   delivers: (day: string) => boolean,
-): AsyncGenerator<LaneItem, number> {
+): AsyncGenerator<LaneItem, { fileRows: number; delivered: number }> {
   const codec = reportCodec(stream);
   let count = 0;
+  let delivered = 0;
   let records: AirbyteMessage[] = [];
   const emittedAt = Date.now();
   const timeColumn = stream.timeDimension ?? '';
@@ -228,6 +242,7 @@ async function* taskRecords(
       lastDelivered = delivers(day);
     }
     if (!lastDelivered) continue;
+    delivered++;
     try {
       records.push(codec.message(csvReportRow(row, stream, unknownCountry), advertiserId, emittedAt, ctx.output));
     } catch (error) {
@@ -241,7 +256,7 @@ async function* taskRecords(
     }
   }
   if (records.length > 0) yield { records };
-  return count;
+  return { fileRows: count, delivered };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Batch } from './entity.ts';
 import { readBackfill } from './report-backfill.ts';
 import { REPORT_TYPES, taskRefusal } from './report-catalogue.ts';
 import { readUncapped } from './ads-cap.ts';
+import { PAGE_SIZE, maxWindowDays } from './report-window.ts';
 
 /** TikTok's span limit of a query without a time dimension. */
 const MAX_UNTIMED_DAYS = 365;
@@ -51,6 +52,8 @@ export async function* readReport(
   }
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
+  // The advertiser's days, known before any is read: the stream's estimate counts them (read-activity.ts).
+  ctx.activity.plan(stream.name).begin(advertiserId, start > end ? 0 : daysBetween(start, end) + 1, maxWindowDays(stream), PAGE_SIZE);
   if (start > end) return;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
@@ -62,7 +65,12 @@ export async function* readReport(
   const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
   // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.
   const appRate = Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate);
-  yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
+  try {
+    yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
+  } finally {
+    // Read whole, skipped as not accessible, or failed: nothing more of it is to come.
+    ctx.activity.plan(stream.name).ended(advertiserId);
+  }
 }
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */

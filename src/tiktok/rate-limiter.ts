@@ -41,6 +41,8 @@ export interface RemainingBudget {
   /** Calls left today (UTC) by this process's count; undefined: no daily limit. */
   day: number | undefined;
   dayResetsAt: Date;
+  /** How long a call asked for now would wait for its slot (the calls queued before it, a full minute). */
+  waitMs: number;
 }
 
 /**
@@ -191,6 +193,7 @@ export class AdaptiveRateLimiter {
       minute: this.perMinute === undefined ? undefined : Math.max(0, this.perMinute - inMinute),
       day: this.perDay === undefined ? undefined : Math.max(0, this.perDay - spentToday),
       dayResetsAt: nextUtcMidnight(now),
+      waitMs: Math.max(0, this.nextSlot - now),
     };
   }
 }

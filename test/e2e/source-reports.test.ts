@@ -72,10 +72,10 @@ describe('report streams', () => {
     expect(statuses).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
     const estimates = messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ESTIMATE' ? [m.trace.estimate.row_estimate ?? 0] : []));
     const rows = recordsOf(messages, 'ads_reports_daily').length;
-    expect(estimates.length).toBe(3);
-    // Each advertiser's estimate comes from its first window's density: the right order of magnitude.
-    expect(estimates.at(-1)).toBeGreaterThan(rows * 0.5);
-    expect(estimates.at(-1)).toBeLessThan(rows * 2);
+    // The plan's estimate (every advertiser's days at the rows per day read so far) converges on the rows; it is
+    // sent again only when it moved by 2 % or more, so the last one is within 2 %.
+    expect(estimates.length).toBeGreaterThan(0);
+    expect(Math.abs(estimates.at(-1)! - rows)).toBeLessThanOrEqual(0.02 * rows);
   });
 
   it('lifetime equals the sum of every day', async () => {

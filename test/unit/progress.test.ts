@@ -11,6 +11,7 @@ import { estimateMessage, streamStatusMessage } from '../../src/protocol/message
 import type { AirbyteMessage } from '../../src/protocol/types.ts';
 import { ReadProgress, barLines, progressLine, withProgress } from '../../src/progress.ts';
 import { liveArea } from '../../src/progress-live.ts';
+import { ReadActivity } from '../../src/read-activity.ts';
 import { parseConfig } from '../../src/config.ts';
 import { targetFromUrl } from '../../src/engines/postgres/target.ts';
 import { defaultConfiguredCatalog } from '../../src/source.ts';
@@ -47,6 +48,62 @@ describe('the figures', () => {
     for (let i = 0; i < 12; i++) progress.observe(record('ads'));
     now = 2_000;
     expect(progressLine(progress)).toBe('[progress 2 s] ads 12 / 12 rows (99 %), 6 rows/s');
+  });
+});
+
+describe("with the source's plan (a read in this process)", () => {
+  it('never shows 99 % while windows are left, even with more rows than expected; 99 % once all are read', () => {
+    let now = 0;
+    const activity = new ReadActivity({ now: () => now });
+    const progress = new ReadProgress(() => now, activity);
+    const plan = activity.plan('ads');
+    plan.expect(1);
+    plan.begin('a', 20, 10, 1000);
+    plan.finished('a', { from: 0, to: 9, days: 10, rows: 100, window: true });
+    // The plan expects 200 rows; 199 came already (the day's late rows): still 98 %, a window is left.
+    for (let i = 0; i < 199; i++) progress.observe(record('ads'));
+    const ads = progress.streams.get('ads')!;
+    expect(progress.expected(ads)).toBe(200);
+    expect(progress.percent(ads)).toBe(98);
+    for (let i = 0; i < 50; i++) progress.observe(record('ads'));
+    expect(progress.percent(ads)).toBe(98);
+    plan.finished('a', { from: 10, to: 19, days: 10, rows: 149, window: true });
+    expect(progress.percent(ads)).toBe(99);
+    progress.observe(streamStatusMessage('ads', 'COMPLETE'));
+    expect(progress.percent(ads)).toBe(100);
+  });
+
+  it("shows the plan's total, its ETA and what the stream waits on", () => {
+    let now = 0;
+    const activity = new ReadActivity({ now: () => now, waits: () => "waiting 12 s for TikTok's rate limit" });
+    const progress = new ReadProgress(() => now, activity);
+    const plan = activity.plan('ads');
+    plan.expect(2);
+    plan.begin('a', 30, 10, 1000);
+    for (let i = 0; i < 200; i++) progress.observe(record('ads'));
+    for (let i = 0; i < 2; i++) {
+      now = i * 1_000;
+      plan.finished('a', { from: i * 10, to: i * 10 + 9, days: 10, rows: 100, window: true });
+    }
+    plan.tasksProcessing = 2;
+    // 300 rows for a, and one advertiser more like it; 1 + 3 windows left at one a second.
+    expect(progressLine(progress)).toBe(
+      "[progress 1 s] ads 200 / 600 rows (33 %), 200 rows/s, ETA 4 s, 2 TikTok report tasks processing, waiting 12 s for TikTok's rate limit",
+    );
+  });
+});
+
+describe('the bars fit the terminal', () => {
+  it('each line within the width, the finished streams on one line when they would not fit the height', () => {
+    const progress = new ReadProgress(() => 0);
+    for (let i = 0; i < 12; i++) {
+      progress.observe(estimateMessage(`stream_with_a_long_name_${i}`, 10));
+      progress.observe(record(`stream_with_a_long_name_${i}`));
+      if (i < 11) progress.observe(streamStatusMessage(`stream_with_a_long_name_${i}`, 'COMPLETE'));
+    }
+    const lines = barLines(progress, 40, () => '1,234,567 committed', 5);
+    expect(lines).toEqual(['11 streams done (11 rows)', expect.stringMatching(/^stream_with_a_long_name_11 +\[#*-+…$/)]);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(39);
   });
 });
 
@@ -92,6 +149,22 @@ describe('on a terminal', () => {
     terminal.write('after\n');
     const up = '\x1b[2A\r\x1b[J';
     expect(output()).toBe(`a 10 %\nb 20 %\n${up}a 30 %\nb 40 %\n${up}TikTok suspended this app's API calls …\na 50 %\nb 60 %\nafter\n`);
+  });
+
+  it('cuts each line to the width (80 when the terminal does not say) and shows the last lines that fit its height', () => {
+    const { terminal, output } = fakeTerminal();
+    Object.assign(terminal, { columns: 0, rows: 3 });
+    const area = liveArea(terminal);
+    area.draw(['x'.repeat(200), 'b', 'c']);
+    area.release();
+    // 2 rows: the cursor's row stays free; 79 columns: a line filling the last one wraps in some terminals.
+    expect(output()).toBe(`b\nc\n`);
+    const wide = fakeTerminal();
+    Object.assign(wide.terminal, { columns: 0 });
+    const area2 = liveArea(wide.terminal);
+    area2.draw(['x'.repeat(200)]);
+    area2.release();
+    expect(wide.output()).toBe(`${'x'.repeat(78)}…\n`);
   });
 
   it('a read through withProgress ends with its bars drawn on the terminal, nothing added to the messages', async () => {

@@ -24,6 +24,19 @@ describe('rate limiter', () => {
   });
 });
 
+describe('the wait it tells', () => {
+  it('is how long a call asked for now would wait: after the slots queued before it', () => {
+    // A clock that never moves: the callers stay queued, each in its reserved slot.
+    const still: LimiterClock = { now: () => Date.UTC(2026, 10, 28, 12, 0, 0), sleep: () => new Promise<void>(() => undefined) };
+    const limiter = new AdaptiveRateLimiter(2, still);
+    expect(limiter.remaining().waitMs).toBe(0);
+    for (let i = 0; i < 5; i++) void limiter.acquire();
+    // Five slots of half a second (and the limiter's small margin) reserved: the next is free after about 2.5 s.
+    expect(limiter.remaining().waitMs).toBeGreaterThanOrEqual(2_500);
+    expect(limiter.remaining().waitMs).toBeLessThan(3_000);
+  });
+});
+
 /** A clock that moves only when someone sleeps: the windows are checked without waiting for them. */
 function fakeClock(start = Date.UTC(2026, 10, 28, 12, 0, 0)): LimiterClock & { t: number } {
   const clock = {
