@@ -177,8 +177,8 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   const idDimension = ids[0] ?? (breakdownsOnly ? '' : undefined);
   if (idDimension === undefined) return undefined;
   const granularity: Granularity = time === 'stat_time_hour' ? 'hour' : time === 'stat_time_day' ? 'day' : 'lifetime';
-  // Campaign, ad group and ad ids are unique across advertisers; other ids (playable_id) are not known to be.
-  const ownerInKey = !['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id'].includes(idDimension);
+  // Campaign, ad group and ad ids (ad_id_v2 included) are unique across advertisers; other ids (playable_id) are not known to be.
+  const ownerInKey = !['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'ad_id_v2'].includes(idDimension);
   const key = [...(idDimension ? [idDimension] : []), ...(time ? [time] : []), ...breakdowns];
   return {
     kind: 'report',

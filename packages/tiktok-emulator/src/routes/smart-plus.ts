@@ -9,6 +9,7 @@ import { mainMaterialOf, type SmartPlusAd, smartPlusAdgroups, smartPlusAds, smar
 import { paramError } from '../http/api-error.ts';
 import { json, type Route } from '../http/route.ts';
 import { advertiserParam, pageInfo } from './access.ts';
+import { idSet } from './entities.ts';
 import { project } from './advertiser-info.ts';
 
 interface SmartPlusObject {
@@ -87,14 +88,6 @@ const KINDS: Record<'campaign' | 'adgroup' | 'ad', SmartPlusKind> = {
   },
 };
 
-function idList(filter: Record<string, unknown>, key: string): Set<string> | undefined {
-  const value = filter[key];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw paramError(`filtering.${key}: Not a valid list.`);
-  if (value.length > 100) throw paramError(`filtering.${key}: Length must be between 1 and 100.`);
-  return new Set(value.map(String));
-}
-
 /** Deleted objects are left out unless secondary_status is `<KIND>_STATUS_ALL` or primary_status STATUS_ALL. */
 function showsDeleted(kind: SmartPlusKind, filter: Record<string, unknown>): boolean {
   const secondary = filter['secondary_status'];
@@ -118,9 +111,9 @@ function smartPlusRoute(kind: SmartPlusKind): Route {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw paramError('filtering: Not a valid JSON object.');
       const filter = raw as Record<string, unknown>;
       for (const key of Object.keys(filter)) if (!kind.filters.has(key)) throw paramError(`filtering: Unknown field ${key}.`);
-      const own = idList(filter, kind.ownIds);
-      const campaigns = idList(filter, 'campaign_ids');
-      const adgroups = kind.prefix === 'CAMPAIGN' ? undefined : idList(filter, 'adgroup_ids');
+      const own = idSet(filter, kind.ownIds);
+      const campaigns = idSet(filter, 'campaign_ids');
+      const adgroups = kind.prefix === 'CAMPAIGN' ? undefined : idSet(filter, 'adgroup_ids');
       const deleted = showsDeleted(kind, filter);
       const matching = kind.list(state.world.tree(advertiser)).filter((o) =>
         (deleted || !o.deleted)
