@@ -44,7 +44,8 @@ export function smartPlusAdgroups(tree: AdvertiserTree): Adgroup[] {
 export function smartPlusAds(tree: AdvertiserTree): SmartPlusAd[] {
   const byAdgroup = new Map<string, Ad[]>();
   for (const ad of tree.ads) {
-    if (!isSmartPlus(ad.campaign)) continue;
+    // A live Smart+ ad lists its live creatives; a deleted one (its ad group deleted) keeps them all.
+    if (!isSmartPlus(ad.campaign) || (ad.deleted && !ad.adgroup.deleted)) continue;
     const list = byAdgroup.get(ad.adgroup.id) ?? [];
     list.push(ad);
     byAdgroup.set(ad.adgroup.id, list);
