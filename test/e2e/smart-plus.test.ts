@@ -93,6 +93,11 @@ describe('Upgraded Smart+ streams', () => {
     expect(custom.length).toBe(builtIn.size);
     for (const row of custom) expect(metricsOf(row)['spend']).toBe(builtIn.get(`${String(row['ad_id_v2'])}|${String(row['stat_time_day'])}`));
   });
+
+  it('custom reports refuse ad_id_v2 above AUCTION_AD, as TikTok does', () => {
+    const report = { name: 'my_asset_groups', data_level: 'AUCTION_ADGROUP', dimensions: ['ad_id_v2', 'stat_time_day'], metrics: ['spend'] };
+    expect(() => parseConfig(configOf(api, { custom_reports: [report] }))).toThrow(/"ad_id_v2" cannot key a BASIC report at AUCTION_ADGROUP; its id dimension is "adgroup_id"/);
+  });
 });
 
 describe('Smart+ ads in the standard ad-level reports, when TikTok gives them no ad_id', () => {
