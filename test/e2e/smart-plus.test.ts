@@ -133,6 +133,41 @@ describe('Smart+ ads in the standard ad-level reports, when TikTok gives them no
   });
 });
 
+describe('Smart+ rows without an ad_id in report tasks', () => {
+  let api: Emulator;
+  beforeAll(async () => {
+    // Tasks slow enough for the synchronous lane to read on meanwhile: both lanes deliver rows.
+    api = await emulator({ advertisers: 2, now: NOW, smartPlusNullAdIds: true, taskLatencyMs: 1500 });
+  });
+  afterAll(() => api?.close());
+
+  it('come keyed by their Smart+ ad too, and the hours add up to the advertiser report', async () => {
+    const range = { start_date: addDays(END, -29), end_date: END, async_requests_per_second: 10, requests_per_second: 10 };
+    const tasks = () => Object.entries(api.stats().byPath).filter(([path]) => path.includes('report/task/create')).reduce((n, [, c]) => n + c, 0);
+    const tasksBefore = tasks();
+    const { messages } = await readInProcess(configFor(api.url, { ...range, async_reports: 'auto' }), ['ads_reports_hourly'], { now: NOW });
+    expect(errorsOf(messages)).toEqual([]);
+    expect(tasks() - tasksBefore).toBeGreaterThan(0);
+    const rows = recordsOf(messages, 'ads_reports_hourly');
+    for (const row of rows) expect(String(row['ad_id'])).toMatch(/^[1-9]\d*$/);
+    const keys = rows.map((r) => `${String(r['ad_id'])}|${String(r['stat_time_hour'])}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const oracle = await readInProcess(configFor(api.url, { ...range, async_reports: 'off' }), ['advertisers_reports_hourly'], { now: NOW });
+    const byHour = (list: RecordData[]) => {
+      const out = new Map<string, number>();
+      for (const r of list) out.set(`${String(r['advertiser_id'])}|${String(r['stat_time_hour'])}`, (out.get(`${String(r['advertiser_id'])}|${String(r['stat_time_hour'])}`) ?? 0) + cents(metricsOf(r)['spend']));
+      return out;
+    };
+    const ours = byHour(rows);
+    const theirs = byHour(recordsOf(oracle.messages, 'advertisers_reports_hourly'));
+    let off = 0;
+    for (const [key, spend] of theirs) off += Math.abs((ours.get(key) ?? 0) - spend);
+    // Rounded per row: at most half a cent each.
+    expect(off).toBeLessThanOrEqual(rows.length);
+    expect([...theirs.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100 * rows.length / 10);
+  }, 120_000);
+});
+
 describe('an app without the "Upgraded Smart+ Report" scope', () => {
   let api: Emulator;
   beforeAll(async () => {
