@@ -2,7 +2,7 @@ import { logMessage } from '../protocol/messages.ts';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../protocol/types.ts';
 import { TikTokApiError } from '../tiktok/errors.ts';
 import type { ReadContext } from './context.ts';
-import type { StreamDefinition } from './definitions.ts';
+import { STREAMS_BY_NAME, type StreamDefinition } from './definitions.ts';
 
 // TikTok serves the Upgraded Smart+ creative reports only to apps granted its "Upgraded Smart+ Report" scope. An
 // app without it is a fact about the app, not a failure of the sync: the creative-report streams are skipped with
@@ -44,7 +44,10 @@ export const knownMissingScope = (ctx: ReadContext): boolean => refusals.has(ctx
 export function missingScopeNotice(ctx: ReadContext, catalog: ConfiguredAirbyteCatalog, error: MissingScopeError): AirbyteMessage[] {
   if (refusals.has(ctx)) return [];
   refusals.set(ctx, error);
-  const skipped = catalog.streams.map((s) => s.stream.name).filter((name) => name.startsWith('smart_plus_material_reports_'));
+  const skipped = catalog.streams.map((s) => s.stream.name).filter((name) => {
+    const stream = STREAMS_BY_NAME.get(name);
+    return stream !== undefined && needsSmartPlusScope(stream);
+  });
   for (const name of skipped) ctx.summary.skipped.push(`stream ${JSON.stringify(name)} (the app lacks TikTok's "Upgraded Smart+ Report" scope)`);
   return [logMessage('WARN',
     `The TikTok app lacks the "Upgraded Smart+ Report" scope (${error.message}): skipped ${skipped.join(', ')}. ` +
