@@ -29,6 +29,8 @@ import { mergeConcurrently } from './streams/merge.ts';
 import { readReport } from './streams/report.ts';
 import { readAssets } from './streams/assets.ts';
 import { readPixelStream } from './streams/pixels.ts';
+import { readMaterials } from './streams/smart-plus-materials.ts';
+import { knownMissingScope, MissingScopeError, missingScopeNotice, needsSmartPlusScope } from './streams/smart-plus-scope.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
 import { reconcileRoundedIds } from './streams/rounded-ids.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
@@ -127,8 +129,17 @@ export async function* read(
     }
     yield streamStatusMessage(name, 'STARTED');
     try {
-      yield* readStream(ctx, stream, configured, state.get(name));
+      // An app without the Smart+ report scope: said once (below), the other creative-report streams pass by.
+      if (!(needsSmartPlusScope(stream) && knownMissingScope(ctx))) yield* readStream(ctx, stream, configured, state.get(name));
     } catch (error) {
+      // COMPLETE, not INCOMPLETE: orchestrators (and `sync`) count an INCOMPLETE stream as a failed sync, and this
+      // is no failure but a grant the user must extend; the warning says which streams and how. No STATE is
+      // emitted, so the first read after the grant starts from the beginning.
+      if (error instanceof MissingScopeError) {
+        yield* missingScopeNotice(ctx, catalog, error);
+        yield streamStatusMessage(name, 'COMPLETE');
+        continue;
+      }
       yield streamStatusMessage(name, 'INCOMPLETE');
       throw error instanceof TikTokApiError ? toConnectorError(error) : error;
     }
@@ -197,6 +208,8 @@ async function* batchesOf(
         return readReport(ctx, partitioned, advertiser, cursor);
       case 'asset':
         return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor);
+      case 'smart_plus_material':
+        return readMaterials(ctx, partitioned, advertiser, cursor);
       default:
         return readPixelStream(ctx, partitioned, advertiser);
     }

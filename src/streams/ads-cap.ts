@@ -28,7 +28,8 @@ export async function* readUncapped(
 ): AsyncGenerator<Batch, number> {
   const whole = yield* unlessCapped(ctx, stream, advertiserId, params, label);
   if (typeof whole === 'number') return whole;
-  if (!(['campaign', 'adgroup', 'ad'] as const).some((level) => stream.idDimension === `${level}_id`)) throw whole.capped;
+  // Rows of campaigns, ad groups, ads and Smart+ ads (ad_id_v2) belong to one campaign each: they can be read in parts.
+  if (!['campaign_id', 'adgroup_id', 'ad_id', 'ad_id_v2'].includes(stream.idDimension)) throw whole.capped;
   ctx.summary.cappedQueriesSplit++;
   ctx.warn(`${stream.name}: advertiser ${advertiserId}, ${label}: TikTok answered for the advertiser's 20,000 newest ads only; reading it again by campaign.`);
   const campaigns = await idsOf(ctx, 'campaign/get/', 'campaign_id', advertiserId, { secondary_status: 'CAMPAIGN_STATUS_ALL' });

@@ -115,9 +115,9 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   // TikTok also answers a report of breakdowns only (["age"] at AUCTION_ADVERTISER): one row per breakdown value.
   const breakdownsOnly = ids.length === 0 && type !== 'PLAYABLE_MATERIAL' && dimensions.some((d) => rules.breakdowns.includes(d));
   if (wrongIds.length > 0) {
-    problem('dimensions', `${quoteList(wrongIds)} cannot key a ${type} report at ${report.data_level}; its id dimension is ${quoteList(allowedIds)}`);
+    problem('dimensions', `${quoteList(wrongIds)} cannot key a ${type} report at ${report.data_level}; its id dimension is ${quoteChoices(allowedIds)}`);
   } else if (ids.length === 0 && !breakdownsOnly) {
-    problem('dimensions', `needs an id dimension (${quoteList(allowedIds)} for a ${type} report at ${report.data_level}) or a breakdown`);
+    problem('dimensions', `needs an id dimension (${quoteChoices(allowedIds)} for a ${type} report at ${report.data_level}) or a breakdown`);
   } else if (ids.length > 1) {
     problem('dimensions', `names ${ids.length} id dimensions (${quoteList(ids)}); TikTok takes exactly one`);
   }
@@ -177,8 +177,8 @@ function buildStream(report: CustomReportConfig, problem: Problem): ReportStream
   const idDimension = ids[0] ?? (breakdownsOnly ? '' : undefined);
   if (idDimension === undefined) return undefined;
   const granularity: Granularity = time === 'stat_time_hour' ? 'hour' : time === 'stat_time_day' ? 'day' : 'lifetime';
-  // Campaign, ad group and ad ids are unique across advertisers; other ids (playable_id) are not known to be.
-  const ownerInKey = !['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id'].includes(idDimension);
+  // Campaign, ad group and ad ids (ad_id_v2 included) are unique across advertisers; other ids (playable_id) are not known to be.
+  const ownerInKey = !['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'ad_id_v2'].includes(idDimension);
   const key = [...(idDimension ? [idDimension] : []), ...(time ? [time] : []), ...breakdowns];
   return {
     kind: 'report',
@@ -275,3 +275,5 @@ function customReportSchema(idDimension: string, time: string | undefined, break
 
 const isAre = (names: readonly string[]) => (names.length === 1 ? 'is' : 'are');
 const quoteList = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
+/** The choices, quoted: '"ad_id" or "ad_id_v2"'. */
+const quoteChoices = (names: readonly string[]) => names.map((n) => `"${n}"`).join(' or ');

@@ -8,13 +8,15 @@ import {
 } from './entity-fields.ts';
 import { type FieldTable, fieldSchema, objectSchema } from './fields.ts';
 import { ASSET_STREAMS } from './asset-streams.ts';
+import { entityStream } from './entity-stream.ts';
+import { SMART_PLUS_ENTITY_STREAMS, SMART_PLUS_MATERIAL_STREAMS } from './smart-plus-streams.ts';
 import {
   AUDIENCE_LEVEL_METRICS,
   AUDIENCE_METRICS,
   COMMON_METRICS,
   LEVEL_METRICS,
+  METRIC_FIELD_TYPES,
   METRIC_TYPES,
-  type MetricType,
   metricServedAt,
   UNIQUE_USER_METRICS,
 } from './metrics.ts';
@@ -45,6 +47,8 @@ export interface EntityStream extends StreamBase {
   allStatuses: string;
   fields: FieldTable;
   cursorField: 'modify_time';
+  /** The largest page_size the endpoint takes (1000 when unset). */
+  pageSize?: number;
 }
 
 export type Level = 'advertiser' | 'campaign' | 'adgroup' | 'ad';
@@ -108,18 +112,21 @@ export interface PixelStream extends StreamBase {
   cursorField: undefined;
 }
 
-export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream;
+/**
+ * Upgraded Smart+ creative reports (smart_plus/material_report/overview|breakdown/): rows per Smart+ ad and main
+ * creative, by day or hour or over the lifetime, 100 a page (smart-plus-materials.ts reads them).
+ */
+export interface SmartPlusMaterialStream extends StreamBase {
+  kind: 'smart_plus_material';
+  path: 'smart_plus/material_report/overview/' | 'smart_plus/material_report/breakdown/';
+  timeDimension: 'stat_time_day' | 'stat_time_hour' | undefined;
+  /** Days a dated query spans at most (TikTok allows 365, by the hour 7). */
+  windowDays: number;
+  metrics: readonly string[];
+  cursorField: 'stat_time_day' | 'stat_time_hour' | undefined;
+}
 
-const entity = (name: string, path: string, key: string, allStatuses: string, fields: FieldTable): EntityStream => ({
-  kind: 'entity',
-  name,
-  path,
-  allStatuses,
-  fields,
-  schema: objectSchema(fields),
-  primaryKey: [key],
-  cursorField: 'modify_time',
-});
+export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream | SmartPlusMaterialStream;
 
 const ENTITY_STREAMS: StreamDefinition[] = [
   {
@@ -140,9 +147,9 @@ const ENTITY_STREAMS: StreamDefinition[] = [
     primaryKey: ['advertiser_id'],
     cursorField: undefined,
   },
-  entity('campaigns', 'campaign/get/', 'campaign_id', 'CAMPAIGN_STATUS_ALL', CAMPAIGN_FIELDS),
-  entity('ad_groups', 'adgroup/get/', 'adgroup_id', 'ADGROUP_STATUS_ALL', AD_GROUP_FIELDS),
-  entity('ads', 'ad/get/', 'ad_id', 'AD_STATUS_ALL', AD_FIELDS),
+  entityStream('campaigns', 'campaign/get/', 'campaign_id', 'CAMPAIGN_STATUS_ALL', CAMPAIGN_FIELDS),
+  entityStream('ad_groups', 'adgroup/get/', 'adgroup_id', 'ADGROUP_STATUS_ALL', AD_GROUP_FIELDS),
+  entityStream('ads', 'ad/get/', 'ad_id', 'AD_STATUS_ALL', AD_FIELDS),
 ];
 
 const LEVELS: { level: Level; stream: string; dataLevel: ReportStream['dataLevel'] }[] = [
@@ -158,15 +165,19 @@ const GRANULARITIES: { granularity: Granularity; suffix: string; time: ReportStr
   { granularity: 'lifetime', suffix: 'lifetime', time: undefined },
 ];
 
-function reportStream(level: (typeof LEVELS)[number], granularity: (typeof GRANULARITIES)[number]): ReportStream {
-  const idDimension = `${level.level}_id` as const;
+function reportStream(
+  level: (typeof LEVELS)[number],
+  granularity: (typeof GRANULARITIES)[number],
+  keyedBy: { idDimension: string; name: string; leaveOut: readonly string[] } = { idDimension: `${level.level}_id`, name: level.stream, leaveOut: [] },
+): ReportStream {
+  const idDimension = keyedBy.idDimension;
   const metrics = [...COMMON_METRICS, ...LEVEL_METRICS[level.level]].filter(
-    (m) => metricServedAt(m, granularity.granularity),
+    (m) => metricServedAt(m, granularity.granularity) && !keyedBy.leaveOut.includes(m),
   );
   const dimensions = granularity.time ? [idDimension, granularity.time] : [idDimension];
   return {
     kind: 'report',
-    name: `${level.stream}_reports_${granularity.suffix}`,
+    name: `${keyedBy.name}_reports_${granularity.suffix}`,
     reportType: 'BASIC',
     level: level.level,
     granularity: granularity.granularity,
@@ -180,13 +191,6 @@ function reportStream(level: (typeof LEVELS)[number], granularity: (typeof GRANU
   };
 }
 
-const TYPE_OF_METRIC: Record<MetricType, Parameters<typeof fieldSchema>[0]> = {
-  integer: 'int',
-  number: 'num',
-  string: 'str',
-  id: 'id',
-};
-
 /** Breakdown values are text (country_code and platform included, as Airbyte types them); "-" becomes null. */
 function reportSchema(idDimension: string, time: string | undefined, metrics: readonly string[], breakdowns: readonly string[] = []): JsonSchema {
   const dimensionFields: FieldTable = {
@@ -195,7 +199,7 @@ function reportSchema(idDimension: string, time: string | undefined, metrics: re
     ...Object.fromEntries(breakdowns.map((b) => [b, 'str'])),
   };
   const metricFields: Record<string, ReturnType<typeof fieldSchema>> = {};
-  for (const metric of metrics) metricFields[metric] = fieldSchema(TYPE_OF_METRIC[METRIC_TYPES.get(metric) ?? 'string']);
+  for (const metric of metrics) metricFields[metric] = fieldSchema(METRIC_FIELD_TYPES[METRIC_TYPES.get(metric) ?? 'string']);
   const top: FieldTable = { advertiser_id: 'id', ...dimensionFields };
   return objectSchema(top, {
     dimensions: { type: ['null', 'object'], additionalProperties: true, properties: objectSchema(dimensionFields)['properties'] },
@@ -204,6 +208,14 @@ function reportSchema(idDimension: string, time: string | undefined, metrics: re
 }
 
 export const REPORT_STREAMS: ReportStream[] = LEVELS.flatMap((level) => GRANULARITIES.map((g) => reportStream(level, g)));
+
+/**
+ * Upgraded Smart+ asset groups: AUCTION_AD keyed by ad_id_v2, one row per Smart+ ad (an ordinary ad's ad_id_v2 is
+ * its ad_id), by day and by hour. The ad's name and text belong to its creatives, so they are not asked for.
+ */
+export const ASSET_GROUP_REPORT_STREAMS: ReportStream[] = GRANULARITIES.filter((g) => g.time !== undefined).map((g) =>
+  reportStream(LEVELS[3] as (typeof LEVELS)[number], g, { idDimension: 'ad_id_v2', name: 'smart_plus_asset_groups', leaveOut: ['ad_name', 'ad_text'] }),
+);
 
 /**
  * Report streams that split a level's rows by a breakdown, named as Airbyte names them (note the singular
@@ -292,7 +304,10 @@ const BY_COUNTRY_UV_METRICS: ReadonlySet<string> = new Set(['reach', 'frequency'
 
 export const BREAKDOWN_REPORT_STREAMS: ReportStream[] = breakdownSpecs().map(breakdownStream);
 
-export const STREAMS: readonly StreamDefinition[] = [...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS];
+export const STREAMS: readonly StreamDefinition[] = [
+  ...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS,
+  ...SMART_PLUS_ENTITY_STREAMS, ...ASSET_GROUP_REPORT_STREAMS, ...SMART_PLUS_MATERIAL_STREAMS,
+];
 
 export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
 

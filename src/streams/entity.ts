@@ -26,7 +26,7 @@ export async function* readEntities(
   const idArrays = fieldsOfType(stream.fields, 'id[]');
   const filtering = ctx.config.includeDeleted ? { secondary_status: stream.allStatuses } : undefined;
   let newest = since;
-  for await (const page of ctx.client.pages<RecordData>(stream.path, { advertiser_id: advertiserId, filtering })) {
+  for await (const page of ctx.client.pages<RecordData>(stream.path, { advertiser_id: advertiserId, filtering }, stream.pageSize)) {
     const records: AirbyteMessage[] = [];
     const emittedAt = Date.now();
     for (const row of page.list) {

@@ -1,7 +1,12 @@
 // TikTok BASIC report metrics and how each value is typed. TikTok sends every metric as a string
 // ("12.34", "5", "-"); the connector turns them into numbers, ids and text by this table.
 
+import type { FieldType } from './fields.ts';
+
 export type MetricType = 'integer' | 'number' | 'string' | 'id';
+
+/** The schema field type of each metric type. */
+export const METRIC_FIELD_TYPES: Readonly<Record<MetricType, FieldType>> = { integer: 'int', number: 'num', string: 'str', id: 'id' };
 
 const INTEGER = [
   'impressions', 'clicks', 'reach', 'video_play_actions', 'video_watched_2s', 'video_watched_6s',
@@ -23,7 +28,8 @@ const STRING = [
   'mobile_app_id', 'promotion_type', 'dpa_target_audience_type',
 ] as const;
 
-const ID = ['campaign_id', 'adgroup_id'] as const;
+// ad_id_v2: the Smart+ ad a standard ad-level row was keyed by when TikTok gave it no ad_id (smart-plus-ad-ids.ts).
+const ID = ['campaign_id', 'adgroup_id', 'ad_id_v2'] as const;
 
 export const METRIC_TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
   ...INTEGER.map((m) => [m, 'integer'] as const),

@@ -6,7 +6,7 @@ import { type Granularity, SyncRate, chooseSplit } from './backfill-plan.ts';
 import { BackfillSpans, type DaySpan } from './backfill-spans.ts';
 import type { ReadContext } from './context.ts';
 import { countryCodeOf } from './country-codes.ts';
-import { daysBetween } from './dates.ts';
+import { addDays, daysBetween, minDate } from './dates.ts';
 import type { ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { mergeConcurrently } from './merge.ts';
@@ -14,6 +14,7 @@ import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
 import { CHUNK, PAGE_SIZE, maxWindowDays } from './report-window.ts';
 import { readUncapped } from './ads-cap.ts';
+import { MissingAdIds, standInRows } from './smart-plus-ad-ids.ts';
 import { taskLaneOf } from './task-lane.ts';
 import { WindowPlanner } from './windows.ts';
 
@@ -167,7 +168,7 @@ async function* taskLane(ctx: ReadContext, stream: ReportStream, advertiserId: s
         return;
       }
       const delivers = state.spans.taskDelivers(span);
-      const { fileRows, delivered } = yield* taskRecords(ctx, stream, advertiserId, span, rows, delivers);
+      const { fileRows, delivered } = yield* taskRecords(ctx, stream, advertiserId, { base, span }, rows, delivers);
       lane.costs.observe(fileRows, performance.now() - started);
       yield { records: [], finished: { span, from: 'task', rows: delivered } };
     } finally {
@@ -214,11 +215,12 @@ async function* taskRecords(
   ctx: ReadContext,
   stream: ReportStream,
   advertiserId: string,
-  span: DaySpan,
+  { base, span }: { base: Params; span: DaySpan },
   rows: AsyncIterable<Record<string, string>>,
   delivers: (day: string) => boolean,
 ): AsyncGenerator<LaneItem, { fileRows: number; delivered: number }> {
   const codec = reportCodec(stream);
+  const missingIds = MissingAdIds.for(stream);
   let count = 0;
   let delivered = 0;
   let records: AirbyteMessage[] = [];
@@ -243,8 +245,11 @@ async function* taskRecords(
     }
     if (!lastDelivered) continue;
     delivered++;
+    const reportRow = csvReportRow(row, stream, unknownCountry);
+    // A row without an ad_id (Upgraded Smart+ ads) comes again below, keyed by its Smart+ ad.
+    if (missingIds?.holdsBack(reportRow)) continue;
     try {
-      records.push(codec.message(csvReportRow(row, stream, unknownCountry), advertiserId, emittedAt, ctx.output));
+      records.push(codec.message(reportRow, advertiserId, emittedAt, ctx.output));
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
       ctx.summary.unparsedRows++;
@@ -256,7 +261,41 @@ async function* taskRecords(
     }
   }
   if (records.length > 0) yield { records };
+  if (missingIds !== undefined && missingIds.missing > 0) yield* taskStandIns(ctx, stream, advertiserId, { base, span }, missingIds, delivers);
   return { fileRows: count, delivered };
+}
+
+/**
+ * The stand-ins of a task's rows that had no ad_id (smart-plus-ad-ids.ts), read synchronously by ad_id_v2 in
+ * windows TikTok's synchronous reports allow, for the days the task delivers.
+ */
+async function* taskStandIns(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  { base, span }: { base: Params; span: DaySpan },
+  missingIds: MissingAdIds,
+  delivers: (day: string) => boolean,
+): AsyncGenerator<LaneItem> {
+  const codec = reportCodec(stream);
+  const timeColumn = stream.timeDimension ?? '';
+  const step = maxWindowDays(stream);
+  for (let start = span.start; start <= span.end; start = addDays(start, step)) {
+    const end = minDate(addDays(start, step - 1), span.end);
+    const records: AirbyteMessage[] = [];
+    const emittedAt = Date.now();
+    for await (const row of standInRows(ctx, { ...base, start_date: start, end_date: end }, missingIds, PAGE_SIZE)) {
+      if (!delivers(String(row.dimensions?.[timeColumn] ?? '').slice(0, 10))) continue;
+      try {
+        records.push(codec.message(row, advertiserId, emittedAt, ctx.output));
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        ctx.summary.unparsedRows++;
+        ctx.warn(`${stream.name}: advertiser ${advertiserId}, ${start}..${end} by ad_id_v2: a row could not be read (${error.message}); not emitted.`);
+      }
+    }
+    if (records.length > 0) yield { records };
+  }
 }
 
 /**

@@ -80,7 +80,8 @@ const DELIVERY = ['spend', 'impressions', 'clicks', 'ctr', 'cpc', 'cpm', 'conver
 
 export const REPORT_TYPES: Readonly<Record<ReportType, ReportTypeRules>> = {
   BASIC: {
-    idDimensions: LEVEL_ID,
+    // At AUCTION_AD, ad_id_v2 keys Upgraded Smart+ ads by their asset group (the Upgraded Smart+ guide).
+    idDimensions: (level) => (level === 'ad' ? ['ad_id', 'ad_id_v2'] : LEVEL_ID(level)),
     timeDimensions: TIME_DIMENSIONS,
     lifetime: true,
     // By-country BASIC reports, as Airbyte's *_reports_by_country streams ask for them.
@@ -136,7 +137,7 @@ export const REPORT_TYPES: Readonly<Record<ReportType, ReportTypeRules>> = {
 export const NOT_LIFETIME: ReadonlySet<string> = new Set(['cash_spend', 'voucher_spend']);
 
 /** Every id dimension any report type names: a dimension here is never a breakdown. */
-export const ID_DIMENSIONS: ReadonlySet<string> = new Set(['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'playable_id']);
+export const ID_DIMENSIONS: ReadonlySet<string> = new Set(['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id', 'ad_id_v2', 'playable_id']);
 
 /** TikTok's filter operators for report filtering. */
 export const FILTER_TYPES: ReadonlySet<string> = new Set([

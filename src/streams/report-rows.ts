@@ -19,7 +19,7 @@ const EXACT_DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
  * `dimensions` and `metrics` objects as Airbyte's connector emits them. Metric strings become numbers, ids exact
  * integers, "-" null; a value that cannot be read throws RowError.
  */
-export function reportRecord(row: ReportRow, stream: ReportStream, advertiserId: RawJSON): RecordData {
+export function reportRecord(row: ReportRow, stream: Pick<ReportStream, 'idDimension' | 'timeDimension' | 'breakdowns'>, advertiserId: RawJSON): RecordData {
   const dims = row.dimensions;
   if (!dims) throw new RowError('row has no dimensions');
   const dimensions: RecordData = {};

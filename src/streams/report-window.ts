@@ -9,6 +9,7 @@ import { RECONCILED_METRICS } from './metrics.ts';
 import { AUDIENCE_WINDOW_DAYS, totalsAvailable } from './report-catalogue.ts';
 import { reportCodec } from './report-codec.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
+import { MissingAdIds, standInRows } from './smart-plus-ad-ids.ts';
 
 /** TikTok's span limits per query: 30 days by day, 1 day by hour. */
 export const MAX_WINDOW_DAYS = { day: 30, hour: 1 } as const;
@@ -56,15 +57,16 @@ export async function* readWindow(
   let totals: Record<string, unknown> | undefined;
   let total: number | undefined;
   let emitted = 0;
-  for await (const page of pagesAhead(fetchPage, ctx.client)) {
-    // Page 1 carries the query's row count and, asked for there, TikTok's totals.
-    if (total === undefined) {
-      totals = page.total_metrics;
-      total = page.page_info?.total_number ?? page.list?.length ?? 0;
-    }
+  const missingIds = MissingAdIds.for(stream);
+  /**
+   * The rows as records, CHUNK at a time, summed for reconciliation; unreadable rows named and counted. Rows of
+   * TikTok's answer without an ad_id are held back (`missingIds`); their stand-ins come keyed and pass as they are.
+   */
+  async function* chunks(rows: Iterable<ReportRow> | AsyncIterable<ReportRow>, holdBack: MissingAdIds | null | undefined = missingIds): AsyncGenerator<Batch> {
     let records: AirbyteMessage[] = [];
     const emittedAt = Date.now();
-    for (const row of page.list ?? []) {
+    for await (const row of rows) {
+      if (holdBack?.holdsBack(row)) continue;
       let record: AirbyteMessage;
       try {
         record = codec.message(row, advertiserId, emittedAt, ctx.output);
@@ -90,6 +92,16 @@ export async function* readWindow(
     emitted += records.length;
     if (records.length > 0) yield { records };
   }
+  for await (const page of pagesAhead(fetchPage, ctx.client)) {
+    // Page 1 carries the query's row count and, asked for there, TikTok's totals.
+    if (total === undefined) {
+      totals = page.total_metrics;
+      total = page.page_info?.total_number ?? page.list?.length ?? 0;
+    }
+    yield* chunks(page.list ?? []);
+  }
+  // Rows that came without an ad_id (Upgraded Smart+ ads): read again keyed by ad_id_v2 (smart-plus-ad-ids.ts).
+  if (missingIds !== undefined && missingIds.missing > 0) yield* chunks(standInRows(ctx, params, missingIds, PAGE_SIZE), null);
   reconcile(ctx, stream, advertiserId, label, sums, totals, emitted);
   return total ?? 0;
 }

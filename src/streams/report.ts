@@ -38,12 +38,9 @@ export async function* readReport(
     yield* readUncapped(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
-  const zone = timeZoneOf(advertiser);
-  const today = todayIn(zone, ctx.now());
-  const end = minDate(ctx.config.endDate ?? today, today);
-  let start = ctx.config.startDate;
-  const created = Number(advertiser['create_time']);
-  if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
+  const days = reportDays(ctx, advertiser);
+  const end = days.end;
+  let start = days.start;
   if (stream.granularity === 'lifetime') {
     // AUDIENCE reports have no lifetime: the last year without a time dimension stands in (as Airbyte reads it).
     start = maxDate(start, addDays(end, -(MAX_UNTIMED_DAYS - 1)));
@@ -71,6 +68,20 @@ export async function* readReport(
     // Read whole, skipped as not accessible, or failed: nothing more of it is to come.
     ctx.activity.plan(stream.name).ended(advertiserId);
   }
+}
+
+/**
+ * The advertiser's report days, in its own calendar: from start_date (never before the advertiser existed) to
+ * today there (or end_date, if earlier). A cursor narrows the start further, by each stream's own rule.
+ */
+export function reportDays(ctx: ReadContext, advertiser: AdvertiserInfo): { start: string; end: string } {
+  const zone = timeZoneOf(advertiser);
+  const today = todayIn(zone, ctx.now());
+  const end = minDate(ctx.config.endDate ?? today, today);
+  let start = ctx.config.startDate;
+  const created = Number(advertiser['create_time']);
+  if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
+  return { start, end };
 }
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */

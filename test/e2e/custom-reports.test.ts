@@ -194,7 +194,7 @@ const BAD: { why: string; report: Record<string, unknown>; field: string; reason
   { why: 'metric of another level', report: { ...ADS_DAILY, data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_day'] }, field: 'metrics', reason: /unknown metrics "ad_name", "adgroup_id" for BASIC reports at AUCTION_CAMPAIGN/ },
   { why: 'unknown dimension', report: { ...ADS_DAILY, dimensions: ['ad_id', 'stat_time_day', 'colour'] }, field: 'dimensions', reason: /unknown dimension "colour"/ },
   { why: 'too many dimensions', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_day', 'gender', 'age', 'platform'] }, field: 'dimensions', reason: /5 dimensions; TikTok allows at most 4/ },
-  { why: 'no id dimension', report: { ...ADS_DAILY, dimensions: ['stat_time_day'] }, field: 'dimensions', reason: /needs an id dimension \("ad_id" for a BASIC report at AUCTION_AD\) or a breakdown/ },
+  { why: 'no id dimension', report: { ...ADS_DAILY, dimensions: ['stat_time_day'] }, field: 'dimensions', reason: /needs an id dimension \("ad_id" or "ad_id_v2" for a BASIC report at AUCTION_AD\) or a breakdown/ },
   { why: 'two id dimensions', report: { ...ADS_DAILY, dimensions: ['ad_id', 'ad_id', 'stat_time_day'] }, field: 'dimensions', reason: /names "ad_id" twice/ },
   { why: 'id of another level', report: { ...ADS_DAILY, dimensions: ['campaign_id', 'stat_time_day'] }, field: 'dimensions', reason: /"campaign_id" cannot key a BASIC report at AUCTION_AD/ },
   { why: 'hourly AUDIENCE', report: { ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_hour', 'gender', 'age'] }, field: 'dimensions', reason: /AUDIENCE reports have no "stat_time_hour"/ },

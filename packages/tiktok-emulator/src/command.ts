@@ -5,7 +5,7 @@ import { startEmulator } from './index.ts';
 import type { AdvertiserShape, EmulatorOptions } from './types.ts';
 import { untilStopSignal } from './stop-signal.ts';
 
-type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'list' | 'ints' | 'shape';
+type Kind = 'int' | 'number' | 'string' | 'date' | 'switch' | 'off-switch' | 'list' | 'ints' | 'shape';
 
 const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--port': ['port', 'int'],
@@ -26,6 +26,8 @@ const FLAGS: Readonly<Record<string, [keyof EmulatorOptions, Kind]>> = {
   '--max-report-rows': ['maxReportRows', 'int'],
   '--task-latency-ms': ['taskLatencyMs', 'int'],
   '--sandbox': ['sandbox', 'switch'],
+  '--smart-plus-null-ad-ids': ['smartPlusNullAdIds', 'switch'],
+  '--no-smart-plus-report-scope': ['smartPlusReportScope', 'off-switch'],
   '--images': ['imagesPerAdvertiser', 'int'],
   '--videos': ['videosPerAdvertiser', 'int'],
   '--creative-denied-advertiser': ['creativeDeniedAdvertiser', 'int'],
@@ -54,7 +56,8 @@ export const EMULATOR_USAGE = `usage: tiktok-emulator [--port N] [--host H] [--s
   [--tier basic|advanced|premium|ultimate|sandbox] [--qpm N] [--qpd N] [--suspension-ms N] [--fault-kinds K,K…] [--max-fault-streak N]
   [--slow-fault-ms N] [--task-ms-per-1000-rows N] [--task-concurrency N] [--task-failure-rate F]
   [--task-stall-rate F] [--clock-speed X] [--advertiser-qps N] [--unreachable-advertisers I,I…]
-  [--deleted-advertisers I,I…] [--advertiser-shape INDEX:CAMPAIGNS:ADGROUPS:ADS (repeatable)]`;
+  [--deleted-advertisers I,I…] [--advertiser-shape INDEX:CAMPAIGNS:ADGROUPS:ADS (repeatable)]
+  [--no-smart-plus-report-scope] [--smart-plus-null-ad-ids]`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -72,10 +75,10 @@ export function parseEmulatorArgs(argv: readonly string[]): EmulatorOptions {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = FLAGS[flag];
     if (spec === undefined) throw new UsageError(`unknown flag ${arg}`);
-    // A switch takes no value: its presence turns it on.
-    if (spec[1] === 'switch') {
+    // A switch takes no value: its presence turns it on (an off-switch, off).
+    if (spec[1] === 'switch' || spec[1] === 'off-switch') {
       if (eq > 0) throw new UsageError(`${flag} takes no value`);
-      target[spec[0]] = true;
+      target[spec[0]] = spec[1] === 'switch';
       continue;
     }
     const text = eq > 0 ? arg.slice(eq + 1) : argv[++i];
@@ -108,6 +111,8 @@ function convert(flag: string, text: string, kind: Kind): unknown {
     }
     case 'switch':
       return true;
+    case 'off-switch':
+      return false;
     case 'list':
       return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
     case 'ints':

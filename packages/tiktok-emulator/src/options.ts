@@ -37,6 +37,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     maxReportRows: options.maxReportRows ?? 20_000,
     taskLatencyMs: options.taskLatencyMs ?? 300,
     sandbox: options.sandbox ?? false,
+    smartPlusReportScope: options.smartPlusReportScope ?? true,
+    smartPlusNullAdIds: options.smartPlusNullAdIds ?? false,
     imagesPerAdvertiser: options.imagesPerAdvertiser ?? 30,
     videosPerAdvertiser: options.videosPerAdvertiser ?? 15,
     creativeDeniedAdvertiser: options.creativeDeniedAdvertiser ?? -1,

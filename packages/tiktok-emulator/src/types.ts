@@ -71,6 +71,16 @@ export interface EmulatorOptions {
   deletedAdvertisers?: number[];
   /** A fault plan in force from the start that heals after `requests` calls (as POST /_emulator/faults). */
   initialFaults?: InitialFaults;
+  /**
+   * The app holds TikTok's "Upgraded Smart+ Report" scope (default true); without it the Smart+ material reports
+   * answer 40001.
+   */
+  smartPlusReportScope?: boolean;
+  /**
+   * Standard AUCTION_AD rows keyed by ad_id carry a null ad_id for Upgraded Smart+ ads (as Fivetran's users saw:
+   * dbt_ad_reporting #187) instead of the creative ids TikTok's Smart+ pages describe. Default false.
+   */
+  smartPlusNullAdIds?: boolean;
 }
 
 export interface AdvertiserShape {
@@ -149,4 +159,6 @@ export interface ResolvedOptions {
   unreachableAdvertisers: readonly number[];
   deletedAdvertisers: readonly number[];
   initialFaults: InitialFaults | undefined;
+  smartPlusReportScope: boolean;
+  smartPlusNullAdIds: boolean;
 }

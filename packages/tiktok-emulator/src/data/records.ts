@@ -187,8 +187,8 @@ export function adRecord(ad: Ad): ApiRecord {
     ad_format: ad.video ? 'SINGLE_VIDEO' : 'SINGLE_IMAGE',
     operation_status: ad.operationStatus,
     secondary_status: ad.secondaryStatus,
-    video_id: ad.video ? `v10033g50000${hash32(ad.key, 0x54).toString(36).padStart(7, '0')}c77ub${hash32(ad.key, 0x55).toString(36).padStart(7, '0')}` : null,
-    image_ids: [`v0201/${hash32(ad.key, 0x56).toString(16).padStart(8, '0')}${hash32(ad.key, 0x57).toString(16).padStart(8, '0')}`],
+    video_id: ad.video ? videoIdOf(ad) : null,
+    image_ids: [imageIdOf(ad)],
     identity_type: identity ? 'CUSTOMIZED_USER' : 'UNSET',
     identity_id: identity ? String(7_080_000_000_000_000_000n + BigInt(hash32(ad.key, 0x58))) : '',
     display_name: ad.advertiser.company,
@@ -224,6 +224,16 @@ export function adRecord(ad: Ad): ApiRecord {
   // Like the recorded answers: call_to_action is absent when a call_to_action_id stands in for it.
   if (record.call_to_action_id === null) record.call_to_action = pick(CALLS_TO_ACTION, hash32(ad.key, 0x5b));
   return record;
+}
+
+/** The ad's video (video ads only): TikTok's video ids are text. */
+export function videoIdOf(ad: Ad): string {
+  return `v10033g50000${hash32(ad.key, 0x54).toString(36).padStart(7, '0')}c77ub${hash32(ad.key, 0x55).toString(36).padStart(7, '0')}`;
+}
+
+/** The ad's image (every ad has one: the cover of a video ad). */
+export function imageIdOf(ad: Ad): string {
+  return `v0201/${hash32(ad.key, 0x56).toString(16).padStart(8, '0')}${hash32(ad.key, 0x57).toString(16).padStart(8, '0')}`;
 }
 
 /** Every field name each list endpoint can return (the `fields` parameter is checked against these). */

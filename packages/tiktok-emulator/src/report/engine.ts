@@ -10,6 +10,7 @@ import { addAll, addSlice, delivers, FIELD_COUNT, fullDay, HOUR_CURVES, V } from
 import { hash32, hashString } from '../data/hash.ts';
 import type { Ad, Advertiser } from '../data/model.ts';
 import type { World } from '../data/world.ts';
+import { assetGroupIdOf } from '../data/smart-plus.ts';
 import { adScope, type AdScope } from './ad-cap.ts';
 import { catalogIdOf, isCatalogAd, playableOf, productIdsOf, showsProduct } from './creatives.ts';
 import { BREAKDOWNS } from './levels.ts';
@@ -40,7 +41,7 @@ const passes = (filter: StatusFilter, deleted: boolean) => filter === 'ALL' || (
  * for synchronous reports: ad-cap.ts), in id order, with those ads. The advertiser itself is always an object
  * of an id-only advertiser-level query.
  */
-function groups(scope: readonly Ad[], q: ReportQuery, seed: number, idOnly: boolean): Group[] {
+function groups(scope: readonly Ad[], q: ReportQuery, seed: number, idOnly: boolean, nullSmartPlusIds: boolean): Group[] {
   const included = scope.filter((ad) =>
     passes(q.campaignStatus, ad.campaign.deleted) && passes(q.adgroupStatus, ad.adgroup.deleted) && passes(q.adStatus, ad.deleted)
     // CATALOG reports count only the ads that show catalog products.
@@ -53,15 +54,17 @@ function groups(scope: readonly Ad[], q: ReportQuery, seed: number, idOnly: bool
   const result: Group[] = [];
   let current: Group | undefined;
   let currentKey = '';
-  // Ads are in id order and grouped under their ad group and campaign, so each object's ads are contiguous.
+  // Ads are in id order and grouped under their ad group and campaign, so each object's ads are contiguous (an
+  // Upgraded Smart+ ad's creatives too: they are its ad group's ads).
   for (const ad of included) {
-    const key = q.level === 'CAMPAIGN' ? ad.campaign.id : q.level === 'ADGROUP' ? ad.adgroup.id : ad.id;
+    const adIdV2 = ad.campaign.smartPlus ? assetGroupIdOf(ad.adgroup) : ad.id;
+    const key = q.level === 'CAMPAIGN' ? ad.campaign.id : q.level === 'ADGROUP' ? ad.adgroup.id : q.assetGroups ? adIdV2 : ad.id;
     if (current === undefined || key !== currentKey) {
       const entity: ReportEntity = q.level === 'CAMPAIGN'
         ? { level: 'CAMPAIGN', advertiser, campaign: ad.campaign }
         : q.level === 'ADGROUP'
           ? { level: 'ADGROUP', advertiser, campaign: ad.campaign, adgroup: ad.adgroup }
-          : { level: 'AD', advertiser, campaign: ad.campaign, adgroup: ad.adgroup, ad };
+          : { level: 'AD', advertiser, campaign: ad.campaign, adgroup: ad.adgroup, ad, adIdV2, adId: nullSmartPlusIds && ad.campaign.smartPlus ? null : ad.id };
       current = { entity, ads: [] };
       currentKey = key;
       result.push(current);
@@ -176,7 +179,7 @@ export function* reportRows(world: World, q: ReportQuery, now: Date, ads: AdScop
   const full = new Float64Array(FIELD_COUNT);
   const part = new Float64Array(FIELD_COUNT);
 
-  for (const group of groups(ads.ads, q, seed, idOnly)) {
+  for (const group of groups(ads.ads, q, seed, idOnly, world.options.smartPlusNullAdIds)) {
     accumulator.fill(0);
     let any = false;
     for (const ad of group.ads) {

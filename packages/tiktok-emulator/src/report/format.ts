@@ -15,18 +15,18 @@ export function minorUnits(q: ReportQuery): number {
   return 10 ** q.advertiser.currency.decimals;
 }
 
-function entityId(entity: ReportEntity): string {
+function entityId(entity: ReportEntity, name: string): Cell {
   switch (entity.level) {
     case 'ADVERTISER': return entity.advertiser.id;
     case 'CAMPAIGN': return entity.campaign.id;
     case 'ADGROUP': return entity.adgroup.id;
-    case 'AD': return entity.ad.id;
+    case 'AD': return name === 'ad_id_v2' ? entity.adIdV2 : entity.adId;
     case 'PLAYABLE': return entity.playableId;
   }
 }
 
 /** Dimension values in the order the query named them; a task's file names countries (countries.ts). */
-function dimensionCells(q: ReportQuery, row: ReportRow): string[] {
+function dimensionCells(q: ReportQuery, row: ReportRow): Cell[] {
   return q.dimensions.map((name) => {
     if (name === 'stat_time_day') return formatStatTime(row.day);
     if (name === 'stat_time_hour') return formatStatTime(row.day, row.hour);
@@ -35,7 +35,7 @@ function dimensionCells(q: ReportQuery, row: ReportRow): string[] {
       const value = row.bucket[breakdown] ?? '';
       return q.async && name === 'country_code' ? countryName(value) : value;
     }
-    return entityId(row.entity);
+    return entityId(row.entity, name);
   });
 }
 
@@ -44,8 +44,8 @@ function metricCells(q: ReportQuery, values: Float64Array, offset: number, entit
   return q.metrics.map((m) => m.format(values, offset, minor, entity));
 }
 
-export function rowObject(q: ReportQuery, row: ReportRow): { dimensions: Record<string, string>; metrics: Record<string, Cell> } {
-  const dimensions: Record<string, string> = {};
+export function rowObject(q: ReportQuery, row: ReportRow): { dimensions: Record<string, Cell>; metrics: Record<string, Cell> } {
+  const dimensions: Record<string, Cell> = {};
   const cells = dimensionCells(q, row);
   q.dimensions.forEach((name, i) => { dimensions[name] = cells[i]!; });
   const metrics: Record<string, Cell> = {};
@@ -113,7 +113,7 @@ function titleCase(name: string): string {
 /** One report row as a CSV line; only attribute metrics (names, texts) can need quoting. */
 export function csvRow(q: ReportQuery, row: ReportRow): string {
   const minor = minorUnits(q);
-  let line = dimensionCells(q, row).join(',');
+  let line = dimensionCells(q, row).map((cell) => cell ?? '').join(',');
   for (const metric of q.metrics) {
     const cell = metric.format(row.values, row.offset, minor, row.entity) ?? '';
     line += ',';

@@ -27,7 +27,13 @@ export const ID_DIMENSION: Readonly<Record<Level, string>> = {
   AD: 'ad_id',
 };
 
-export const ID_DIMENSIONS: ReadonlySet<string> = new Set(Object.values(ID_DIMENSION));
+/**
+ * AUCTION_AD also takes ad_id_v2 instead of ad_id: one row per Upgraded Smart+ ad (asset group) rather than per
+ * creative; other ads keep their ad_id as their ad_id_v2 (the Upgraded Smart+ guide, doc 1854103649826817).
+ */
+export const ASSET_GROUP_DIMENSION = 'ad_id_v2';
+
+export const ID_DIMENSIONS: ReadonlySet<string> = new Set([...Object.values(ID_DIMENSION), ASSET_GROUP_DIMENSION]);
 export const TIME_DIMENSIONS: ReadonlySet<string> = new Set(['stat_time_day', 'stat_time_hour']);
 
 /**

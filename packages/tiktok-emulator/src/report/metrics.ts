@@ -51,7 +51,11 @@ export type ReportEntity =
   | { level: 'ADVERTISER'; advertiser: Advertiser }
   | { level: 'CAMPAIGN'; advertiser: Advertiser; campaign: Campaign }
   | { level: 'ADGROUP'; advertiser: Advertiser; campaign: Campaign; adgroup: Adgroup }
-  | { level: 'AD'; advertiser: Advertiser; campaign: Campaign; adgroup: Adgroup; ad: Ad }
+  /**
+   * `ad` is the row's ad (the first creative of an asset group); `adIdV2` its ad_id_v2 (the asset group of an
+   * Upgraded Smart+ ad, the ad itself otherwise); `adId` the ad_id the row shows (null: smartPlusNullAdIds).
+   */
+  | { level: 'AD'; advertiser: Advertiser; campaign: Campaign; adgroup: Adgroup; ad: Ad; adId: string | null; adIdV2: string }
   | { level: 'PLAYABLE'; advertiser: Advertiser; playableId: string };
 
 /** Where TikTok serves a metric; see the sources at the top of this file. */

@@ -6,7 +6,7 @@ import type { Advertiser } from '../data/model.ts';
 import { paramError } from '../http/api-error.ts';
 import type { Params } from '../http/params.ts';
 import {
-  breakdownsAllowed, DATA_LEVELS, ID_DIMENSION, ID_DIMENSIONS, MAX_DIMENSIONS, TIME_DIMENSIONS, validCombination, type Level,
+  ASSET_GROUP_DIMENSION, breakdownsAllowed, DATA_LEVELS, ID_DIMENSION, ID_DIMENSIONS, MAX_DIMENSIONS, TIME_DIMENSIONS, validCombination, type Level,
 } from './levels.ts';
 import {
   asServed, DEFAULT_METRICS, invalidMetricsMessage, METRICS, refuses, type MetricContext, type MetricDef, type ReportType,
@@ -31,6 +31,8 @@ export interface ReportQuery {
   endDay: number;
   /** Rows per object of the level (an id dimension), or one set of rows for all of them (breakdowns only). */
   byObject: boolean;
+  /** AUCTION_AD keyed by ad_id_v2: an Upgraded Smart+ ad's creatives add up to one row (levels.ts). */
+  assetGroups: boolean;
   campaignIds: IdFilter | undefined;
   adgroupIds: IdFilter | undefined;
   adIds: IdFilter | undefined;
@@ -84,7 +86,7 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
   if (dimensions === undefined || dimensions.length === 0) throw paramError('dimensions: Missing data for required field.');
   if (dimensions.length > MAX_DIMENSIONS) throw paramError(`dimensions: At most ${MAX_DIMENSIONS} dimensions are allowed.`);
   if (new Set(dimensions).size !== dimensions.length) throw paramError('dimensions: Duplicate dimensions are not allowed.');
-  const { time, breakdowns, byObject } = splitDimensions(dimensions, reportType, level, params.string('data_level') ?? '');
+  const { time, breakdowns, byObject, assetGroups } = splitDimensions(dimensions, reportType, level, params.string('data_level') ?? '');
 
   const lifetime = params.boolean('query_lifetime', false);
   const context: MetricContext = {
@@ -130,7 +132,7 @@ export function parseReportQuery(params: Params, advertiser: Advertiser, rules: 
   if (orderTypeText !== 'ASC' && orderTypeText !== 'DESC') throw paramError('order_type: Must be one of: ASC, DESC.');
 
   const query: Omit<ReportQuery, 'key'> = {
-    advertiser, reportType, level, dimensions, time, breakdowns, byObject, metrics, lifetime, startDay, endDay,
+    advertiser, reportType, level, dimensions, time, breakdowns, byObject, assetGroups, metrics, lifetime, startDay, endDay,
     ...filters, orderField, orderType: orderTypeText, async: rules.async,
   };
   return { ...query, key: queryKey(query) };
@@ -151,14 +153,15 @@ function rowLevel(params: Params, reportType: ReportType): RowLevel {
  * whether rows are per object. An AUDIENCE report may leave the id dimension out and group by its breakdowns
  * alone (e.g. ["age"] at AUCTION_ADVERTISER: tiktok-api.md, "Corrections": Audience reports).
  */
-function splitDimensions(dimensions: readonly string[], reportType: ReportType, level: RowLevel, dataLevel: string): Pick<ReportQuery, 'time' | 'breakdowns' | 'byObject'> {
+function splitDimensions(dimensions: readonly string[], reportType: ReportType, level: RowLevel, dataLevel: string): Pick<ReportQuery, 'time' | 'breakdowns' | 'byObject' | 'assetGroups'> {
   const isId = (d: string) => (level === 'PLAYABLE' ? d === 'playable_id' : ID_DIMENSIONS.has(d));
   const ids = dimensions.filter(isId);
   const times = dimensions.filter((d) => TIME_DIMENSIONS.has(d));
   const breakdowns = dimensions.filter((d) => !isId(d) && !TIME_DIMENSIONS.has(d));
   const wanted = level === 'PLAYABLE' ? 'playable_id' : ID_DIMENSION[level];
   const breakdownsOnly = ids.length === 0 && reportType === 'AUDIENCE' && breakdowns.length > 0;
-  if (!breakdownsOnly && (ids.length !== 1 || ids[0] !== wanted)) {
+  const assetGroups = level === 'AD' && ids.length === 1 && ids[0] === ASSET_GROUP_DIMENSION;
+  if (!breakdownsOnly && !assetGroups && (ids.length !== 1 || ids[0] !== wanted)) {
     const owner = level === 'PLAYABLE' ? 'report_type PLAYABLE_MATERIAL' : `data_level ${dataLevel}`;
     throw paramError(`dimensions: ${owner} requires exactly one ID dimension, ${wanted} (got ${ids.length === 0 ? 'none' : ids.join(', ')}).`);
   }
@@ -176,7 +179,7 @@ function splitDimensions(dimensions: readonly string[], reportType: ReportType, 
       ? 'dimensions: AUDIENCE reports need an audience dimension (gender, age, country_code, platform, province_id, language or ac).'
       : `dimensions: The combination ${JSON.stringify(dimensions)} is not supported for report_type ${reportType} (gender and age may go together; other breakdowns one at a time).`);
   }
-  return { time, breakdowns, byObject: !breakdownsOnly };
+  return { time, breakdowns, byObject: !breakdownsOnly, assetGroups };
 }
 
 function dayParam(params: Params, name: string): number {

@@ -51,7 +51,8 @@ const KINDS: Record<'campaign' | 'adgroup' | 'ad', EntityKind> = {
 
 type Predicate = (entity: Entity) => boolean;
 
-function idSet(filter: Record<string, unknown>, key: string): Set<string> | undefined {
+/** A filter's id list (at most 100), or undefined when the filter leaves it out. */
+export function idSet(filter: Record<string, unknown>, key: string): Set<string> | undefined {
   const value = filter[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw paramError(`filtering.${key}: Not a valid list.`);

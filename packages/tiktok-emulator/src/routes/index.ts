@@ -10,6 +10,8 @@ import { reportIntegratedGet } from './report-integrated.ts';
 import { reportTaskCancel, reportTaskCheck, reportTaskCreate, reportTaskDownload } from './report-task.ts';
 import { productionOnly } from './sandbox.ts';
 import { ttVideoList } from './spark-ads.ts';
+import { smartPlusAdGet, smartPlusAdgroupGet, smartPlusCampaignGet } from './smart-plus.ts';
+import { smartPlusMaterialBreakdown, smartPlusMaterialOverview } from './smart-plus-materials.ts';
 
 /** Endpoints TikTok's sandbox does not serve (Airbyte leaves their streams out for sandbox tokens). */
 const PRODUCTION_ONLY: Readonly<Record<string, Route>> = {
@@ -39,4 +41,9 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   'file/video/ad/search/': videoSearch,
   'file/music/get/': musicGet,
   'creative/portfolio/list/': portfolioList,
+  'smart_plus/campaign/get/': smartPlusCampaignGet,
+  'smart_plus/adgroup/get/': smartPlusAdgroupGet,
+  'smart_plus/ad/get/': smartPlusAdGet,
+  'smart_plus/material_report/overview/': smartPlusMaterialOverview,
+  'smart_plus/material_report/breakdown/': smartPlusMaterialBreakdown,
 };
