@@ -29,6 +29,7 @@ import { mergeConcurrently } from './streams/merge.ts';
 import { readReport } from './streams/report.ts';
 import { readAssets } from './streams/assets.ts';
 import { readPixelStream } from './streams/pixels.ts';
+import { readGmvMax } from './streams/gmv-max.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
 import { reconcileRoundedIds } from './streams/rounded-ids.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
@@ -197,6 +198,10 @@ async function* batchesOf(
         return readReport(ctx, partitioned, advertiser, cursor);
       case 'asset':
         return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor);
+      case 'gmv_max_stores':
+      case 'gmv_max_campaigns':
+      case 'gmv_max_report':
+        return readGmvMax(ctx, partitioned, advertiser, cursor);
       default:
         return readPixelStream(ctx, partitioned, advertiser);
     }

@@ -8,6 +8,7 @@ import {
 } from './entity-fields.ts';
 import { type FieldTable, fieldSchema, objectSchema } from './fields.ts';
 import { ASSET_STREAMS } from './asset-streams.ts';
+import { GMV_MAX_STREAMS, type GmvMaxStream } from './gmv-max-streams.ts';
 import {
   AUDIENCE_LEVEL_METRICS,
   AUDIENCE_METRICS,
@@ -108,7 +109,7 @@ export interface PixelStream extends StreamBase {
   cursorField: undefined;
 }
 
-export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream;
+export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream | GmvMaxStream;
 
 const entity = (name: string, path: string, key: string, allStatuses: string, fields: FieldTable): EntityStream => ({
   kind: 'entity',
@@ -292,7 +293,9 @@ const BY_COUNTRY_UV_METRICS: ReadonlySet<string> = new Set(['reach', 'frequency'
 
 export const BREAKDOWN_REPORT_STREAMS: ReportStream[] = breakdownSpecs().map(breakdownStream);
 
-export const STREAMS: readonly StreamDefinition[] = [...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS];
+export const STREAMS: readonly StreamDefinition[] = [
+  ...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS, ...GMV_MAX_STREAMS,
+];
 
 export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
 

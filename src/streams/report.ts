@@ -1,7 +1,8 @@
 import type { Params } from '../tiktok/client.ts';
-import { type AdvertiserInfo, timeZoneOf } from '../tiktok/advertisers.ts';
+import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { ReadContext } from './context.ts';
-import { addDays, dateOfEpoch, daysBetween, maxDate, minDate, todayIn } from './dates.ts';
+import { addDays, daysBetween, maxDate } from './dates.ts';
+import { advertiserReportDays } from './report-range.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { readBackfill } from './report-backfill.ts';
@@ -37,12 +38,9 @@ export async function* readReport(
     yield* readUncapped(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
-  const zone = timeZoneOf(advertiser);
-  const today = todayIn(zone, ctx.now());
-  const end = minDate(ctx.config.endDate ?? today, today);
-  let start = ctx.config.startDate;
-  const created = Number(advertiser['create_time']);
-  if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
+  const days = advertiserReportDays(ctx, advertiser);
+  const end = days.end;
+  let start = days.start;
   if (stream.granularity === 'lifetime') {
     // AUDIENCE reports have no lifetime: the last year without a time dimension stands in (as Airbyte reads it).
     start = maxDate(start, addDays(end, -(MAX_UNTIMED_DAYS - 1)));
