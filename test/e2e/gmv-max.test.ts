@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
@@ -61,6 +62,22 @@ describe('GMV Max streams', () => {
     const schema = byName.get('gmv_max_campaign_reports_daily')?.json_schema as { properties: { metrics: { properties: Record<string, { description?: string }> } } };
     for (const name of ['orders', 'gross_revenue']) expect(schema.properties.metrics.properties[name]?.description).toContain('before 2024-09-27');
     expect(schema.properties.metrics.properties['gross_revenue']?.description).toMatch(/paid, organic and affiliate.*per SKU|per SKU.*paid, organic and affiliate/);
+  });
+
+  it("the README's stream table lists each, with its key and cursor", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    // Rows such as | `gmv_max_campaign_reports_{daily,hourly}` … | `store_id`, `campaign_id`, `stat_time_{day,hour}` | …
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `gmv_max_')).flatMap((line) => {
+      const expand = (text: string, i: number) => text.replace(/\{([^}]*)\}/g, (_m, options: string) => options.split(',')[i] ?? options.split(',')[0]!);
+      const variants = /\{([^}]*)\}/.exec(line)?.[1]?.split(',').length ?? 1;
+      return Array.from({ length: variants }, (_, i) => expand(line, i).split('|').map((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)));
+    });
+    for (const [name, key, cursor] of GMV_MAX_STREAMS) {
+      const row = rows.find((cells) => cells[1]?.[0] === name);
+      expect(row, name).toBeDefined();
+      expect(row?.[2], name).toEqual(key);
+      expect(row?.[3], name).toEqual(cursor ? [cursor] : []);
+    }
   });
 
   describe('read against the emulator', () => {
