@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from 'tiktok-emulator';
 import type { AirbyteStateMessage, RecordData } from '../../src/protocol/types.ts';
+import { parseConfig } from '../../src/config.ts';
 import { discover } from '../../src/source.ts';
 import { addDays } from '../../src/streams/dates.ts';
 import { STREAMS_BY_NAME } from '../../src/streams/definitions.ts';
@@ -15,7 +16,7 @@ import { readInProcess, recordsOf } from '../support/read.ts';
 // (keys, spans, nulls) and the emulator's raw answers fetched by the test itself.
 
 const NOW = new Date('2024-10-12T12:00:00Z');
-const START = '2024-09-15';
+const START = '2024-09-23';
 
 /** Stream, primary key, cursor: what discover must say (TikTok's dimensions, plus the store every call names). */
 const GMV_MAX_STREAMS: [string, string[], string | undefined][] = [
@@ -62,6 +63,13 @@ describe('GMV Max streams', () => {
     const schema = byName.get('gmv_max_campaign_reports_daily')?.json_schema as { properties: { metrics: { properties: Record<string, { description?: string }> } } };
     for (const name of ['orders', 'gross_revenue']) expect(schema.properties.metrics.properties[name]?.description).toContain('before 2024-09-27');
     expect(schema.properties.metrics.properties['gross_revenue']?.description).toMatch(/paid, organic and affiliate.*per SKU|per SKU.*paid, organic and affiliate/);
+  });
+
+  it('a custom report may not take the name of a GMV Max view', () => {
+    for (const name of ['gmv_max_campaign_daily', 'gmv_max_performance_daily', 'tiktok_spend_daily']) {
+      const report = { name, data_level: 'AUCTION_CAMPAIGN', dimensions: ['campaign_id', 'stat_time_day'], metrics: ['spend'] };
+      expect(() => parseConfig(configFor('http://127.0.0.1:9', { custom_reports: [report] })), name).toThrow(/analytics view|typed view/);
+    }
   });
 
   it("the README's stream table lists each, with its key and cursor", () => {

@@ -17,6 +17,9 @@ const FILTER_FIELDS = [
   'gmv_max_promotion_types', 'item_group_ids', 'item_ids', 'room_ids', 'search_word',
 ];
 
+/** The filter's campaign statuses (its SDK's enum); the emulator's campaigns all deliver, so any list keeps them. */
+const CAMPAIGN_STATUSES = ['STATUS_DELETE', 'STATUS_DELIVERY_OK', 'STATUS_DISABLE', 'STATUS_NOT_DELIVERY'];
+
 const COMMON_METRICS = ['cost', 'net_cost', 'orders', 'cost_per_order', 'gross_revenue', 'roi'];
 const METRICS: Readonly<Record<GmvPromotion, readonly string[]>> = {
   PRODUCT: [
@@ -72,6 +75,10 @@ export function parseGmvQuery(params: Params, advertiser: Advertiser, account: G
   const productOnly = dimensions.includes('item_group_id') || dimensions.includes('item_id');
   if (productOnly && (promotions.length !== 1 || promotions[0] !== 'PRODUCT')) throw paramError('dimensions: item_group_id and item_id need gmv_max_promotion_types ["PRODUCT"].');
   if (dimensions.includes('room_id') && (promotions.length !== 1 || promotions[0] !== 'LIVE')) throw paramError('dimensions: room_id needs gmv_max_promotion_types ["LIVE"].');
+  const statuses = filter['campaign_statuses'];
+  if (statuses !== undefined && (!Array.isArray(statuses) || statuses.length > 4 || !statuses.every((x) => typeof x === 'string' && CAMPAIGN_STATUSES.includes(x)))) {
+    throw paramError(`filtering.campaign_statuses: Must be a list of ${CAMPAIGN_STATUSES.join(', ')}.`);
+  }
   const campaignIds = filterIds(filter, 'campaign_ids', 100);
   const itemGroupIds = filterIds(filter, 'item_group_ids', 100);
   if (dimensions.includes('item_id') && (campaignIds === undefined || itemGroupIds === undefined)) {
