@@ -151,7 +151,7 @@ describe('GMV Max streams', () => {
         for (const promotion of ['PRODUCT', 'LIVE']) {
           const params = {
             advertiser_id: String(store['advertiser_id']), store_ids: [String(store['store_id'])], dimensions: ['campaign_id', 'stat_time_day'],
-            metrics: ['cost'], filtering: { gmv_max_promotion_types: [promotion] }, page_size: 1000,
+            metrics: ['cost'], filtering: { gmv_max_promotion_types: [promotion], campaign_statuses: ['STATUS_DELIVERY_OK', 'STATUS_DISABLE', 'STATUS_NOT_DELIVERY', 'STATUS_DELETE'] }, page_size: 1000,
           };
           // The same range in TikTok's 30-day spans, up to the advertiser's own today.
           const end = today.get(String(store['advertiser_id']))!;
@@ -163,6 +163,10 @@ describe('GMV Max streams', () => {
         }
       }
       expect(daily).toHaveLength(expected);
+      // Deleted campaigns' spend is in: TikTok leaves them out unless every status is asked for.
+      const deleted = new Set(recordsOf(messages, 'gmv_max_campaigns').filter((c) => c['operation_status'] === 'DELETE').map((c) => String(c['campaign_id'])));
+      expect(deleted.size).toBeGreaterThan(0);
+      expect(daily.some((r) => deleted.has(String(r['campaign_id'])))).toBe(true);
       expect(new Set(daily.map((r) => day(r))).has(START)).toBe(true);
     });
 

@@ -98,6 +98,18 @@ describe('GMV Max endpoints', () => {
     expect(cents(groups.data.list)).toBe(cents([campaign]));
   });
 
+  it('leaves deleted campaigns out of the report unless campaign_statuses names STATUS_DELETE', async () => {
+    const [adv] = advertisers;
+    const [store] = await stores(adv!);
+    const listed = await call<{ list: { campaign_id: string; operation_status: string }[] }>(emu, 'gmv_max/campaign/get/', { advertiser_id: adv!, filtering: { gmv_max_promotion_types: ['PRODUCT_GMV_MAX'] }, page_size: 100 });
+    const deleted = listed.data.list.find((c) => c.operation_status === 'DELETE')!.campaign_id;
+    const campaignsIn = async (filtering: Record<string, unknown>) =>
+      (await report(adv!, store!.store_id, { dimensions: ['campaign_id'], metrics: ['cost'], filtering: { gmv_max_promotion_types: ['PRODUCT'], ...filtering } })).data.list.map((r) => r.dimensions['campaign_id']);
+    expect(await campaignsIn({})).not.toContain(deleted);
+    expect(await campaignsIn({ campaign_statuses: ['STATUS_DELIVERY_OK', 'STATUS_DELETE'] })).toContain(deleted);
+    expect((await report(adv!, store!.store_id, { filtering: { gmv_max_promotion_types: ['PRODUCT'], campaign_statuses: ['GONE'] } })).code).toBe(40002);
+  });
+
   it('lists GMV Max campaigns of the promotion types asked for, 100 a page at most', async () => {
     const [adv] = advertisers;
     const of = (types: string[]) => call<{ list: { campaign_id: string }[] }>(emu, 'gmv_max/campaign/get/', { advertiser_id: adv!, filtering: { gmv_max_promotion_types: types }, page_size: 100 });

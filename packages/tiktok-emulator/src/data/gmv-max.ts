@@ -44,6 +44,8 @@ export interface GmvCampaign {
   key: number;
   /** Product groups promoted (PRODUCT campaigns only). */
   itemGroups: GmvItemGroup[];
+  /** Deleted campaigns deliver up to this local day and leave the report unless asked for by status. */
+  deletedAfterDay: number | undefined;
 }
 
 export interface GmvAccount {
@@ -60,7 +62,8 @@ const DAY_SECONDS = 86_400;
 /**
  * Stores by the advertiser's index: 0 → one available store; 1 → two, the second not GMV Max available
  * (another ad account holds its exclusive authorisation); 2 → two available stores. Each available store runs
- * two Product GMV Max campaigns, the first store a LIVE GMV Max campaign as well.
+ * two Product GMV Max campaigns, the first store a LIVE GMV Max campaign as well, and a Product one deleted five
+ * days before the emulator's start (its spend stays in the past).
  */
 export function gmvMaxOf(world: World, advertiser: Advertiser): GmvAccount {
   return memo(world, advertiser, 'gmv-max', () => {
@@ -79,14 +82,15 @@ export function gmvMaxOf(world: World, advertiser: Advertiser): GmvAccount {
     }
     const campaigns: GmvCampaign[] = [];
     for (const store of stores.filter((s) => s.available)) {
-      const kinds: GmvPromotion[] = store.index === 0 ? ['PRODUCT', 'PRODUCT', 'LIVE'] : ['PRODUCT', 'PRODUCT'];
-      kinds.forEach((promotion, n) => campaigns.push(campaignOf(advertiser, store, promotion, campaigns.length, n)));
+      const kinds: GmvPromotion[] = store.index === 0 ? ['PRODUCT', 'PRODUCT', 'LIVE', 'PRODUCT'] : ['PRODUCT', 'PRODUCT'];
+      const deletedAfterDay = Math.floor(world.anchor.getTime() / 86_400_000) - 5;
+      kinds.forEach((promotion, n) => campaigns.push(campaignOf(advertiser, store, promotion, campaigns.length, n, n === 3 ? deletedAfterDay : undefined)));
     }
     return { stores, campaigns };
   });
 }
 
-function campaignOf(advertiser: Advertiser, store: GmvStore, promotion: GmvPromotion, index: number, n: number): GmvCampaign {
+function campaignOf(advertiser: Advertiser, store: GmvStore, promotion: GmvPromotion, index: number, n: number, deletedAfterDay: number | undefined): GmvCampaign {
   const key = hash32(store.key, 0x6e1, n);
   const createDay = advertiser.statsStartDay + (hash32(key, 1) % 20);
   const createSeconds = createDay * DAY_SECONDS + (hash32(key, 2) % DAY_SECONDS);
@@ -110,6 +114,7 @@ function campaignOf(advertiser: Advertiser, store: GmvStore, promotion: GmvPromo
     modifySeconds: createSeconds + (hash32(key, 5) % (30 * DAY_SECONDS)),
     key,
     itemGroups,
+    deletedAfterDay,
   };
 }
 
@@ -119,8 +124,8 @@ export function campaignRecord(advertiser: Advertiser, campaign: GmvCampaign): R
     advertiser_id: advertiser.id,
     campaign_id: campaign.id,
     campaign_name: campaign.name,
-    operation_status: 'ENABLE',
-    secondary_status: 'CAMPAIGN_STATUS_ENABLE',
+    operation_status: campaign.deletedAfterDay === undefined ? 'ENABLE' : 'DELETE',
+    secondary_status: campaign.deletedAfterDay === undefined ? 'CAMPAIGN_STATUS_ENABLE' : 'CAMPAIGN_STATUS_DELETE',
     objective_type: 'PRODUCT_SALES',
     create_time: formatUtcSeconds(campaign.createSeconds),
     modify_time: formatUtcSeconds(campaign.modifySeconds),
@@ -191,7 +196,7 @@ export function gmvFacts(
   const last = Math.min(lastDay, today.day);
   for (const campaign of account.campaigns) {
     if (campaign.store.id !== storeId || campaign.promotion !== promotion) continue;
-    for (let day = Math.max(firstDay, campaign.createDay); day <= last; day++) {
+    for (let day = Math.max(firstDay, campaign.createDay); day <= Math.min(last, campaign.deletedAfterDay ?? last); day++) {
       const sources: { itemGroup?: GmvItemGroup; item?: { id: string; key: number }; roomId?: string; key: number }[] =
         promotion === 'PRODUCT'
           ? campaign.itemGroups.flatMap((itemGroup) => itemGroup.items.map((item) => ({ itemGroup, item, key: item.key })))

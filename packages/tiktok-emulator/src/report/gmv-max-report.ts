@@ -17,7 +17,7 @@ const FILTER_FIELDS = [
   'gmv_max_promotion_types', 'item_group_ids', 'item_ids', 'room_ids', 'search_word',
 ];
 
-/** The filter's campaign statuses (its SDK's enum); the emulator's campaigns all deliver, so any list keeps them. */
+/** The filter's campaign statuses (its SDK's enum): deleted campaigns are left out unless STATUS_DELETE is named. */
 const CAMPAIGN_STATUSES = ['STATUS_DELETE', 'STATUS_DELIVERY_OK', 'STATUS_DISABLE', 'STATUS_NOT_DELIVERY'];
 
 const COMMON_METRICS = ['cost', 'net_cost', 'orders', 'cost_per_order', 'gross_revenue', 'roi'];
@@ -46,6 +46,7 @@ export interface GmvQuery {
   itemGroupIds: Set<string> | undefined;
   itemIds: Set<string> | undefined;
   roomIds: Set<string> | undefined;
+  withDeleted: boolean;
 }
 
 export function parseGmvQuery(params: Params, advertiser: Advertiser, account: GmvAccount): GmvQuery {
@@ -102,6 +103,7 @@ export function parseGmvQuery(params: Params, advertiser: Advertiser, account: G
   return {
     store, dimensions, metrics, promotions, startDay, endDay, campaignIds, itemGroupIds,
     itemIds: filterIds(filter, 'item_ids', 100), roomIds: filterIds(filter, 'room_ids', 100),
+    withDeleted: Array.isArray(statuses) && statuses.includes('STATUS_DELETE'),
   };
 }
 
@@ -112,6 +114,7 @@ export function gmvRows(q: GmvQuery, advertiser: Advertiser, account: GmvAccount
   const groups = new Map<string, { dims: Record<string, string>; facts: GmvFact[] }>();
   for (const promotion of q.promotions) {
     for (const fact of gmvFacts(advertiser, account, q.store, promotion, q.startDay, q.endDay, today)) {
+      if (fact.campaign.deletedAfterDay !== undefined && !q.withDeleted) continue;
       if (q.campaignIds && !q.campaignIds.has(fact.campaign.id)) continue;
       if (q.itemGroupIds && (fact.itemGroupId === undefined || !q.itemGroupIds.has(fact.itemGroupId))) continue;
       if (q.itemIds && (fact.itemId === undefined || !q.itemIds.has(fact.itemId))) continue;
