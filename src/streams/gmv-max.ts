@@ -3,9 +3,10 @@ import type { AirbyteMessage, RecordData } from '../protocol/types.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { Params } from '../tiktok/client.ts';
 import { GMV_MAX_REPORT_PATH } from '../tiktok/limits.ts';
+import { firstDeliveryDay, filteringOf, idsIn, REPORT_PAGE_SIZE, type ReportQuery, reportParams, type StoreWindow } from './gmv-max-query.ts';
 import { listPages } from './assets.ts';
 import { type ReadContext, skippingInaccessible } from './context.ts';
-import { addDays, maxDate, minDate } from './dates.ts';
+import { addDays, daysBetween, maxDate, minDate } from './dates.ts';
 import type { Batch } from './entity.ts';
 import { coerceIds, fieldsOfType } from './fields.ts';
 import { type GmvRowContext, gmvMaxRecord } from './gmv-max-rows.ts';
@@ -21,16 +22,10 @@ const STORE_LIST_PATH = 'gmv_max/store/list/';
 const CAMPAIGN_LIST_PATH = 'gmv_max/campaign/get/';
 /** gmv_max/campaign/get/ pages hold at most 100 campaigns. */
 const CAMPAIGN_PAGE_SIZE = 100;
-const REPORT_PAGE_SIZE = 1000;
 /** Days one query may span: TikTok's limits by time dimension. */
 const SPAN_DAYS = { stat_time_day: 30, stat_time_hour: 1 } as const;
 /** Ids one filter list takes (campaign_ids, item_group_ids). */
 const IDS_PER_FILTER = 100;
-/**
- * Every campaign status TikTok's filter knows: deleted campaigns are left out of the report unless asked for, and
- * their spend belongs in the totals Ads Manager shows.
- */
-const ALL_CAMPAIGN_STATUSES = ['STATUS_DELIVERY_OK', 'STATUS_DISABLE', 'STATUS_NOT_DELIVERY', 'STATUS_DELETE'];
 const CAMPAIGN_TYPES: Readonly<Record<GmvPromotion, string>> = { PRODUCT: 'PRODUCT_GMV_MAX', LIVE: 'LIVE_GMV_MAX' };
 
 export function readGmvMax(ctx: ReadContext, stream: GmvMaxStream, advertiser: AdvertiserInfo, cursor: string | undefined): AsyncGenerator<Batch> {
@@ -90,7 +85,8 @@ async function* readCampaigns(ctx: ReadContext, stream: GmvMaxCampaignStream, ad
 /**
  * One advertiser's rows of a GMV Max report: windows of TikTok's span in the advertiser's calendar, oldest first,
  * each read for every GMV Max available store before its checkpoint, so a restart resumes at the first window not
- * read for all stores. A store TikTok refuses (not authorised to this ad account) is skipped by name.
+ * read for all stores. A backfill starts each store at its first day of delivery (firstDeliveryDay). A store
+ * TikTok refuses (not authorised to this ad account) is skipped by name.
  */
 async function* readGmvMaxReport(ctx: ReadContext, stream: GmvMaxReportStream, advertiser: AdvertiserInfo, cursor: string | undefined): AsyncGenerator<Batch> {
   const advertiserId = advertiser.advertiser_id;
@@ -99,24 +95,33 @@ async function* readGmvMaxReport(ctx: ReadContext, stream: GmvMaxReportStream, a
   const lookback = ctx.config.attributionWindow;
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
   if (start > range.end) return;
-  const stores = (await storesOf(ctx, advertiserId)).filter((store) => store.is_gmv_max_available === true && store.store_id !== undefined);
   const span = SPAN_DAYS[stream.timeDimension];
-  for (let from = start; from <= range.end; from = addDays(from, span)) {
+  const promotions = Object.keys(stream.metrics) as GmvPromotion[];
+  // Where each available store starts; a store that never delivered in the range has none.
+  const starts = new Map<string, string>();
+  for (const store of await storesOf(ctx, advertiserId)) {
+    if (store.is_gmv_max_available !== true || store.store_id === undefined || store.store_id === null) continue;
+    const storeId = String(store.store_id);
+    const probe = async function* (): AsyncGenerator<never> {
+      const first = cursor === undefined && daysBetween(start, range.end) >= span ? await firstDeliveryDay(ctx, { advertiserId, storeId, start, end: range.end }, promotions) : start;
+      if (first !== undefined) starts.set(storeId, first);
+    };
+    yield* skippingInaccessible(ctx, `store ${storeId} of advertiser ${advertiserId}`, probe);
+  }
+  const first = [...starts.values()].sort()[0];
+  if (first === undefined) {
+    yield { records: [], checkpoint: { advertiserId, cursor: `${range.end} 00:00:00` } };
+    return;
+  }
+  for (let from = first; from <= range.end; from = addDays(from, span)) {
     const to = minDate(addDays(from, span - 1), range.end);
-    for (const store of stores) {
-      const storeId = String(store.store_id);
+    for (const [storeId, storeStart] of starts) {
+      if (storeStart > to) continue;
       yield* skippingInaccessible(ctx, `store ${storeId} of advertiser ${advertiserId}`, () =>
-        readStoreWindow(ctx, stream, { advertiserId, storeId, start: from, end: to }));
+        readStoreWindow(ctx, stream, { advertiserId, storeId, start: maxDate(from, storeStart), end: to }));
     }
     yield { records: [], checkpoint: { advertiserId, cursor: `${to} 00:00:00` } };
   }
-}
-
-interface StoreWindow {
-  advertiserId: string;
-  storeId: string;
-  start: string;
-  end: string;
 }
 
 async function* readStoreWindow(ctx: ReadContext, stream: GmvMaxReportStream, window: StoreWindow): AsyncGenerator<Batch> {
@@ -124,40 +129,18 @@ async function* readStoreWindow(ctx: ReadContext, stream: GmvMaxReportStream, wi
     const context: GmvRowContext = { advertiserId: JSON.rawJSON(window.advertiserId), storeId: JSON.rawJSON(window.storeId), promotion };
     const dimensions = [stream.mainDimension, stream.timeDimension];
     if (stream.mainDimension !== 'item_id') {
-      yield* reportRows(ctx, stream, window, { dimensions, metrics, filtering: filteringOf(promotion) }, context);
+      yield* reportRows(ctx, stream, window, { dimensions, metrics, filtering: filteringOf([promotion]) }, context);
       continue;
     }
     // TikTok answers item_id only within named campaigns and product groups: find them first, in the window.
-    for (const campaignId of await idsIn(ctx, window, 'campaign_id', filteringOf(promotion))) {
-      const groups = await idsIn(ctx, window, 'item_group_id', filteringOf(promotion, { campaign_ids: [campaignId] }));
+    for (const campaignId of await idsIn(ctx, window, 'campaign_id', filteringOf([promotion]))) {
+      const groups = await idsIn(ctx, window, 'item_group_id', filteringOf([promotion], { campaign_ids: [campaignId] }));
       for (let i = 0; i < groups.length; i += IDS_PER_FILTER) {
-        const filtering = filteringOf(promotion, { campaign_ids: [campaignId], item_group_ids: groups.slice(i, i + IDS_PER_FILTER) });
+        const filtering = filteringOf([promotion], { campaign_ids: [campaignId], item_group_ids: groups.slice(i, i + IDS_PER_FILTER) });
         yield* reportRows(ctx, stream, window, { dimensions, metrics, filtering }, { ...context, campaignId: JSON.rawJSON(campaignId) });
       }
     }
   }
-}
-
-function filteringOf(promotion: GmvPromotion, ids: Record<string, string[]> = {}): Record<string, unknown> {
-  return { gmv_max_promotion_types: [promotion], campaign_statuses: ALL_CAMPAIGN_STATUSES, ...ids };
-}
-
-interface ReportQuery {
-  dimensions: readonly string[];
-  metrics: readonly string[];
-  filtering: Record<string, unknown>;
-}
-
-function reportParams(window: StoreWindow, query: ReportQuery): Params {
-  return {
-    advertiser_id: window.advertiserId,
-    store_ids: [window.storeId],
-    start_date: window.start,
-    end_date: window.end,
-    dimensions: query.dimensions,
-    metrics: query.metrics,
-    filtering: query.filtering,
-  };
 }
 
 async function* reportRows(ctx: ReadContext, stream: GmvMaxReportStream, window: StoreWindow, query: ReportQuery, context: GmvRowContext): AsyncGenerator<Batch> {
@@ -175,17 +158,5 @@ async function* reportRows(ctx: ReadContext, stream: GmvMaxReportStream, window:
     }
     if (records.length > 0) yield { records };
   }
-}
-
-/** The distinct ids of one dimension with delivery in the window (a query without a time dimension). */
-async function idsIn(ctx: ReadContext, window: StoreWindow, dimension: string, filtering: Record<string, unknown>): Promise<string[]> {
-  const ids = new Set<string>();
-  for await (const { records: rows } of listPages(ctx, GMV_MAX_REPORT_PATH, 'list', REPORT_PAGE_SIZE, reportParams(window, { dimensions: [dimension], metrics: ['cost'], filtering }))) {
-    for (const row of rows as ReportRow[]) {
-      const value = row.dimensions?.[dimension];
-      if (typeof value === 'string' || typeof value === 'number') ids.add(String(value));
-    }
-  }
-  return [...ids];
 }
 

@@ -208,3 +208,40 @@ describe('GMV Max streams', () => {
     });
   });
 });
+
+describe('a backfill from years before GMV Max', () => {
+  it('starts each store at its first day of delivery: the same rows, a fraction of the calls', async () => {
+    // An account of almost three years, GMV Max campaigns of the last three months.
+    const api = await emulator({ advertisers: 1, now: NOW, historyDays: 1000 });
+    try {
+      const [advertiser] = await emulatedAdvertisers<{ advertiser_id: string; today: string }>(api);
+      const from = '2022-02-01';
+      const { messages, requests } = await readInProcess(configFor(api.url, { start_date: from }), ['gmv_max_campaign_reports_daily'], { now: NOW });
+      const daily = recordsOf(messages, 'gmv_max_campaign_reports_daily');
+      // The oracle: every 30-day window from the start date, asked of the emulator directly.
+      const stores = (await raw<{ store_list: { store_id: string; is_gmv_max_available: boolean }[] }>(api, 'gmv_max/store/list/', { advertiser_id: advertiser!.advertiser_id })).store_list;
+      let expected = 0;
+      let windows = 0;
+      for (const store of stores.filter((s) => s.is_gmv_max_available)) {
+        for (let day = from; day <= advertiser!.today; day = addDays(day, 30)) {
+          const to = addDays(day, 29) < advertiser!.today ? addDays(day, 29) : advertiser!.today;
+          for (const promotion of ['PRODUCT', 'LIVE']) {
+            windows++;
+            const answer = await raw<{ page_info: { total_number: number } }>(api, 'gmv_max/report/get/', {
+              advertiser_id: advertiser!.advertiser_id, store_ids: [store.store_id], dimensions: ['campaign_id', 'stat_time_day'], metrics: ['cost'],
+              filtering: { gmv_max_promotion_types: [promotion], campaign_statuses: ['STATUS_DELIVERY_OK', 'STATUS_DISABLE', 'STATUS_NOT_DELIVERY', 'STATUS_DELETE'] },
+              start_date: day, end_date: to, page_size: 1000,
+            });
+            expected += answer.page_info.total_number;
+          }
+        }
+      }
+      expect(daily).toHaveLength(expected);
+      expect(expected).toBeGreaterThan(0);
+      // Reading every window from 2022 takes a call per window and type (plus the advertiser and store lists).
+      expect(requests).toBeLessThan(windows / 2);
+    } finally {
+      await api.close();
+    }
+  }, 120_000);
+});

@@ -83,16 +83,20 @@ export function gmvMaxOf(world: World, advertiser: Advertiser): GmvAccount {
     const campaigns: GmvCampaign[] = [];
     for (const store of stores.filter((s) => s.available)) {
       const kinds: GmvPromotion[] = store.index === 0 ? ['PRODUCT', 'PRODUCT', 'LIVE', 'PRODUCT'] : ['PRODUCT', 'PRODUCT'];
-      const deletedAfterDay = Math.floor(world.anchor.getTime() / 86_400_000) - 5;
-      kinds.forEach((promotion, n) => campaigns.push(campaignOf(advertiser, store, promotion, campaigns.length, n, n === 3 ? deletedAfterDay : undefined)));
+      const anchorDay = Math.floor(world.anchor.getTime() / 86_400_000);
+      kinds.forEach((promotion, n) => campaigns.push(campaignOf(advertiser, store, promotion, campaigns.length, n, anchorDay, n === 3 ? anchorDay - 5 : undefined)));
     }
     return { stores, campaigns };
   });
 }
 
-function campaignOf(advertiser: Advertiser, store: GmvStore, promotion: GmvPromotion, index: number, n: number, deletedAfterDay: number | undefined): GmvCampaign {
+/**
+ * GMV Max is young: campaigns start 60 to 80 days before the emulator's start (never before the account's first
+ * day), so an account's history mostly predates them, as real ones do.
+ */
+function campaignOf(advertiser: Advertiser, store: GmvStore, promotion: GmvPromotion, index: number, n: number, anchorDay: number, deletedAfterDay: number | undefined): GmvCampaign {
   const key = hash32(store.key, 0x6e1, n);
-  const createDay = advertiser.statsStartDay + (hash32(key, 1) % 20);
+  const createDay = Math.max(advertiser.statsStartDay, anchorDay - 60 - (hash32(key, 1) % 21));
   const createSeconds = createDay * DAY_SECONDS + (hash32(key, 2) % DAY_SECONDS);
   const itemGroups: GmvItemGroup[] = [];
   if (promotion === 'PRODUCT') {
