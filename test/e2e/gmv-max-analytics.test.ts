@@ -17,7 +17,12 @@ import { freshSchema, type TestSchema } from '../support/postgres.ts';
 import { readInProcess, recordsOf } from '../support/read.ts';
 
 const NOW = new Date('2024-10-12T12:00:00Z');
-const STREAMS = ['advertisers', 'advertisers_reports_daily', 'gmv_max_campaign_reports_daily'];
+const STREAMS = [
+  'advertisers', 'advertisers_reports_daily', 'gmv_max_stores', 'gmv_max_campaigns', 'gmv_max_campaign_reports_daily',
+  'gmv_max_product_reports_daily', 'gmv_max_creative_reports_daily', 'gmv_max_live_reports_daily',
+];
+/** GMV Max report streams and their typed views (the stream's name without `_reports`). */
+const TYPED = ['gmv_max_campaign', 'gmv_max_product', 'gmv_max_creative', 'gmv_max_live'].map((name) => [`${name}_reports_daily`, `${name}_daily`] as const);
 const DATASET = 'gmv_max_views';
 
 let api: Emulator;
@@ -113,6 +118,21 @@ describe('GMV Max analytics views', () => {
       `select date_day::text as date_day, store_id::text as store_id, campaign_id::text as campaign_id, cost::text as cost, orders::text as orders, gross_revenue::text as gross_revenue, roi::text as roi from "${db.schema}".gmv_max_performance_daily`,
     );
     expectPerformanceRows(rows);
+  });
+
+  it('every GMV Max report gets its typed view, a row per raw row, in both warehouses', async () => {
+    const [job] = await local.client().createQueryJob({
+      query: TYPED.map(([stream, view]) => `SELECT '${view}' AS v, (SELECT COUNT(*) FROM \`${local.projectId}.${DATASET}.${view}\`) AS typed, (SELECT COUNT(*) FROM \`${local.projectId}.${DATASET}.${stream}\`) AS raw`).join(' UNION ALL '),
+    });
+    const [bigquery] = await job.getQueryResults();
+    for (const row of bigquery as { v: string; typed: number; raw: number }[]) {
+      expect(Number(row.typed), row.v).toBe(Number(row.raw));
+      expect(Number(row.raw), row.v).toBeGreaterThan(0);
+    }
+    for (const [stream, view] of TYPED) {
+      const [counts] = await db.query<{ typed: string; raw: string }>(`select (select count(*) from "${db.schema}"."${view}") as typed, (select count(*) from "${db.schema}"."${stream}") as raw`);
+      expect(counts?.typed, view).toBe(counts?.raw);
+    }
   });
 
   it('BigQuery: the same two views, with the same numbers', async () => {
