@@ -144,7 +144,7 @@ function normalise(raw: RawConfig): SourceConfig {
     customReports: customReportStreams(
       raw.custom_reports,
       new Set(STREAMS_BY_NAME.keys()),
-      [...STREAMS_BY_NAME.values()].filter((stream) => stream.kind === 'report').map((stream) => stream.name),
+      [...STREAMS_BY_NAME.values()].filter((stream) => stream.kind === 'report' || stream.kind === 'gmv_max_report').map((stream) => stream.name),
     ),
   };
 }

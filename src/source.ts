@@ -31,6 +31,7 @@ import { readAssets } from './streams/assets.ts';
 import { readPixelStream } from './streams/pixels.ts';
 import { readMaterials } from './streams/smart-plus-materials.ts';
 import { knownMissingScope, MissingScopeError, missingScopeNotice, needsSmartPlusScope } from './streams/smart-plus-scope.ts';
+import { readGmvMax } from './streams/gmv-max.ts';
 import { PartitionCursors, type SourceState } from './streams/state.ts';
 import { reconcileRoundedIds } from './streams/rounded-ids.ts';
 import type { AdvertiserInfo } from './tiktok/advertisers.ts';
@@ -210,6 +211,10 @@ async function* batchesOf(
         return readAssets(ctx, partitioned, advertiser.advertiser_id, cursor);
       case 'smart_plus_material':
         return readMaterials(ctx, partitioned, advertiser, cursor);
+      case 'gmv_max_stores':
+      case 'gmv_max_campaigns':
+      case 'gmv_max_report':
+        return readGmvMax(ctx, partitioned, advertiser, cursor);
       default:
         return readPixelStream(ctx, partitioned, advertiser);
     }

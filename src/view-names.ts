@@ -16,6 +16,10 @@ export const PIVOTED_BREAKDOWNS: Readonly<Record<string, readonly string[]>> = {
 
 export const PIVOT_TIMES = ['daily', 'hourly', 'lifetime'] as const;
 
+/** GMV Max's ready view and the view of all TikTok spend (auction ads and GMV Max) per day and advertiser. */
+export const GMV_MAX_PERFORMANCE_VIEW = 'gmv_max_performance_daily';
+export const ALL_SPEND_VIEW = 'tiktok_spend_daily';
+
 export const performanceViewName = (level: string): string => `${level}_performance_daily`;
 export const pivotViewName = (level: string, breakdown: string, time: string): string => `${level}_spend_by_${breakdown}_${time}`;
 
@@ -47,6 +51,7 @@ export function possibleViewNames(reportStreams: Iterable<string>): Map<string, 
     if (short !== undefined) add(short, `the typed view of ${stream}`);
     add(fallbackViewName(stream), `the typed view of ${stream}`);
   }
+  for (const name of [GMV_MAX_PERFORMANCE_VIEW, ALL_SPEND_VIEW]) add(name, 'a ready analytics view');
   for (const level of READY_LEVELS) {
     add(performanceViewName(level), 'a ready analytics view');
     for (const breakdown of Object.keys(PIVOTED_BREAKDOWNS)) {

@@ -28,8 +28,9 @@ const METRICS: Readonly<Record<string, string>> = {
   _airbyte_extracted_at: 'When the connector read the row (Airbyte column).',
 };
 
-export function describeColumn(name: string, type: string, origin: 'column' | 'metrics' | 'dimensions', key: boolean): string {
-  const known = METRICS[name];
+/** `documented`: the stream schema's own description of the field, used where the table above has none. */
+export function describeColumn(name: string, type: string, origin: 'column' | 'metrics' | 'dimensions', key: boolean, documented?: string): string {
+  const known = METRICS[name] ?? documented;
   const where = origin === 'column' ? '' : ` From \`${origin}.${name}\`.`;
   const keyNote = key ? ' Part of the primary key.' : '';
   return `${known ?? `${name} (${type}).`}${where}${keyNote}`;

@@ -90,7 +90,22 @@ export interface ReadyViewPlan {
 /** Entity table → column → type as the warehouse has it (the type may be unknown to a caller). */
 export type WarehouseTables = ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
 
+/**
+ * Spend of several reports added up per day and advertiser (auction ads and GMV Max): each part is a typed view's
+ * SELECT, read straight from the raw tables, so the view depends on no other view.
+ */
+export interface SpendViewPlan {
+  view: string;
+  description: string;
+  parts: { typed: TypedViewPlan; spend: string; as: string; description: string }[];
+  /** Grouping columns every part has: the day, the advertiser, its name and currency. */
+  groupBy: { name: string; column: string; type: LogicalType; description: string }[];
+  /** The column holding the parts' sum. */
+  total: { name: string; description: string };
+}
+
 export interface ViewSet {
   typed: TypedViewPlan[];
   ready: ReadyViewPlan[];
+  spend: SpendViewPlan[];
 }

@@ -43,7 +43,8 @@ export function planTypedView(stream: SinkStream, view: string, tables: Warehous
       return;
     }
     const source: ColumnSource = origin === 'column' ? { kind: 'column', property: name } : fromJson;
-    columns.set(name, { name, type, source, description: describeColumn(name, type, origin, key) });
+    const documented = typeof schema['description'] === 'string' ? schema['description'] : undefined;
+    columns.set(name, { name, type, source, description: describeColumn(name, type, origin, key, documented) });
   };
   for (const [name, schema] of top) if (!OBJECT_COLUMNS.has(name)) add(name, schema, 'column');
   for (const [name, schema] of dimensions) add(name, schema, 'dimensions');

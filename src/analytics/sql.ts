@@ -1,7 +1,7 @@
 // Spelling the planned views as SQL. The shape of both statements is the same in every engine; a Dialect
 // supplies the parts that differ (quoting, casts that turn bad values into NULL, JSON access, latest row per key).
 
-import type { ColumnSource, EntityJoin, LogicalType, Measure, ReadyViewPlan, TypedViewPlan } from './model.ts';
+import type { ColumnSource, EntityJoin, LogicalType, Measure, ReadyViewPlan, SpendViewPlan, TypedViewPlan } from './model.ts';
 
 export interface Dialect {
   /** A quoted identifier. */
@@ -88,5 +88,33 @@ export function readyViewSelect(plan: ReadyViewPlan, source: string, dialect: Di
     [...groups, ...measures].join(',\n'),
     `from ${source}`,
     ...(plan.groupBy.length > 0 ? [`group by ${plan.groupBy.map((group) => column(group.column)).join(', ')}`] : []),
+  ].join('\n');
+}
+
+/** One part of a spend view as its engine spells it: the typed view's SELECT and its column names. */
+export interface SpendPart {
+  select: string;
+  column(name: string): string;
+}
+
+/**
+ * The parts' rows stacked (each part's amount in its own column, NULL in the others), then summed per group:
+ * every amount is 0 where a part has no row, so the total is their plain sum.
+ */
+export function spendViewSelect(plan: SpendViewPlan, parts: readonly SpendPart[], dialect: Dialect): string {
+  const id = (name: string) => dialect.id(name);
+  const none = `cast(null as ${dialect.type('numeric')})`;
+  const branches = plan.parts.map((part, i) => {
+    const typed = parts[i]!;
+    const groups = plan.groupBy.map((group) => `t.${id(typed.column(group.column))} as ${id(group.name)}`);
+    const amounts = plan.parts.map((other) => `${other === part ? `t.${id(typed.column(part.spend))}` : none} as ${id(other.as)}`);
+    return `select ${[...groups, ...amounts].join(', ')}\nfrom (\n${typed.select}\n) t`;
+  });
+  const sums = plan.parts.map((part) => `coalesce(${dialect.sum(`u.${id(part.as)}`, 'numeric')}, 0)`);
+  return [
+    'select',
+    [...plan.groupBy.map((group) => `  u.${id(group.name)}`), ...plan.parts.map((part, i) => `  ${sums[i]} as ${id(part.as)}`), `  ${sums.join(' + ')} as ${id(plan.total.name)}`].join(',\n'),
+    `from (\n${branches.join('\nunion all\n')}\n) u`,
+    `group by ${plan.groupBy.map((group) => `u.${id(group.name)}`).join(', ')}`,
   ].join('\n');
 }

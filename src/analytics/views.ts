@@ -3,6 +3,7 @@
 import type { SinkStream } from '../load/sink.ts';
 import type { TypedViewPlan, ViewSet, WarehouseTables } from './model.ts';
 import { ViewNames } from './naming.ts';
+import { planGmvMaxViews } from './gmv-max.ts';
 import { planTypedView } from './plan.ts';
 import { planReadyViews } from './ready.ts';
 import { metricsOf } from './schema.ts';
@@ -19,7 +20,8 @@ export function planViews(streams: readonly SinkStream[], tables: WarehouseTable
     const plan = planTypedView(stream, names.typedView(stream.name), tables);
     if (plan !== undefined) typed.push(plan);
   }
-  return { typed, ready: planReadyViews(typed, names) };
+  const gmvMax = planGmvMaxViews(typed, names);
+  return { typed, ready: [...planReadyViews(typed, names), ...gmvMax.ready], spend: gmvMax.spend };
 }
 
 function isReport(stream: SinkStream): boolean {

@@ -10,6 +10,7 @@ import { type FieldTable, fieldSchema, objectSchema } from './fields.ts';
 import { ASSET_STREAMS } from './asset-streams.ts';
 import { entityStream } from './entity-stream.ts';
 import { SMART_PLUS_ENTITY_STREAMS, SMART_PLUS_MATERIAL_STREAMS } from './smart-plus-streams.ts';
+import { GMV_MAX_STREAMS, type GmvMaxStream } from './gmv-max-streams.ts';
 import {
   AUDIENCE_LEVEL_METRICS,
   AUDIENCE_METRICS,
@@ -126,7 +127,7 @@ export interface SmartPlusMaterialStream extends StreamBase {
   cursorField: 'stat_time_day' | 'stat_time_hour' | undefined;
 }
 
-export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream | SmartPlusMaterialStream;
+export type StreamDefinition = AdvertiserStream | EntityStream | ReportStream | AssetStream | PixelStream | SmartPlusMaterialStream | GmvMaxStream;
 
 const ENTITY_STREAMS: StreamDefinition[] = [
   {
@@ -306,7 +307,7 @@ export const BREAKDOWN_REPORT_STREAMS: ReportStream[] = breakdownSpecs().map(bre
 
 export const STREAMS: readonly StreamDefinition[] = [
   ...ENTITY_STREAMS, ...REPORT_STREAMS, ...BREAKDOWN_REPORT_STREAMS, ...ASSET_STREAMS,
-  ...SMART_PLUS_ENTITY_STREAMS, ...ASSET_GROUP_REPORT_STREAMS, ...SMART_PLUS_MATERIAL_STREAMS,
+  ...SMART_PLUS_ENTITY_STREAMS, ...ASSET_GROUP_REPORT_STREAMS, ...SMART_PLUS_MATERIAL_STREAMS, ...GMV_MAX_STREAMS,
 ];
 
 export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));

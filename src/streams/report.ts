@@ -1,7 +1,8 @@
 import type { Params } from '../tiktok/client.ts';
-import { type AdvertiserInfo, timeZoneOf } from '../tiktok/advertisers.ts';
+import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { ReadContext } from './context.ts';
-import { addDays, dateOfEpoch, daysBetween, maxDate, minDate, todayIn } from './dates.ts';
+import { addDays, daysBetween, maxDate } from './dates.ts';
+import { advertiserReportDays } from './report-range.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { readBackfill } from './report-backfill.ts';
@@ -38,7 +39,7 @@ export async function* readReport(
     yield* readUncapped(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
-  const days = reportDays(ctx, advertiser);
+  const days = advertiserReportDays(ctx, advertiser);
   const end = days.end;
   let start = days.start;
   if (stream.granularity === 'lifetime') {
@@ -70,19 +71,6 @@ export async function* readReport(
   }
 }
 
-/**
- * The advertiser's report days, in its own calendar: from start_date (never before the advertiser existed) to
- * today there (or end_date, if earlier). A cursor narrows the start further, by each stream's own rule.
- */
-export function reportDays(ctx: ReadContext, advertiser: AdvertiserInfo): { start: string; end: string } {
-  const zone = timeZoneOf(advertiser);
-  const today = todayIn(zone, ctx.now());
-  const end = minDate(ctx.config.endDate ?? today, today);
-  let start = ctx.config.startDate;
-  const created = Number(advertiser['create_time']);
-  if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
-  return { start, end };
-}
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */
 export function reportDimensions(stream: ReportStream): string[] {

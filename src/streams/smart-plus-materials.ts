@@ -6,7 +6,7 @@ import type { ReadContext } from './context.ts';
 import { addDays, maxDate, minDate } from './dates.ts';
 import type { SmartPlusMaterialStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
-import { reportDays } from './report.ts';
+import { advertiserReportDays } from './report-range.ts';
 import { type ReportRow, RowError, reportRecord } from './report-rows.ts';
 import { SMART_PLUS_PAGE_SIZE } from './smart-plus-streams.ts';
 import { isMissingScope, MissingScopeError } from './smart-plus-scope.ts';
@@ -37,7 +37,7 @@ export async function* readMaterials(
     yield* readQuery(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
-  const days = reportDays(ctx, advertiser);
+  const days = advertiserReportDays(ctx, advertiser);
   const start = cursor === undefined ? days.start : maxDate(days.start, addDays(cursor.slice(0, 10), -ctx.config.attributionWindow));
   for (let from = start; from <= days.end; from = addDays(from, stream.windowDays)) {
     const to = minDate(addDays(from, stream.windowDays - 1), days.end);

@@ -1,10 +1,13 @@
-import { type LaneLimits, TASK_CREATE_PATH } from './limits.ts';
+import { GMV_MAX_REPORT_PATH, type LaneLimits, TASK_CREATE_PATH } from './limits.ts';
 import { AdaptiveRateLimiter } from './rate-limiter.ts';
 import { SuspensionWatch } from './suspension.ts';
 
-/** One set of windows with its suspension watch: the app's, report/task/create/'s own, or (sandbox) one endpoint's. */
+/**
+ * One set of windows with its suspension watch: the app's, report/task/create/'s own, gmv_max/report/get/'s own,
+ * or (sandbox) one endpoint's.
+ */
 export interface Lane {
-  name: 'app' | 'create';
+  name: 'app' | 'create' | 'gmv_max';
   limiter: AdaptiveRateLimiter;
   watch: SuspensionWatch;
   /** The rate before the current 40100 streak, restored if the streak turns out to be a suspension. */
@@ -16,6 +19,7 @@ export interface Lane {
 export interface AppBudgetOptions {
   app: LaneLimits;
   create: LaneLimits;
+  gmvMax: LaneLimits;
   /** The sandbox limits each endpoint on its own: one app lane per path. */
   perEndpoint: boolean;
   suspensionMs: number;
@@ -29,6 +33,7 @@ export interface AppBudgetOptions {
 export class AppBudget {
   readonly app: Lane;
   readonly create: Lane;
+  readonly gmvMax: Lane;
   private readonly options: AppBudgetOptions;
   private readonly endpoints = new Map<string, Lane>();
   /** Advertisers' own pace on one path, once TikTok answered 40133 for them there. */
@@ -38,13 +43,15 @@ export class AppBudget {
     this.options = options;
     this.app = this.lane('app', options.app, "this app's API calls");
     this.create = this.lane('create', options.create, `this app's ${TASK_CREATE_PATH} calls`);
+    this.gmvMax = this.lane('gmv_max', options.gmvMax, `this app's ${GMV_MAX_REPORT_PATH} calls`);
   }
 
-  /** The lanes a call to `path` passes, widest first: the app's, then report/task/create/'s own. */
+  /** The lanes a call to `path` passes, widest first: the app's, then the endpoint's own (task creation, GMV Max report). */
   lanesFor(path: string): Lane[] {
     const normalised = path.replace(/^\/+/, '');
     const app = this.options.perEndpoint ? this.endpointLane(normalised) : this.app;
-    return normalised === TASK_CREATE_PATH ? [app, this.create] : [app];
+    if (normalised === TASK_CREATE_PATH) return [app, this.create];
+    return normalised === GMV_MAX_REPORT_PATH ? [app, this.gmvMax] : [app];
   }
 
   /**
@@ -102,7 +109,7 @@ const budgets = new Map<string, AppBudget>();
 
 /** One budget per app (or token, where the app is unknown) and set of limits, shared by every client in the process. */
 export function sharedAppBudget(key: string, options: AppBudgetOptions): AppBudget {
-  const id = `${key}\u0000${JSON.stringify([options.app, options.create, options.perEndpoint, options.suspensionMs])}`;
+  const id = `${key}\u0000${JSON.stringify([options.app, options.create, options.gmvMax, options.perEndpoint, options.suspensionMs])}`;
   let budget = budgets.get(id);
   if (!budget) {
     budget = new AppBudget(options);

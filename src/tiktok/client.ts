@@ -6,7 +6,7 @@ import { redact } from '../secrets.ts';
 import { type ConnectorError, transientError } from '../errors.ts';
 import { type AppBudget, type Lane, sharedAppBudget } from './app-budget.ts';
 import { ADVERTISER_PATH_THROTTLE, MAINTENANCE_CODE, TikTokApiError, transportError } from './errors.ts';
-import { type ApiTier, DEFAULT_SUSPENSION_MS, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
+import { type ApiTier, DEFAULT_SUSPENSION_MS, GMV_MAX_REPORT_PATH, TASK_CREATE_PATH, describeWait, laneLimitsOf, nextUtcMidnight } from './limits.ts';
 import { DailyLimitReached, type RemainingBudget } from './rate-limiter.ts';
 import { ParseGate, type ParseTicket } from './parse-gate.ts';
 import { type OpenedBody, openBody } from './body-bytes.ts';
@@ -54,8 +54,8 @@ const PAGES_AHEAD = 2;
 export type { Params } from './transport.ts';
 export { API_PREFIX, ADS_THROTTLE_HEADER } from './transport.ts';
 
-/** Which budget a call spends: report tasks have their own, much smaller one. */
-export type Budget = 'sync' | 'task';
+/** Which budget a call spends: report tasks and the GMV Max report have their own, much smaller ones. */
+export type Budget = 'sync' | 'task' | 'gmv_max';
 
 export interface PageInfo {
   page: number;
@@ -143,11 +143,12 @@ export class TikTokClient {
 
   /**
    * What is left of a budget, shared by every client of the app in this process: 'sync' is the app's windows
-   * (every call), 'task' is report/task/create/'s own (1 QPS, 4,500 QPD). A planner reads it to decide
+   * (every call), 'task' is report/task/create/'s own (1 QPS, 4,500 QPD), 'gmv_max' gmv_max/report/get/'s own
+   * (8 QPS, 20,000 QPD). A planner reads it to decide
    * how much to put on each lane; `suspended` says a suspension is being waited out.
    */
   remainingBudget(budget: Budget): LaneBudget {
-    const lane = budget === 'task' ? this.budget.create : this.budget.app;
+    const lane = budget === 'task' ? this.budget.create : budget === 'gmv_max' ? this.budget.gmvMax : this.budget.app;
     return { ...lane.limiter.remaining(), suspended: lane.watch.isSuspended, throttles: lane.throttles, suspensions: lane.watch.suspensions };
   }
 
@@ -158,7 +159,8 @@ export class TikTokClient {
   }
 
   private emitLimit(lane: Lane, kind: LimitEvent['kind']): void {
-    for (const listener of this.limitListeners) listener({ budget: lane.name === 'create' ? 'task' : 'sync', kind });
+    const budget: Budget = lane.name === 'create' ? 'task' : lane.name === 'gmv_max' ? 'gmv_max' : 'sync';
+    for (const listener of this.limitListeners) listener({ budget, kind });
   }
 
   get<T>(path: string, params: Params = {}, budget: Budget = 'sync', options: { ticket?: ParseTicket | undefined } = {}): Promise<T> {
@@ -403,6 +405,11 @@ export class TikTokClient {
     const when = `${reached.resetsAt.toISOString()} (00:00 UTC, in ${describeWait(reached.resetsAt.getTime() - Date.now())})`;
     if (lane.name === 'create') {
       return new TikTokApiError({ code: 40100, kind: 'throttle', path: TASK_CREATE_PATH, message: `${TASK_CREATE_PATH} has used its ${reached.limit.toLocaleString('en-US')} calls of the day; it resets at ${when}` });
+    }
+    if (lane.name === 'gmv_max') {
+      return transientError(
+        `This run used the ${reached.limit.toLocaleString('en-US')} daily calls TikTok allows ${GMV_MAX_REPORT_PATH} (its own limit, beside the app's); more would make TikTok suspend it until 00:00 UTC. Rows up to the last STATE are kept; run the GMV Max streams again after ${when}.`,
+      );
     }
     return transientError(
       `This run used the app's daily limit of ${reached.limit.toLocaleString('en-US')} TikTok API calls (api_tier / requests_per_day); more would make TikTok suspend the app until 00:00 UTC. Rows up to the last STATE are kept; run again after ${when}.`,

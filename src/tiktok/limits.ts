@@ -28,6 +28,13 @@ export const TASK_CREATE_LIMITS = { perSecond: 1, perMinute: 60, perDay: 4_500 }
 export const TASKS_PER_ADVERTISER_HOUR = 500;
 export const TASK_CREATE_PATH = 'report/task/create/';
 
+/**
+ * gmv_max/report/get/ has windows of its own on top of the app's ("GMV Max report": 8 QPS and 20,000 calls a
+ * day at the Basic tier). TikTok names no other tier's figures, so the Basic ones hold for every tier.
+ */
+export const GMV_MAX_REPORT_LIMITS = { perSecond: 8, perDay: 20_000 } as const;
+export const GMV_MAX_REPORT_PATH = 'gmv_max/report/get/';
+
 /** TikTok suspends an app for 5 minutes after a per-minute breach. */
 export const DEFAULT_SUSPENSION_MS = 5 * 60_000;
 
@@ -55,7 +62,7 @@ export interface AppLimitOptions {
  * the tier's second is adapted down by 40100); the minute and the day are the tier's unless overridden, and
  * report/task/create/ never goes above TikTok's own figures.
  */
-export function laneLimitsOf(options: AppLimitOptions): { app: LaneLimits; create: LaneLimits; perEndpoint: boolean } {
+export function laneLimitsOf(options: AppLimitOptions): { app: LaneLimits; create: LaneLimits; gmvMax: LaneLimits; perEndpoint: boolean } {
   const tier = TIERS[options.tier];
   return {
     app: {
@@ -67,6 +74,10 @@ export function laneLimitsOf(options: AppLimitOptions): { app: LaneLimits; creat
       perSecond: Math.min(options.taskRequestsPerSecond, TASK_CREATE_LIMITS.perSecond),
       perMinute: Math.min(TASK_CREATE_LIMITS.perMinute, options.requestsPerMinute ?? Number.POSITIVE_INFINITY),
       perDay: Math.min(TASK_CREATE_LIMITS.perDay, options.requestsPerDay ?? Number.POSITIVE_INFINITY),
+    },
+    gmvMax: {
+      perSecond: Math.min(options.requestsPerSecond, GMV_MAX_REPORT_LIMITS.perSecond),
+      perDay: Math.min(GMV_MAX_REPORT_LIMITS.perDay, options.requestsPerDay ?? Number.POSITIVE_INFINITY),
     },
     perEndpoint: tier.perEndpoint,
   };

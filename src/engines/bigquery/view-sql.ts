@@ -3,9 +3,9 @@
 // JSON_VALUE reads one as text and SAFE_CAST turns '-', '' or anything else that does not fit into NULL.
 
 import { LOADED_AT } from '../../analytics/entities.ts';
-import type { LogicalType, ViewSet, WarehouseTables } from '../../analytics/model.ts';
+import type { LogicalType, TypedViewPlan, ViewSet, WarehouseTables } from '../../analytics/model.ts';
 import { propertiesOf } from '../../analytics/schema.ts';
-import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from '../../analytics/sql.ts';
+import { type Dialect, type RawTable, readyViewSelect, type SpendPart, spendViewSelect, typedViewSelect } from '../../analytics/sql.ts';
 import { planViews } from '../../analytics/views.ts';
 import type { SinkStream } from '../../load/sink.ts';
 import { planTable } from './layout.ts';
@@ -69,16 +69,19 @@ export function bigQueryViews(streams: readonly SinkStream[], project: string, d
   const set: ViewSet = planViews(streams, known);
   const byStream = new Map(streams.map((stream) => [stream.name, stream]));
   const views: BigQueryView[] = [];
-  for (const plan of set.typed) {
+  const rawTable = (plan: TypedViewPlan): RawTable => {
     const layout = planTable(byStream.get(plan.stream)!, undefined);
     const columns = new Map(layout.columns.map((column) => [column.property, column.name]));
     const viewNames = distinctColumnNames(plan.columns.map((column) => column.name), new Set());
-    const raw: RawTable = {
+    return {
       table: tableRef(project, dataset, layout.table),
       column: (property) => columns.get(property) ?? bigQueryName(property),
       viewColumn: (name) => viewNames.get(name) ?? bigQueryName(name),
       entity: (table) => tableRef(project, dataset, bigQueryName(table, MAX_TABLE_LENGTH)),
     };
+  };
+  for (const plan of set.typed) {
+    const raw = rawTable(plan);
     const description = `Typed view of ${plan.stream} (source-tiktok-marketing): one column per dimension and metric, names, currency and time zone joined.`;
     const select = typedViewSelect(plan, raw, bigQueryDialect);
     views.push({ view: plan.view, select, reads: undefined, statement: createView(project, dataset, plan.view, description, select) });
@@ -87,6 +90,15 @@ export function bigQueryViews(streams: readonly SinkStream[], project: string, d
     const reference = tableRef(project, dataset, bigQueryName(plan.source, MAX_TABLE_LENGTH));
     const select = readyViewSelect(plan, reference, bigQueryDialect);
     views.push({ view: plan.view, select, reads: { view: plan.source, reference }, statement: createView(project, dataset, plan.view, plan.description, select) });
+  }
+  // Spend views read the raw tables themselves, through their parts' typed SELECTs: no view below them.
+  for (const plan of set.spend) {
+    const parts = plan.parts.map(({ typed }): SpendPart => {
+      const raw = rawTable(typed);
+      return { select: typedViewSelect(typed, raw, bigQueryDialect), column: raw.viewColumn };
+    });
+    const select = spendViewSelect(plan, parts, bigQueryDialect);
+    views.push({ view: plan.view, select, reads: undefined, statement: createView(project, dataset, plan.view, plan.description, select) });
   }
   return views;
 }

@@ -2,8 +2,8 @@
 // test before the cast, because one failing cast would fail every query on the view. Patterns run inside CASE,
 // whose branches Postgres evaluates in order.
 
-import type { LogicalType, ReadyViewPlan, TypedViewPlan } from '../../analytics/model.ts';
-import { type Dialect, type RawTable, readyViewSelect, typedViewSelect } from '../../analytics/sql.ts';
+import type { LogicalType, ReadyViewPlan, SpendViewPlan, TypedViewPlan } from '../../analytics/model.ts';
+import { type Dialect, type RawTable, readyViewSelect, spendViewSelect, typedViewSelect } from '../../analytics/sql.ts';
 import type { SinkStream } from '../../load/sink.ts';
 import { distinctNames, postgresName } from './identifiers.ts';
 import { planTable } from './layout.ts';
@@ -71,4 +71,13 @@ export function postgresTypedViewSql(schema: string, stream: SinkStream, plan: T
 
 export function postgresReadyViewSql(schema: string, plan: ReadyViewPlan): string {
   return readyViewSelect(plan, `${quote(schema)}.${quote(postgresName(plan.source))}`, postgresDialect);
+}
+
+/** A spend view, its parts read from the raw tables (see spendViewSelect). */
+export function postgresSpendViewSql(schema: string, streams: ReadonlyMap<string, SinkStream>, plan: SpendViewPlan): string {
+  const parts = plan.parts.map(({ typed }) => {
+    const raw = postgresRawTable(schema, streams.get(typed.stream)!, typed);
+    return { select: typedViewSelect(typed, raw, postgresDialect), column: raw.viewColumn };
+  });
+  return spendViewSelect(plan, parts, postgresDialect);
 }

@@ -14,7 +14,7 @@ import type { SinkStream } from '../../load/sink.ts';
 import type { SinkKysely } from './database.ts';
 import { postgresName } from './identifiers.ts';
 import { columnsOf } from './introspect.ts';
-import { postgresDialect, postgresReadyViewSql, postgresTypedViewSql, postgresViewColumns } from './view-sql.ts';
+import { postgresDialect, postgresReadyViewSql, postgresSpendViewSql, postgresTypedViewSql, postgresViewColumns } from './view-sql.ts';
 
 /** Marks the views this connector made (and only those it may replace). */
 export const VIEW_COMMENT_PREFIX = 'source-tiktok-marketing analytics view';
@@ -62,6 +62,14 @@ export function wantedViews(schema: string, streams: readonly SinkStream[], tabl
         columns: names.map((name): [string, string] => [postgresName(name), describeReadyColumn(plan, name, typed)]),
       };
     }),
+    // Spend views read the raw tables themselves (no view of ours below them): replaced like typed views.
+    ...set.spend.map((plan) => ({
+      name: postgresName(plan.view),
+      select: postgresSpendViewSql(schema, byStream, plan),
+      source: undefined,
+      description: plan.description,
+      columns: [...plan.groupBy, ...plan.parts.map((p) => ({ name: p.as, description: p.description })), plan.total].map((c): [string, string] => [postgresName(c.name), c.description]),
+    })),
   ];
 }
 

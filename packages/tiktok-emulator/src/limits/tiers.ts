@@ -33,6 +33,13 @@ export const TASK_CREATE = { qps: 1, qpm: 60, perAppDay: 4_500, perAdvertiserHou
 /** The rate windows of report/task/create/ (its quotas are counted where tasks are created). */
 export const TASK_CREATE_LIMITS: WindowLimits = { qps: TASK_CREATE.qps, qpm: TASK_CREATE.qpm, qpd: 0 };
 
+/**
+ * gmv_max/report/get/ has its own windows, on top of the app's: 8 QPS and 20,000 a day at the Basic tier
+ * ("GMV Max report", tiktok-api.md). TikTok names no other tier's figures: the Basic ones stand for all.
+ */
+export const GMV_MAX_REPORT_LIMITS: WindowLimits = { qps: 8, qpm: 0, qpd: 20_000 };
+export const GMV_MAX_REPORT_ROUTE = 'gmv_max/report/get/';
+
 /** The sandbox, per endpoint. */
 export const SANDBOX_LIMITS: WindowLimits = { qps: 1, qpm: 30, qpd: 1_000 };
 
@@ -60,5 +67,6 @@ export function limitProfile(tier: Tier | undefined, overrides: WindowLimits, ta
     qpm: overrides.qpm > 0 ? overrides.qpm : base.qpm,
     qpd: overrides.qpd > 0 ? overrides.qpd : base.qpd,
   };
-  return { app, endpoint: (route) => (route === 'report/task/create/' ? createLimits : NO_LIMITS) };
+  const gmvMax = tier === undefined ? NO_LIMITS : GMV_MAX_REPORT_LIMITS;
+  return { app, endpoint: (route) => (route === 'report/task/create/' ? createLimits : route === GMV_MAX_REPORT_ROUTE ? gmvMax : NO_LIMITS) };
 }

@@ -4,6 +4,7 @@ import { customAudienceList } from './audiences.ts';
 import { imageSearch, videoSearch } from './creative-search.ts';
 import { musicGet, portfolioList } from './creatives.ts';
 import { adGet, adgroupGet, campaignGet } from './entities.ts';
+import { gmvMaxCampaignGet, gmvMaxReportGet, gmvMaxStoreList } from './gmv-max.ts';
 import { accessToken, advertiserGet, revokeToken } from './oauth.ts';
 import { instantPageEvent, pixelEventStats, pixelList } from './pixels.ts';
 import { reportIntegratedGet } from './report-integrated.ts';
@@ -46,4 +47,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   'smart_plus/ad/get/': smartPlusAdGet,
   'smart_plus/material_report/overview/': smartPlusMaterialOverview,
   'smart_plus/material_report/breakdown/': smartPlusMaterialBreakdown,
+  'gmv_max/store/list/': gmvMaxStoreList,
+  'gmv_max/campaign/get/': gmvMaxCampaignGet,
+  'gmv_max/report/get/': gmvMaxReportGet,
 };

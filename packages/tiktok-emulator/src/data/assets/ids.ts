@@ -19,6 +19,11 @@ export const KIND = {
   identity: 19,
   bc: 20,
   anchor: 21,
+  gmvStore: 22,
+  gmvCampaign: 23,
+  gmvItemGroup: 24,
+  gmvItem: 25,
+  gmvRoom: 26,
 } as const;
 
 export type IdKind = (typeof KIND)[keyof typeof KIND];
