@@ -14,7 +14,11 @@ import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } fr
 import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
 import { dispositionFor, type Sink, type StoredState, type WriteDisposition } from './load/sink.ts';
-import { createContext } from './streams/context.ts';
+import { makePlan } from './plan/make-plan.ts';
+import type { Plan } from './plan/plan.ts';
+import { totalLine } from './plan/plan-text.ts';
+import { comparisonLine, plannedVsActual } from './plan/run-summary.ts';
+import { type ReadContext, createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
@@ -29,6 +33,8 @@ export interface SyncOptions {
   progressIntervalMs?: number;
   /** The source's clock (real time, or TIKTOK_SOURCE_NOW, by default). */
   now?: () => Date;
+  /** Only plan: read the stored state, make the plan, read no row (`sync --plan`). */
+  planOnly?: boolean;
 }
 
 export interface StreamSummary {
@@ -54,6 +60,12 @@ export interface SyncResult {
   error: ConnectorError | undefined;
   /** Errors the source reported while it carried on (one stream's failure). */
   reported: string[];
+  /** What the run was expected to do (made at its start; the only product of --plan). */
+  plan: Plan | undefined;
+  /** The read's context: its client's and its own counters, for the run's summary. */
+  context: ReadContext;
+  /** What the warehouse billed, where it bills by bytes. */
+  warehouse: { bytesProcessed: number; bytesBilled: number } | undefined;
 }
 
 /** The catalog `sync` configures: incremental wherever a stream supports it; --full-refresh overwrites. */
@@ -105,21 +117,26 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = performance.now();
   const progress = newLoadProgress();
   const reported: string[] = [];
+  const ctx = createContext(options.config, undefined, options.now ? { now: options.now } : {});
+  let plan: Plan | undefined;
   let catalog: ConfiguredAirbyteCatalog | undefined;
   let error: ConnectorError | undefined;
   let stopProgress = (): void => undefined;
+  let warehouse: SyncResult['warehouse'];
   // The destination's credentials and target are checked before any work: a refusal here ends the sync with
   // that error alone, and no streams (none was started).
   let sink: Sink;
   try {
     sink = await openSink(options.target, log);
   } catch (caught) {
-    return { ok: false, seconds: (performance.now() - startedAt) / 1000, streams: [], error: asConnectorError(caught), reported };
+    return { ok: false, seconds: (performance.now() - startedAt) / 1000, streams: [], error: asConnectorError(caught), reported, plan, context: ctx, warehouse: undefined };
   }
   try {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
+      plan = await planOf(ctx, catalog, state, options.planOnly === true, log);
+      if (options.planOnly) return { ok: true, seconds: (performance.now() - startedAt) / 1000, streams: [], error, reported, plan, context: ctx, warehouse: undefined };
       // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
       const reading = new ReadProgress();
       const display = startProgressDisplay(reading, {
@@ -129,7 +146,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         extra: (name) => `${formatCount(progress.streams.get(name)?.committed ?? 0)} committed`,
       });
       stopProgress = () => display.stop();
-      const messages = observed(read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {})), reading);
+      const messages = observed(read(options.config, catalog, state, ctx), reading);
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {
@@ -139,6 +156,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       }
     } finally {
       stopProgress();
+      warehouse = sink.warehouseCost?.();
       await sink.close();
     }
   } catch (caught) {
@@ -156,7 +174,27 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     streams,
     error,
     reported,
+    plan,
+    context: ctx,
+    warehouse,
   };
+}
+
+/**
+ * The run's plan. Asked for (--plan), it is the product and its failure the run's; made at the start of a real
+ * run, it only gives the summary its planned figures, so a failure to plan is a note and the run goes on.
+ */
+async function planOf(ctx: ReadContext, catalog: ConfiguredAirbyteCatalog, state: SourceState, asked: boolean, log: (line: string) => void): Promise<Plan | undefined> {
+  if (asked) return makePlan(ctx, catalog, state);
+  try {
+    const plan = await makePlan(ctx, catalog, state);
+    log(`[plan] ${totalLine(plan)}\n`);
+    return plan;
+  } catch (caught) {
+    if (caught instanceof TikTokApiError && (caught.kind === 'auth' || caught.kind === 'app_mismatch')) throw caught;
+    log(`[plan] no plan: ${asConnectorError(caught instanceof TikTokApiError ? toConnectorError(caught) : caught).message}\n`);
+    return undefined;
+  }
 }
 
 /** What happened to one stream of the sync (StreamSummary.outcome). */
@@ -200,9 +238,10 @@ export function summaryText(result: SyncResult, target: DestinationTarget): stri
         : stream.outcome,
   ]);
   const rate = formatCount(Math.round(total / Math.max(result.seconds, 0.001)));
+  const comparison = result.plan ? `\n${comparisonLine(plannedVsActual(result.plan, result.context.client.stats.requests, result.seconds))}\n` : '';
   return [
     `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into ${containerOf(target)} at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
     '',
     textTable(['stream', 'mode', 'rows synced', 'status'], rows),
-  ].join('\n');
+  ].join('\n') + comparison;
 }

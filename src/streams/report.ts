@@ -4,7 +4,7 @@ import type { ReadContext } from './context.ts';
 import { addDays, dateOfEpoch, daysBetween, maxDate, minDate, todayIn } from './dates.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
-import { readBackfill } from './report-backfill.ts';
+import { type BackfillRange, readBackfill } from './report-backfill.ts';
 import { REPORT_TYPES, taskRefusal } from './report-catalogue.ts';
 import { readUncapped } from './ads-cap.ts';
 
@@ -25,18 +25,36 @@ export async function* readReport(
 ): AsyncGenerator<Batch> {
   const advertiserId = advertiser.advertiser_id;
   const filtering = reportFiltering(stream, ctx.config.includeDeleted);
-  const base: Params = {
-    advertiser_id: advertiserId,
-    report_type: stream.reportType,
-    data_level: stream.dataLevel,
-    dimensions: reportDimensions(stream),
-    metrics: stream.metrics,
-    ...(filtering.length > 0 ? { filtering } : {}),
-  };
+  const base = reportQuery(stream, advertiserId, filtering);
   if (stream.granularity === 'lifetime' && stream.reportType !== 'AUDIENCE') {
     yield* readUncapped(ctx, stream, advertiserId, { ...base, query_lifetime: true }, 'lifetime');
     return;
   }
+  const range = await reportRangeOf(ctx, stream, advertiser, cursor, filtering);
+  if (range === undefined) return;
+  if (range.kind === 'untimed') {
+    yield* readUncapped(ctx, stream, advertiserId, { ...base, start_date: range.start, end_date: range.end }, `${range.start}..${range.end}`);
+    return;
+  }
+  yield* readBackfill(ctx, stream, advertiserId, base, range);
+}
+
+/**
+ * The dates one advertiser's dated report reads, and how: a backfill (both lanes, or the synchronous one only) or,
+ * for AUDIENCE reports with no time dimension, one untimed query; undefined when there is nothing to read. The
+ * run's plan asks the same question (plan/), so what it predicts is what the read does.
+ */
+export type ReportRange =
+  | (BackfillRange & { kind: 'dated'; /** An incremental re-read of the attribution window only. */ steady: boolean })
+  | { kind: 'untimed'; start: string; end: string };
+
+export async function reportRangeOf(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiser: AdvertiserInfo,
+  cursor: string | undefined,
+  filtering: ReportFilter[] = reportFiltering(stream, ctx.config.includeDeleted),
+): Promise<ReportRange | undefined> {
   const zone = timeZoneOf(advertiser);
   const today = todayIn(zone, ctx.now());
   const end = minDate(ctx.config.endDate ?? today, today);
@@ -46,12 +64,11 @@ export async function* readReport(
   if (stream.granularity === 'lifetime') {
     // AUDIENCE reports have no lifetime: the last year without a time dimension stands in (as Airbyte reads it).
     start = maxDate(start, addDays(end, -(MAX_UNTIMED_DAYS - 1)));
-    if (start <= end) yield* readUncapped(ctx, stream, advertiserId, { ...base, start_date: start, end_date: end }, `${start}..${end}`);
-    return;
+    return start <= end ? { kind: 'untimed', start, end } : undefined;
   }
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
   if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
-  if (start > end) return;
+  if (start > end) return undefined;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;
   // Some report types (PLAYABLE_MATERIAL) exist only as synchronous reports, and a task refuses some filters and
@@ -62,7 +79,19 @@ export async function* readReport(
   const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
   // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.
   const appRate = Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate);
-  yield* readBackfill(ctx, stream, advertiserId, base, { start, end, tasks, syncShare: appRate / sharing });
+  return { kind: 'dated', start, end, tasks, steady, syncShare: appRate / sharing };
+}
+
+/** The parameters of every query of this stream for one advertiser, but its dates and pages. */
+export function reportQuery(stream: ReportStream, advertiserId: string, filtering: ReportFilter[]): Params {
+  return {
+    advertiser_id: advertiserId,
+    report_type: stream.reportType,
+    data_level: stream.dataLevel,
+    dimensions: reportDimensions(stream),
+    metrics: stream.metrics,
+    ...(filtering.length > 0 ? { filtering } : {}),
+  };
 }
 
 /** The id dimension, then the time dimension, then the breakdowns: TikTok's order and the key's. */

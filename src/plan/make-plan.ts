@@ -1,0 +1,158 @@
+import type { SourceConfig } from '../config.ts';
+import type { ConfiguredAirbyteCatalog } from '../protocol/types.ts';
+import { type Granularity } from '../streams/backfill-plan.ts';
+import type { ReadContext } from '../streams/context.ts';
+import { availableStreams } from '../streams/available.ts';
+import type { ReportStream, StreamDefinition } from '../streams/definitions.ts';
+import { reportQuery, reportRangeOf, reportFiltering } from '../streams/report.ts';
+import { maxWindowDays } from '../streams/report-window.ts';
+import { PartitionCursors, type SourceState } from '../streams/state.ts';
+import { taskLaneOf } from '../streams/task-lane.ts';
+import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
+import type { PageInfo } from '../tiktok/client.ts';
+import { laneLimitsOf } from '../tiktok/limits.ts';
+import { pacedMs } from '../tiktok/rate-limiter.ts';
+import { type DensitySample, RowDensity } from './density.ts';
+import { rangeCost, sampleWindows } from './lanes.ts';
+import type { Plan, PlanRow, StreamPlan } from './plan.ts';
+
+/** Pages of one report window read at once by an advertiser's reader (the page it consumes, one ahead). */
+const PAGES_IN_FLIGHT_PER_READER = 2;
+
+/** What the probes measured, shared by every stream of the plan. */
+interface Probes {
+  count: number;
+  ms: number;
+}
+
+/**
+ * The plan of a read of `catalog` from `state`, without reading a row: advertiser discovery (which the read
+ * needs first anyway, and shares when it runs on the same context) and, for each dated report range longer than
+ * one window, up to three page_size=1 probes whose page_info.total_number gives their windows' rows. Wall time
+ * follows the client's pacing: the app's sustained rate from the config's tier and requests_per_second, and no
+ * faster than the concurrency allows at the probes' latency. Streams are read one after another, as `read` does.
+ */
+export async function makePlan(ctx: ReadContext, catalog: ConfiguredAirbyteCatalog, state: SourceState): Promise<Plan> {
+  const started = performance.now();
+  const before = ctx.client.stats.requests;
+  const config = ctx.config;
+  const available = availableStreams(config);
+  const advertisers = await ctx.advertisers();
+  const probes: Probes = { count: 0, ms: 0 };
+  const limits = appLimitsOf(config);
+  const planned: { stream: StreamDefinition; rows: PlanRow[] }[] = [];
+  for (const configured of catalog.streams) {
+    const stream = available.byName.get(configured.stream.name);
+    if (!stream) continue;
+    const incremental = configured.sync_mode === 'incremental' && stream.cursorField !== undefined;
+    const cursors = stream.cursorField && incremental ? new PartitionCursors(stream.cursorField, state.get(stream.name), stream.name) : undefined;
+    const rows: PlanRow[] = [];
+    for (const advertiser of isAdvertiserList(stream) ? [] : advertisers) {
+      rows.push(await advertiserRow(ctx, stream, advertiser, cursors?.get(advertiser.advertiser_id), probes));
+    }
+    planned.push({ stream, rows });
+  }
+  const calls = ctx.client.stats.requests - before;
+  // Latency bounds the pace where the concurrency is low: each reader keeps a page or two in flight.
+  const latencyMs = probes.count > 0 ? probes.ms / probes.count : 0;
+  // The app's windows carry over from one stream to the next (and from planning's calls): each stream is paced
+  // from where the calls before it left the minute.
+  let callsBefore = calls;
+  const streams: StreamPlan[] = planned.map(({ stream, rows }) => {
+    const requests = rows.reduce((sum, row) => sum + row.requests, 0);
+    const paced = pacedMs(callsBefore + requests, limits.app) - pacedMs(callsBefore, limits.app);
+    callsBefore += requests;
+    const inFlight = Math.max(1, Math.min(config.maxConcurrency, rows.length * PAGES_IN_FLIGHT_PER_READER));
+    const wallMs = Math.max(paced, (requests * latencyMs) / inFlight, ...rows.map((row) => row.wallMs));
+    // An advertiser's own time is at least its part of the stream's pace (the minute's window binds them all).
+    const shared = rows.map((row) => ({ ...row, wallMs: Math.max(row.wallMs, requests > 0 ? (paced * row.requests) / requests : 0) }));
+    return { stream: stream.name, requests, wallMs, rows: shared };
+  });
+  const ms = performance.now() - started;
+  return {
+    streams,
+    planning: { calls, probes: probes.count, ms },
+    requests: calls + streams.reduce((sum, s) => sum + s.requests, 0),
+    wallMs: ms + streams.reduce((sum, s) => sum + s.wallMs, 0),
+    budget: { tier: config.apiTier, requestsPerSecond: limits.app.perSecond, perMinute: limits.app.perMinute, perDay: limits.app.perDay },
+  };
+}
+
+/** One advertiser's part of one stream. */
+async function advertiserRow(ctx: ReadContext, stream: StreamDefinition, advertiser: AdvertiserInfo, cursor: string | undefined, probes: Probes): Promise<PlanRow> {
+  const advertiserId = advertiser.advertiser_id;
+  const share = await syncShareOf(ctx);
+  // Entities, assets and pixels come in pages of up to 1,000: one page for all but the largest accounts.
+  if (stream.kind !== 'report') return { stream: stream.name, advertiserId, lane: 'list', requests: 1, wallMs: 1000 / share };
+  if (stream.granularity === 'lifetime' && stream.reportType !== 'AUDIENCE') {
+    return { stream: stream.name, advertiserId, lane: 'one query', requests: 1, wallMs: 1000 / share };
+  }
+  const filtering = reportFiltering(stream, ctx.config.includeDeleted);
+  const range = await reportRangeOf(ctx, stream, advertiser, cursor, filtering);
+  if (range === undefined) return { stream: stream.name, advertiserId, lane: 'sync pages', rows: 0, requests: 0, wallMs: 0 };
+  const dates = { start: range.start, end: range.end };
+  if (range.kind === 'untimed') return { stream: stream.name, advertiserId, ...dates, lane: 'one query', requests: 1, wallMs: 1000 / share };
+  const spanDays = maxWindowDays(stream);
+  // A steady incremental read re-reads a few days: probing them would cost what reading them costs.
+  const samples = range.steady ? [] : await probe(ctx, stream, advertiserId, filtering, sampleWindows(range.start, range.end, spanDays), probes);
+  const density = new RowDensity(range.start, samples);
+  const cost = rangeCost({
+    start: range.start,
+    end: range.end,
+    granularity: stream.granularity as Granularity,
+    spanDays,
+    density,
+    tasks: range.tasks,
+    syncShare: range.syncShare,
+    taskCost: taskLaneOf(ctx).costs.cost,
+  });
+  return {
+    stream: stream.name,
+    advertiserId,
+    ...dates,
+    lane: cost.taskDays > 0 ? 'sync pages + report task' : 'sync pages',
+    ...(samples.length > 0 ? { rows: cost.rows } : {}),
+    requests: cost.requests,
+    wallMs: cost.wallMs,
+  };
+}
+
+/** The windows the client paces this config's calls under (context.ts gives the client the same figures). */
+export function appLimitsOf(config: SourceConfig): ReturnType<typeof laneLimitsOf> {
+  return laneLimitsOf({
+    tier: config.apiTier,
+    requestsPerSecond: config.requestsPerSecond,
+    requestsPerMinute: config.requestsPerMinute,
+    requestsPerDay: config.requestsPerDay,
+    taskRequestsPerSecond: config.asyncRequestsPerSecond,
+  });
+}
+
+/** This advertiser's share of the app's rate, as the read shares it (the same rule as reportRangeOf's). */
+async function syncShareOf(ctx: ReadContext): Promise<number> {
+  const sharing = Math.max(1, Math.min((await ctx.advertisers()).length, ctx.config.maxConcurrency));
+  return Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate) / sharing;
+}
+
+/** Each window's row count from page 1 at page_size=1: TikTok's page_info.total_number, one row read at most. */
+async function probe(
+  ctx: ReadContext,
+  stream: ReportStream,
+  advertiserId: string,
+  filtering: ReturnType<typeof reportFiltering>,
+  windows: readonly { start: string; end: string }[],
+  probes: Probes,
+): Promise<DensitySample[]> {
+  const base = reportQuery(stream, advertiserId, filtering);
+  const samples: DensitySample[] = [];
+  for (const window of windows) {
+    const started = performance.now();
+    const page = await ctx.client.get<{ page_info?: PageInfo }>('report/integrated/get/', { ...base, start_date: window.start, end_date: window.end, page: 1, page_size: 1 });
+    probes.ms += performance.now() - started;
+    probes.count++;
+    samples.push({ start: window.start, end: window.end, rows: page.page_info?.total_number ?? 0 });
+  }
+  return samples;
+}
+
+const isAdvertiserList = (stream: StreamDefinition): boolean => stream.kind === 'advertisers' || stream.kind === 'advertiser_ids';
