@@ -10,11 +10,12 @@ export interface DensitySample {
 /**
  * Rows per day across a range from a few sampled windows. An account's rows per day drift (ads start and stop,
  * delivery grows): a single mean would miss a year that grew from 100 to 1,000 ads by half, so the density is drawn
- * as a line through each sample's mean at its middle day, flat before the first and after the last. Samples at
- * both ends and the middle catch a steady drift, which is what backfills of real accounts mostly show.
+ * as a line through each sample's mean at its middle day, flat before the first and after the last; the days of a
+ * sampled window keep its mean, so its count is the one TikTok gave. Samples at both ends and the middle catch a
+ * steady drift, which is what backfills of real accounts mostly show.
  */
 export class RowDensity {
-  private readonly points: { day: number; rowsPerDay: number }[];
+  private readonly points: { day: number; first: number; last: number; rowsPerDay: number }[];
   private readonly origin: string;
 
   constructor(origin: string, samples: readonly DensitySample[]) {
@@ -22,7 +23,8 @@ export class RowDensity {
     this.points = samples
       .map((s) => {
         const days = daysBetween(s.start, s.end) + 1;
-        return { day: daysBetween(origin, s.start) + (days - 1) / 2, rowsPerDay: s.rows / days };
+        const first = daysBetween(origin, s.start);
+        return { day: first + (days - 1) / 2, first, last: first + days - 1, rowsPerDay: s.rows / days };
       })
       .sort((a, b) => a.day - b.day);
   }
@@ -32,6 +34,8 @@ export class RowDensity {
     const x = daysBetween(this.origin, day);
     const points = this.points;
     if (points.length === 0) return 0;
+    const within = points.find((p) => x >= p.first && x <= p.last);
+    if (within) return within.rowsPerDay;
     if (x <= points[0]!.day) return points[0]!.rowsPerDay;
     for (let i = 1; i < points.length; i++) {
       const right = points[i]!;

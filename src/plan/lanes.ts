@@ -57,12 +57,14 @@ export interface RangeInput {
   syncShare: number;
   /** The task cost the read starts from (its lane's prior). */
   taskCost: TaskCost;
+  /** How long this advertiser's task waits for its create behind other advertisers' (the create lane's pace). */
+  taskQueueMs: number;
 }
 
 export interface RangeCost {
   rows: number;
   requests: number;
-  /** Days the report task is expected to take (from the top of the range); 0: synchronous pages only. */
+  /** Days the report task is expected to deliver (from the top of the range); 0: synchronous pages only. */
   taskDays: number;
   /** This advertiser's own wall time at its share of the rate (the slower lane). */
   wallMs: number;
@@ -70,7 +72,9 @@ export interface RangeCost {
 
 /**
  * One advertiser's range. The read sizes its first task once its first window told the density, over the days
- * still free; the plan does the same with the probed density, and reads the task's days off the synchronous lane.
+ * still free, as the plan does with the probed density. The synchronous lane does not wait for the task: it reads
+ * on, into the task's days too, until the task delivers (the rest is the task's) or it has read everything (the
+ * task is cancelled, having cost a create and a check). So its requests are those it makes in the task's time.
  */
 export function rangeCost(input: RangeInput): RangeCost {
   const { start, end, spanDays, density } = input;
@@ -88,10 +92,18 @@ export function rangeCost(input: RangeInput): RangeCost {
         task: input.taskCost,
       })
     : undefined;
-  const taskDays = split?.taskDays ?? 0;
-  const sync = syncLaneCost(start, addDays(end, -taskDays), spanDays, density);
+  const sync = syncLaneCost(start, end, spanDays, density);
   const syncMs = (sync.requests / share) * 1000;
+  const taskDays = split?.taskDays ?? 0;
   if (taskDays === 0) return { rows, requests: sync.requests, taskDays, wallMs: syncMs };
-  const taskMs = input.taskCost.fixedMs + input.taskCost.msPerRow * density.between(addDays(end, -(taskDays - 1)), end);
-  return { rows, requests: sync.requests + TASK_REQUESTS, taskDays, wallMs: Math.max(syncMs, taskMs) };
+  const first = syncLaneCost(start, addDays(start, firstDays - 1), spanDays, density).requests;
+  const taskRows = density.between(addDays(end, -(taskDays - 1)), end);
+  const taskMs = (first / share) * 1000 + input.taskQueueMs + input.taskCost.fixedMs + input.taskCost.msPerRow * taskRows;
+  const raced = Math.max(first, Math.floor((taskMs / 1000) * share));
+  // Overtaken: every day read synchronously before the task delivered; it cost its create, a check, the cancel.
+  if (raced >= sync.requests) return { rows, requests: sync.requests + TASK_OVERTAKEN_REQUESTS, taskDays: 0, wallMs: syncMs };
+  return { rows, requests: raced + TASK_REQUESTS, taskDays, wallMs: taskMs };
 }
+
+/** A task cancelled once overtaken: its create, a check and the cancel. */
+const TASK_OVERTAKEN_REQUESTS = 3;

@@ -47,8 +47,10 @@ export async function makePlan(ctx: ReadContext, catalog: ConfiguredAirbyteCatal
     const incremental = configured.sync_mode === 'incremental' && stream.cursorField !== undefined;
     const cursors = stream.cursorField && incremental ? new PartitionCursors(stream.cursorField, state.get(stream.name), stream.name) : undefined;
     const rows: PlanRow[] = [];
-    for (const advertiser of isAdvertiserList(stream) ? [] : advertisers) {
-      rows.push(await advertiserRow(ctx, stream, advertiser, cursors?.get(advertiser.advertiser_id), probes));
+    for (const [index, advertiser] of (isAdvertiserList(stream) ? [] : advertisers).entries()) {
+      // Advertisers start together; their tasks' creates pass the create lane one after another.
+      const taskQueueMs = pacedMs(index, limits.create);
+      rows.push(await advertiserRow(ctx, stream, advertiser, cursors?.get(advertiser.advertiser_id), { probes, taskQueueMs }));
     }
     planned.push({ stream, rows });
   }
@@ -79,7 +81,13 @@ export async function makePlan(ctx: ReadContext, catalog: ConfiguredAirbyteCatal
 }
 
 /** One advertiser's part of one stream. */
-async function advertiserRow(ctx: ReadContext, stream: StreamDefinition, advertiser: AdvertiserInfo, cursor: string | undefined, probes: Probes): Promise<PlanRow> {
+async function advertiserRow(
+  ctx: ReadContext,
+  stream: StreamDefinition,
+  advertiser: AdvertiserInfo,
+  cursor: string | undefined,
+  { probes, taskQueueMs }: { probes: Probes; taskQueueMs: number },
+): Promise<PlanRow> {
   const advertiserId = advertiser.advertiser_id;
   const share = await syncShareOf(ctx);
   // Entities, assets and pixels come in pages of up to 1,000: one page for all but the largest accounts.
@@ -103,8 +111,10 @@ async function advertiserRow(ctx: ReadContext, stream: StreamDefinition, adverti
     spanDays,
     density,
     tasks: range.tasks,
-    syncShare: range.syncShare,
+    // An advertiser's synchronous lane reads one window after another: no faster than one call per latency.
+    syncShare: probes.count > 0 ? Math.min(range.syncShare, (1000 * probes.count) / probes.ms) : range.syncShare,
     taskCost: taskLaneOf(ctx).costs.cost,
+    taskQueueMs,
   });
   return {
     stream: stream.name,
