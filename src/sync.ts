@@ -33,8 +33,11 @@ export interface SyncOptions {
   progressIntervalMs?: number;
   /** The source's clock (real time, or TIKTOK_SOURCE_NOW, by default). */
   now?: () => Date;
-  /** Only plan: read the stored state, make the plan, read no row (`sync --plan`). */
-  planOnly?: boolean;
+  /**
+   * 'only': read the stored state, make the plan, read no row (`sync --plan`); 'first': plan, then run, so the
+   * summary says how close the plan was (`--summary-json`; the plan's probes cost a few requests); none: no plan.
+   */
+  plan?: 'only' | 'first' | undefined;
 }
 
 export interface StreamSummary {
@@ -135,8 +138,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
-      plan = await planOf(ctx, catalog, state, options.planOnly === true, log);
-      if (options.planOnly) return { ok: true, seconds: (performance.now() - startedAt) / 1000, streams: [], error, reported, plan, context: ctx, warehouse: undefined };
+      if (options.plan !== undefined) plan = await planOf(ctx, catalog, state, options.plan === 'only', log);
+      if (options.plan === 'only') return { ok: true, seconds: (performance.now() - startedAt) / 1000, streams: [], error, reported, plan, context: ctx, warehouse: undefined };
       // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
       const reading = new ReadProgress();
       const display = startProgressDisplay(reading, {

@@ -27,7 +27,7 @@ export const SYNC_SPEC = {
     'full-refresh': { help: 'read everything again from start_date; each table (and its state) is replaced when its stream completes' },
     'no-views': { help: 'leave out the typed analytics views' },
     plan: { help: 'print what the sync would do (dates, lanes, requests, share of the quota, time) and read no row' },
-    'summary-json': { value: 'FILE', help: 'also write the summary (or, with --plan, the plan) to FILE as one JSON line' },
+    'summary-json': { value: 'FILE', help: 'also write the summary (or, with --plan, the plan) to FILE as one JSON line; the sync plans first, to say how close the plan was' },
   },
   details: [
     ...ENGINES.map((engine) => `  e.g. --destination ${shellWord(engine.urlForm)}`),
@@ -49,12 +49,14 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
     if (flags['no-views']) target = { ...target, views: false };
     const config = loadConfig(flags.config);
     const streams = flags.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], planOnly: flags.plan });
+    const summaryFile = flags['summary-json'];
+    // A summary for schedulers says how close the plan was: such a run plans first.
+    const plan = flags.plan ? 'only' : summaryFile !== undefined ? 'first' : undefined;
+    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], plan });
     if (flags.plan) {
       if (result.plan) process.stdout.write(redact(planText(result.plan)));
     } else if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
     const exitCode = result.ok ? 0 : 1;
-    const summaryFile = flags['summary-json'];
     if (summaryFile !== undefined) writeSummaryFile(summaryFile, syncSummary(result, flags.plan, exitCode));
     if (result.error !== undefined) {
       printError(result.error);

@@ -1,42 +1,29 @@
 import { type Granularity, TASK_REQUESTS, type TaskCost, chooseSplit } from '../streams/backfill-plan.ts';
-import { addDays, daysBetween, minDate } from '../streams/dates.ts';
+import { addDays, daysBetween } from '../streams/dates.ts';
 import { PAGE_SIZE } from '../streams/report-window.ts';
-import { type DateWindow, WindowPlanner } from '../streams/windows.ts';
+import { WindowPlanner } from '../streams/windows.ts';
 import type { RowDensity } from './density.ts';
 
 // What one advertiser's dated report range costs through the read's two lanes, worked out with the read's own
 // pieces (WindowPlanner for the synchronous windows, chooseSplit for the report task's share), fed the density the
 // probes measured instead of the rows the read will meet.
 
-/** Windows probed per range, at most: the first, the middle and the last (see RowDensity). */
-export const PROBES_PER_RANGE = 3;
-
 /**
- * The windows whose row counts tell a range's density. A range of one window is not probed: the probe would cost
- * what reading it costs. Up to PROBES_PER_RANGE windows, the probes are the read's own windows (the counts are
- * exact); beyond, the first, the middle and the last window of the widest span.
+ * Requests and rows of the synchronous lane over start..end: the read's window planner, one request a page. With a
+ * `rowCeiling` (a probe's window was refused with 40067 at about that many rows), a window that large is refused
+ * too: a request spent, and the planner narrows it, as it does in the read.
  */
-export function sampleWindows(start: string, end: string, spanDays: number): DateWindow[] {
-  const days = daysBetween(start, end) + 1;
-  const windows = Math.ceil(days / spanDays);
-  const window = (from: string): DateWindow => {
-    const last = minDate(addDays(from, spanDays - 1), end);
-    return { start: from, end: last, days: daysBetween(from, last) + 1 };
-  };
-  if (windows <= 1) return [];
-  if (windows <= PROBES_PER_RANGE) return Array.from({ length: windows }, (_, i) => window(addDays(start, i * spanDays)));
-  const middle = addDays(start, Math.floor((days - spanDays) / 2));
-  return [window(start), window(middle), window(addDays(end, -(spanDays - 1)))];
-}
-
-/** Requests and rows of the synchronous lane over start..end: the read's window planner, one request a page. */
-export function syncLaneCost(start: string, end: string, spanDays: number, density: RowDensity): { requests: number; rows: number } {
+export function syncLaneCost(start: string, end: string, spanDays: number, density: RowDensity, rowCeiling = Number.POSITIVE_INFINITY): { requests: number; rows: number } {
   const planner = new WindowPlanner(start, end, spanDays, PAGE_SIZE);
   let requests = 0;
   let rows = 0;
   while (!planner.done) {
     const window = planner.next();
     const windowRows = density.between(window.start, window.end);
+    if (windowRows >= rowCeiling && planner.tooLarge(window)) {
+      requests++;
+      continue;
+    }
     requests += Math.max(1, Math.ceil(windowRows / PAGE_SIZE));
     rows += windowRows;
     planner.completed(window, windowRows);
@@ -59,6 +46,8 @@ export interface RangeInput {
   taskCost: TaskCost;
   /** How long this advertiser's task waits for its create behind other advertisers' (the create lane's pace). */
   taskQueueMs: number;
+  /** About the fewest rows TikTok refused in one query (40067 to a probe); none refused: unbounded. */
+  rowCeiling?: number;
 }
 
 export interface RangeCost {
@@ -92,11 +81,11 @@ export function rangeCost(input: RangeInput): RangeCost {
         task: input.taskCost,
       })
     : undefined;
-  const sync = syncLaneCost(start, end, spanDays, density);
+  const sync = syncLaneCost(start, end, spanDays, density, input.rowCeiling);
   const syncMs = (sync.requests / share) * 1000;
   const taskDays = split?.taskDays ?? 0;
   if (taskDays === 0) return { rows, requests: sync.requests, taskDays, wallMs: syncMs };
-  const first = syncLaneCost(start, addDays(start, firstDays - 1), spanDays, density).requests;
+  const first = syncLaneCost(start, addDays(start, firstDays - 1), spanDays, density, input.rowCeiling).requests;
   const taskRows = density.between(addDays(end, -(taskDays - 1)), end);
   const taskMs = (first / share) * 1000 + input.taskQueueMs + input.taskCost.fixedMs + input.taskCost.msPerRow * taskRows;
   const raced = Math.max(first, Math.floor((taskMs / 1000) * share));

@@ -3,17 +3,21 @@ import type { ConfiguredAirbyteCatalog } from '../protocol/types.ts';
 import { type Granularity } from '../streams/backfill-plan.ts';
 import type { ReadContext } from '../streams/context.ts';
 import { availableStreams } from '../streams/available.ts';
+import { addDays } from '../streams/dates.ts';
 import type { ReportStream, StreamDefinition } from '../streams/definitions.ts';
+import type { DateWindow } from '../streams/windows.ts';
 import { reportQuery, reportRangeOf, reportFiltering } from '../streams/report.ts';
 import { maxWindowDays } from '../streams/report-window.ts';
 import { PartitionCursors, type SourceState } from '../streams/state.ts';
 import { taskLaneOf } from '../streams/task-lane.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
-import type { PageInfo } from '../tiktok/client.ts';
+import type { PageInfo, Params } from '../tiktok/client.ts';
+import { TikTokApiError } from '../tiktok/errors.ts';
 import { laneLimitsOf } from '../tiktok/limits.ts';
 import { pacedMs } from '../tiktok/rate-limiter.ts';
-import { type DensitySample, RowDensity } from './density.ts';
-import { rangeCost, sampleWindows } from './lanes.ts';
+import { RowDensity } from './density.ts';
+import { rangeCost } from './lanes.ts';
+import { type Count, sampleRange, tilingWindows } from './sampling.ts';
 import type { Plan, PlanRow, StreamPlan } from './plan.ts';
 
 /** Pages of one report window read at once by an advertiser's reader (the page it consumes, one ahead). */
@@ -102,8 +106,11 @@ async function advertiserRow(
   if (range.kind === 'untimed') return { stream: stream.name, advertiserId, ...dates, lane: 'one query', requests: 1, wallMs: 1000 / share };
   const spanDays = maxWindowDays(stream);
   // A steady incremental read re-reads a few days: probing them would cost what reading them costs.
-  const samples = range.steady ? [] : await probe(ctx, stream, advertiserId, filtering, sampleWindows(range.start, range.end, spanDays), probes);
+  const refused: DateWindow[] = [];
+  const count = prober(ctx, reportQuery(stream, advertiserId, filtering), probes, refused);
+  const samples = range.steady ? [] : await sampleRange(range.start, tilingWindows(range.start, range.end, spanDays), count);
   const density = new RowDensity(range.start, samples);
+  const ceilings = refused.map((window) => density.between(window.start, window.end));
   const cost = rangeCost({
     start: range.start,
     end: range.end,
@@ -115,6 +122,7 @@ async function advertiserRow(
     syncShare: probes.count > 0 ? Math.min(range.syncShare, (1000 * probes.count) / probes.ms) : range.syncShare,
     taskCost: taskLaneOf(ctx).costs.cost,
     taskQueueMs,
+    ...(ceilings.length > 0 ? { rowCeiling: Math.min(...ceilings) } : {}),
   });
   return {
     stream: stream.name,
@@ -144,25 +152,30 @@ async function syncShareOf(ctx: ReadContext): Promise<number> {
   return Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate) / sharing;
 }
 
-/** Each window's row count from page 1 at page_size=1: TikTok's page_info.total_number, one row read at most. */
-async function probe(
-  ctx: ReadContext,
-  stream: ReportStream,
-  advertiserId: string,
-  filtering: ReturnType<typeof reportFiltering>,
-  windows: readonly { start: string; end: string }[],
-  probes: Probes,
-): Promise<DensitySample[]> {
-  const base = reportQuery(stream, advertiserId, filtering);
-  const samples: DensitySample[] = [];
-  for (const window of windows) {
-    const started = performance.now();
-    const page = await ctx.client.get<{ page_info?: PageInfo }>('report/integrated/get/', { ...base, start_date: window.start, end_date: window.end, page: 1, page_size: 1 });
-    probes.ms += performance.now() - started;
-    probes.count++;
-    samples.push({ start: window.start, end: window.end, rows: page.page_info?.total_number ?? 0 });
-  }
-  return samples;
+/**
+ * A window's row count from page 1 at page_size=1: TikTok's page_info.total_number, one row read at most. A window
+ * TikTok finds too large (40067) is probed again by its first half, and noted as refused: the read will meet the
+ * same refusal.
+ */
+function prober(ctx: ReadContext, query: Params, probes: Probes, refused: DateWindow[]): Count {
+  return async (asked) => {
+    let window = asked;
+    for (;;) {
+      const started = performance.now();
+      try {
+        const page = await ctx.client.get<{ page_info?: PageInfo }>('report/integrated/get/', { ...query, start_date: window.start, end_date: window.end, page: 1, page_size: 1 });
+        return { start: window.start, end: window.end, rows: page.page_info?.total_number ?? 0 };
+      } catch (error) {
+        if (!(error instanceof TikTokApiError && error.kind === 'too_large' && window.days > 1)) throw error;
+        refused.push(window);
+        const days = Math.floor(window.days / 2);
+        window = { start: window.start, end: addDays(window.start, days - 1), days };
+      } finally {
+        probes.ms += performance.now() - started;
+        probes.count++;
+      }
+    }
+  };
 }
 
 const isAdvertiserList = (stream: StreamDefinition): boolean => stream.kind === 'advertisers' || stream.kind === 'advertiser_ids';

@@ -1,10 +1,12 @@
 // The plan's arithmetic against hand-computed cases: the density drawn through probed windows, which windows are
-// probed, the synchronous lane's requests (the read's window planner fed the density), a range that a report task
+// probed (the ends and the middle, then every gap the line mispredicts), the synchronous lane's requests (the read's window planner fed the density), a range that a report task
 // takes, the client's pace for N calls under the per-second and per-minute windows, and the total line.
 
 import { describe, expect, it } from 'vitest';
 import { RowDensity } from '../../../src/plan/density.ts';
-import { rangeCost, sampleWindows, syncLaneCost } from '../../../src/plan/lanes.ts';
+import { rangeCost, syncLaneCost } from '../../../src/plan/lanes.ts';
+import { sampleRange, tilingWindows } from '../../../src/plan/sampling.ts';
+import type { DateWindow } from '../../../src/streams/windows.ts';
 import type { Plan } from '../../../src/plan/plan.ts';
 import { formatShare, totalLine } from '../../../src/plan/plan-text.ts';
 import { addDays } from '../../../src/streams/dates.ts';
@@ -40,27 +42,48 @@ describe('RowDensity', () => {
   });
 });
 
-describe('sampleWindows', () => {
-  it('a range of one window is not probed', () => {
-    expect(sampleWindows(D0, addDays(D0, 29), 30)).toEqual([]);
-  });
-
-  it('up to three windows: the read’s own windows', () => {
-    expect(sampleWindows(D0, addDays(D0, 59), 30)).toEqual([
+describe('tilingWindows', () => {
+  it('the read’s windows from the first day, the last one shorter', () => {
+    expect(tilingWindows(D0, addDays(D0, 64), 30)).toEqual([
       { start: D0, end: addDays(D0, 29), days: 30 },
       { start: addDays(D0, 30), end: addDays(D0, 59), days: 30 },
+      { start: addDays(D0, 60), end: addDays(D0, 64), days: 5 },
     ]);
-    expect(sampleWindows(D0, addDays(D0, 64), 30).map((w) => w.days)).toEqual([30, 30, 5]);
+  });
+});
+
+describe('sampleRange', () => {
+  const YEAR = tilingWindows(D0, addDays(D0, 364), 30);
+  /** A counter of `rowsPerDay(window index)` that notes which windows it was asked for. */
+  const counter = (rowsPerDay: (index: number) => number) => {
+    const asked: number[] = [];
+    const count = async (window: DateWindow) => {
+      const index = YEAR.findIndex((w) => w.start === window.start);
+      asked.push(index);
+      return { start: window.start, end: window.end, rows: rowsPerDay(index) * window.days };
+    };
+    return { asked, count };
+  };
+
+  it('one window: no probe', async () => {
+    const { asked, count } = counter(() => 100);
+    expect(await sampleRange(D0, YEAR.slice(0, 1), count)).toEqual([]);
+    expect(asked).toEqual([]);
   });
 
-  it('a year: the first, the middle and the last 30 days', () => {
-    const end = addDays(D0, 364);
-    expect(sampleWindows(D0, end, 30)).toEqual([
-      { start: D0, end: addDays(D0, 29), days: 30 },
-      // (365 − 30) / 2 = 167.5 → day 167
-      { start: addDays(D0, 167), end: addDays(D0, 196), days: 30 },
-      { start: addDays(D0, 335), end, days: 30 },
-    ]);
+  it('a flat year: the ends and the middle, then the middles of both halves, which the line predicts: 5 probes', async () => {
+    const { asked, count } = counter(() => 100);
+    await sampleRange(D0, YEAR, count);
+    expect(asked).toEqual([0, 12, 6, 3, 9]);
+  });
+
+  it('a peak in windows 5–7: every gap the line mispredicts is halved; the two it predicts are left out, and the total is exact', async () => {
+    // 0, 12, 6 (in the peak); 3 and 9 mispredicted → 1 (right), 4 (wrong), 7 (wrong), 10 (right); then 5 and 8.
+    const { asked, count } = counter((index) => (index >= 5 && index <= 7 ? 1000 : 100));
+    const samples = await sampleRange(D0, YEAR, count);
+    expect(asked).toEqual([0, 12, 6, 3, 9, 1, 4, 7, 10, 5, 8]);
+    // 3 peak windows × 30,000 + 9 windows × 3,000 + the last 5 days × 100.
+    expect(new RowDensity(D0, samples).between(D0, addDays(D0, 364))).toBe(117_500);
   });
 });
 
