@@ -18,13 +18,14 @@ import { runNode } from '../support/process.ts';
 
 const NOW = new Date();
 const TODAY = NOW.toISOString().slice(0, 10);
-const STREAMS = ['campaigns', 'ads_reports_daily', 'advertisers_reports_hourly'];
+const STREAMS = ['campaigns', 'ads_reports_daily', 'campaigns_reports_daily'];
 const files = scratch();
 let api: Emulator;
 let db: TestSchema;
 
 beforeAll(async () => {
-  api = await emulator({ advertisers: 3, now: NOW, seed: 5 });
+  // 200 ads per advertiser: a 30-day window of ads_reports_daily holds a few pages, so the plan must count pages.
+  api = await emulator({ advertisers: 3, now: NOW, seed: 5, campaignsPerAdvertiser: 5, adgroupsPerCampaign: 5, adsPerAdgroup: 8 });
   db = await freshSchema('plan');
 });
 afterAll(async () => {
