@@ -14,9 +14,8 @@ import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } fr
 import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
 import { dispositionFor, type Sink, type StoredState, type WriteDisposition } from './load/sink.ts';
-import { makePlan } from './plan/make-plan.ts';
+import { planOf } from './plan/make-plan.ts';
 import type { Plan } from './plan/plan.ts';
-import { totalLine } from './plan/plan-text.ts';
 import { comparisonLine, plannedVsActual } from './plan/run-summary.ts';
 import { type ReadContext, createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
@@ -138,7 +137,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
-      if (options.plan !== undefined) plan = await planOf(ctx, catalog, state, options.plan === 'only', log);
+      if (options.plan !== undefined) plan = await planOf(ctx, catalog, state, options.plan === 'only', (line) => log(`[plan] ${line}\n`));
       if (options.plan === 'only') return { ok: true, seconds: (performance.now() - startedAt) / 1000, streams: [], error, reported, plan, context: ctx, warehouse: undefined };
       // Rows read of the source's estimate, with an ETA, and what the sink has committed of them.
       const reading = new ReadProgress();
@@ -181,23 +180,6 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     context: ctx,
     warehouse,
   };
-}
-
-/**
- * The run's plan. Asked for (--plan), it is the product and its failure the run's; made at the start of a real
- * run, it only gives the summary its planned figures, so a failure to plan is a note and the run goes on.
- */
-async function planOf(ctx: ReadContext, catalog: ConfiguredAirbyteCatalog, state: SourceState, asked: boolean, log: (line: string) => void): Promise<Plan | undefined> {
-  if (asked) return makePlan(ctx, catalog, state);
-  try {
-    const plan = await makePlan(ctx, catalog, state);
-    log(`[plan] ${totalLine(plan)}\n`);
-    return plan;
-  } catch (caught) {
-    if (caught instanceof TikTokApiError && (caught.kind === 'auth' || caught.kind === 'app_mismatch')) throw caught;
-    log(`[plan] no plan: ${asConnectorError(caught instanceof TikTokApiError ? toConnectorError(caught) : caught).message}\n`);
-    return undefined;
-  }
 }
 
 /** What happened to one stream of the sync (StreamSummary.outcome). */

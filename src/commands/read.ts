@@ -1,6 +1,6 @@
 import { loadConfig, readJsonFile } from '../config.ts';
 import { asConnectorError } from '../errors.ts';
-import { makePlan } from '../plan/make-plan.ts';
+import { planOf } from '../plan/make-plan.ts';
 import type { Plan } from '../plan/plan.ts';
 import { planText } from '../plan/plan-text.ts';
 import { type StreamFigures, runSummary } from '../plan/run-summary.ts';
@@ -9,6 +9,7 @@ import { parseCatalog } from '../protocol/catalog.ts';
 import { logMessage } from '../protocol/messages.ts';
 import { writeAll } from '../protocol/output.ts';
 import type { AirbyteMessage } from '../protocol/types.ts';
+import { redact } from '../secrets.ts';
 import { read } from '../source.ts';
 import { createContext } from '../streams/context.ts';
 import { parseState } from '../streams/state.ts';
@@ -38,7 +39,8 @@ export const readCommand = command(
     const summaryFile = flags['summary-json'];
     const startedAt = performance.now();
     // The plan is made when it is shown: asked for, or for the summary's planned-vs-actual figures.
-    const plan: Plan | undefined = flags.plan || summaryFile !== undefined ? await makePlan(ctx, catalog, state) : undefined;
+    const note = (line: string) => process.stderr.write(redact(`[plan] ${line}\n`));
+    const plan: Plan | undefined = flags.plan || summaryFile !== undefined ? await planOf(ctx, catalog, state, flags.plan, note) : undefined;
     const facts = { command: 'read' as const, ctx, plan };
     if (flags.plan && plan) {
       // As LOG messages, not on stderr: stdout stays the protocol, and an orchestrator keeps LOGs with the job.

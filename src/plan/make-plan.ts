@@ -12,13 +12,15 @@ import { PartitionCursors, type SourceState } from '../streams/state.ts';
 import { taskLaneOf } from '../streams/task-lane.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { PageInfo, Params } from '../tiktok/client.ts';
-import { TikTokApiError } from '../tiktok/errors.ts';
+import { TikTokApiError, toConnectorError } from '../tiktok/errors.ts';
+import { asConnectorError } from '../errors.ts';
 import { laneLimitsOf } from '../tiktok/limits.ts';
 import { pacedMs } from '../tiktok/rate-limiter.ts';
 import { RowDensity } from './density.ts';
 import { rangeCost } from './lanes.ts';
 import { type Count, sampleRange, tilingWindows } from './sampling.ts';
 import type { Plan, PlanRow, StreamPlan } from './plan.ts';
+import { totalLine } from './plan-text.ts';
 
 /** Pages of one report window read at once by an advertiser's reader (the page it consumes, one ahead). */
 const PAGES_IN_FLIGHT_PER_READER = 2;
@@ -82,6 +84,30 @@ export async function makePlan(ctx: ReadContext, catalog: ConfiguredAirbyteCatal
     wallMs: ms + streams.reduce((sum, s) => sum + s.wallMs, 0),
     budget: { tier: config.apiTier, requestsPerSecond: limits.app.perSecond, perMinute: limits.app.perMinute, perDay: limits.app.perDay },
   };
+}
+
+/**
+ * The run's plan. Asked for (--plan), it is the product and its failure the run's; made at the start of a real
+ * run, it only gives the summary its planned figures: its total is noted, a failure to plan is noted and the run
+ * goes on (a token TikTok refuses fails the run here as it would in the read).
+ */
+export async function planOf(
+  ctx: ReadContext,
+  catalog: ConfiguredAirbyteCatalog,
+  state: SourceState,
+  asked: boolean,
+  note: (line: string) => void,
+): Promise<Plan | undefined> {
+  if (asked) return makePlan(ctx, catalog, state);
+  try {
+    const plan = await makePlan(ctx, catalog, state);
+    note(totalLine(plan));
+    return plan;
+  } catch (caught) {
+    if (caught instanceof TikTokApiError && (caught.kind === 'auth' || caught.kind === 'app_mismatch')) throw caught;
+    note(`no plan: ${asConnectorError(caught instanceof TikTokApiError ? toConnectorError(caught) : caught).message}`);
+    return undefined;
+  }
 }
 
 /** One advertiser's part of one stream. */
