@@ -1,7 +1,8 @@
 // `sync --plan` / `read --plan` and `--summary-json` against the emulator, whose request counter is the oracle:
 // the plan reads no report row (its only report calls are its page_size=1 probes, no task is created) and predicts
 // the real sync's requests within 5 %; the summary's requests by path equal the emulator's, its rows per stream
-// the rows in Postgres; a failed sync still writes its summary, without a secret.
+// the rows in Postgres, its warehouse bytes the sums over BigQuery's jobs; a failed sync still writes its summary,
+// without a secret.
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { CLI, ROOT, runCli } from '../support/cli.ts';
 import { configFor, secretsIn } from '../support/credentials.ts';
 import { emulator } from '../support/emulator.ts';
 import { scratch } from '../support/files.ts';
+import { localBigQuery } from '../support/bigquery.ts';
+import { bigQueryUrl } from '../support/fault-suite.ts';
 import { freshSchema, type TestSchema } from '../support/postgres.ts';
 import { runNode } from '../support/process.ts';
 
@@ -116,6 +119,30 @@ describe('read --plan', () => {
     const text = result.messages.map((m) => (m.type === 'LOG' ? m.log.message : '')).join('\n');
     expect(text).toMatch(/^ads_reports_daily: [\d,]+ requests/m);
     expect(text).toMatch(/^This run takes about /m);
+  });
+});
+
+describe('--summary-json of a sync into BigQuery', () => {
+  it('has the bytes BigQuery processed and billed: the sums over the jobs BigQuery lists', async () => {
+    const local = await localBigQuery();
+    try {
+      const config = files.json('bq-config.json', configFor(api.url, { start_date: addDays(TODAY, -40) }));
+      const path = `${files.dir}/bq.json`;
+      const result = await runNode(
+        [CLI, 'sync', '--config', config, '--destination', bigQueryUrl(local, 'plan_summary'), '--streams', 'campaigns,ads_reports_daily', '--summary-json', path],
+        { cwd: ROOT, timeoutMs: 110_000 },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const listed = (await (await fetch(`${local.url}/bigquery/v2/projects/${local.projectId}/jobs`, { headers: { authorization: 'Bearer local-test-token' } })).json()) as {
+        jobs: { statistics?: { totalBytesProcessed?: string; query?: { totalBytesBilled?: string } } }[];
+      };
+      const processed = listed.jobs.reduce((sum, job) => sum + Number(job.statistics?.totalBytesProcessed ?? 0), 0);
+      const billed = listed.jobs.reduce((sum, job) => sum + Number(job.statistics?.query?.totalBytesBilled ?? 0), 0);
+      expect(processed).toBeGreaterThan(0);
+      expect(summaryOf(path).warehouse).toEqual({ bytes_processed: processed, bytes_billed: billed });
+    } finally {
+      await local.close();
+    }
   });
 });
 
