@@ -122,6 +122,32 @@ describe('read --plan', () => {
   });
 });
 
+describe('read --summary-json under a tight limit', () => {
+  it('counts the throttles the emulator answered, by code, and the time waited after them', async () => {
+    // TikTok's 40100 at 5 calls a second; the read asks for 20 until the answers slow it down.
+    const tight = await emulator({ advertisers: 2, now: NOW, seed: 5, qps: 5 });
+    try {
+      const config = files.json('tight-config.json', configFor(tight.url, { start_date: addDays(TODAY, -60), requests_per_second: 20, async_reports: 'off' }));
+      const catalog = files.json('tight-catalog.json', {
+        streams: [{ stream: { name: 'campaigns_reports_daily', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append' }],
+      });
+      const path = `${files.dir}/tight.json`;
+      const result = await runCli(['read', '--config', config, '--catalog', catalog, '--summary-json', path]);
+      expect(result.code, result.stderr).toBe(0);
+      const stats = tight.stats();
+      const summary = summaryOf(path);
+      expect(stats.throttled).toBeGreaterThan(0);
+      expect(summary.throttles.count).toBe(stats.throttled);
+      expect(summary.throttles.by_code).toEqual({ 40100: stats.throttled });
+      expect(summary.requests.by_code).toEqual({ 0: stats.requests - stats.throttled, 40100: stats.throttled });
+      expect(summary.throttles.waited_ms).toBeGreaterThan(0);
+      expect(summary.streams).toEqual([{ name: 'campaigns_reports_daily', rows: result.messages.filter((m) => m.type === 'RECORD').length, status: 'complete' }]);
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
 describe('--summary-json of a sync into BigQuery', () => {
   it('has the bytes BigQuery processed and billed: the sums over the jobs BigQuery lists', async () => {
     const local = await localBigQuery();
