@@ -1,12 +1,12 @@
 import type { SourceConfig } from '../config.ts';
 import type { ConfiguredAirbyteCatalog } from '../protocol/types.ts';
-import { type Granularity } from '../streams/backfill-plan.ts';
+import type { Granularity } from '../streams/backfill-plan.ts';
 import type { ReadContext } from '../streams/context.ts';
 import { availableStreams } from '../streams/available.ts';
 import { addDays } from '../streams/dates.ts';
-import type { ReportStream, StreamDefinition } from '../streams/definitions.ts';
+import type { StreamDefinition } from '../streams/definitions.ts';
 import type { DateWindow } from '../streams/windows.ts';
-import { reportQuery, reportRangeOf, reportFiltering } from '../streams/report.ts';
+import { reportFiltering, reportQuery, reportRangeOf, syncShareOf } from '../streams/report.ts';
 import { maxWindowDays } from '../streams/report-window.ts';
 import { PartitionCursors, type SourceState } from '../streams/state.ts';
 import { taskLaneOf } from '../streams/task-lane.ts';
@@ -34,9 +34,10 @@ interface Probes {
 /**
  * The plan of a read of `catalog` from `state`, without reading a row: advertiser discovery (which the read
  * needs first anyway, and shares when it runs on the same context) and, for each dated report range longer than
- * one window, up to three page_size=1 probes whose page_info.total_number gives their windows' rows. Wall time
- * follows the client's pacing: the app's sustained rate from the config's tier and requests_per_second, and no
- * faster than the concurrency allows at the probes' latency. Streams are read one after another, as `read` does.
+ * one window (a steady incremental re-read aside), page_size=1 probes whose page_info.total_number gives their
+ * windows' rows (sampling.ts says which). Wall time follows the client's pacing (pacedMs: the config's tier and
+ * requests_per_second, the minute carried from stream to stream), no faster than the concurrency allows at the
+ * probes' latency. Streams are read one after another, as `read` does.
  */
 export async function makePlan(ctx: ReadContext, catalog: ConfiguredAirbyteCatalog, state: SourceState): Promise<Plan> {
   const started = performance.now();
@@ -170,12 +171,6 @@ export function appLimitsOf(config: SourceConfig): ReturnType<typeof laneLimitsO
     requestsPerDay: config.requestsPerDay,
     taskRequestsPerSecond: config.asyncRequestsPerSecond,
   });
-}
-
-/** This advertiser's share of the app's rate, as the read shares it (the same rule as reportRangeOf's). */
-async function syncShareOf(ctx: ReadContext): Promise<number> {
-  const sharing = Math.max(1, Math.min((await ctx.advertisers()).length, ctx.config.maxConcurrency));
-  return Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate) / sharing;
 }
 
 /**

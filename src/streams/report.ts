@@ -75,11 +75,16 @@ export async function reportRangeOf(
   // metrics (taskRefusal): such streams stay on the synchronous lane rather than create tasks that fail.
   const tasks =
     !steady && ctx.config.asyncReports === 'auto' && REPORT_TYPES[stream.reportType].async && taskRefusal(stream, filtering) === undefined;
+  return { kind: 'dated', start, end, tasks, steady, syncShare: await syncShareOf(ctx) };
+}
+
+/** One advertiser's expected share of the app's requests per second: the rate over the advertisers read at once. */
+export async function syncShareOf(ctx: ReadContext): Promise<number> {
   const advertisers = (await ctx.advertisers()).length;
   const sharing = Math.max(1, Math.min(advertisers, ctx.config.maxConcurrency));
   // The client may pace below the configured rate (the app's tier, a throttle): the lower of the two is shared.
   const appRate = Math.min(ctx.config.requestsPerSecond, ctx.client.currentRate);
-  return { kind: 'dated', start, end, tasks, steady, syncShare: appRate / sharing };
+  return appRate / sharing;
 }
 
 /** The parameters of every query of this stream for one advertiser, but its dates and pages. */
