@@ -14,7 +14,10 @@ import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } fr
 import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';
 import { dispositionFor, type Sink, type StoredState, type WriteDisposition } from './load/sink.ts';
-import { createContext } from './streams/context.ts';
+import { planOf } from './plan/make-plan.ts';
+import type { Plan } from './plan/plan.ts';
+import { comparisonLine, plannedVsActual } from './plan/run-summary.ts';
+import { type ReadContext, createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
@@ -29,6 +32,11 @@ export interface SyncOptions {
   progressIntervalMs?: number;
   /** The source's clock (real time, or TIKTOK_SOURCE_NOW, by default). */
   now?: () => Date;
+  /**
+   * 'only': read the stored state, make the plan, read no row (`sync --plan`); 'first': plan, then run, so the
+   * summary says how close the plan was (`--summary-json`; the plan's probes cost a few requests); none: no plan.
+   */
+  plan?: 'only' | 'first' | undefined;
 }
 
 export interface StreamSummary {
@@ -54,6 +62,12 @@ export interface SyncResult {
   error: ConnectorError | undefined;
   /** Errors the source reported while it carried on (one stream's failure). */
   reported: string[];
+  /** What the run was expected to do (made at its start; the only product of --plan). */
+  plan: Plan | undefined;
+  /** The read's context: its client's and its own counters, for the run's summary. */
+  context: ReadContext;
+  /** What the warehouse billed, where it bills by bytes. */
+  warehouse: { bytesProcessed: number; bytesBilled: number } | undefined;
 }
 
 /** The catalog `sync` configures: incremental wherever a stream supports it; --full-refresh overwrites. */
@@ -105,22 +119,26 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const startedAt = performance.now();
   const progress = newLoadProgress();
   const reported: string[] = [];
+  const ctx = createContext(options.config, undefined, options.now ? { now: options.now } : {});
+  let plan: Plan | undefined;
   let catalog: ConfiguredAirbyteCatalog | undefined;
   let error: ConnectorError | undefined;
   let stopProgress = (): void => undefined;
+  let warehouse: SyncResult['warehouse'];
   // The destination's credentials and target are checked before any work: a refusal here ends the sync with
   // that error alone, and no streams (none was started).
   let sink: Sink;
   try {
     sink = await openSink(options.target, log);
   } catch (caught) {
-    return { ok: false, seconds: (performance.now() - startedAt) / 1000, streams: [], error: asConnectorError(caught), reported };
+    return { ok: false, seconds: (performance.now() - startedAt) / 1000, streams: [], error: asConnectorError(caught), reported, plan, context: ctx, warehouse: undefined };
   }
   try {
     try {
       catalog = configuredCatalogFor(discover(options.config), options.streams, options.fullRefresh ?? false);
       const state = options.fullRefresh ? new Map() : sourceStateOf(await sink.readState());
-      const ctx = createContext(options.config, undefined, options.now ? { now: options.now } : {});
+      if (options.plan !== undefined) plan = await planOf(ctx, catalog, state, options.plan === 'only', (line) => log(`[plan] ${line}\n`));
+      if (options.plan === 'only') return { ok: true, seconds: (performance.now() - startedAt) / 1000, streams: [], error, reported, plan, context: ctx, warehouse: undefined };
       // Rows read of the source's plan, with an ETA and its waits, and what the sink has committed of them.
       const reading = new ReadProgress(undefined, ctx.activity);
       const display = startProgressDisplay(reading, {
@@ -140,6 +158,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       }
     } finally {
       stopProgress();
+      warehouse = sink.warehouseCost?.();
       await sink.close();
     }
   } catch (caught) {
@@ -157,6 +176,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     streams,
     error,
     reported,
+    plan,
+    context: ctx,
+    warehouse,
   };
 }
 
@@ -201,9 +223,10 @@ export function summaryText(result: SyncResult, target: DestinationTarget): stri
         : stream.outcome,
   ]);
   const rate = formatCount(Math.round(total / Math.max(result.seconds, 0.001)));
+  const comparison = result.plan ? `\n${comparisonLine(plannedVsActual(result.plan, result.context.client.stats.requests, result.seconds))}\n` : '';
   return [
     `${result.ok ? 'Synced' : 'Sync incomplete'}: ${formatCount(total)} rows into ${containerOf(target)} at ${target.display} in ${formatSeconds(result.seconds * 1000)} (${rate} rows/s).`,
     '',
     textTable(['stream', 'mode', 'rows synced', 'status'], rows),
-  ].join('\n');
+  ].join('\n') + comparison;
 }

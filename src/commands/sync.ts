@@ -4,7 +4,10 @@ import { ENGINES, containerNouns, engineTitles } from '../engines/registry.ts';
 import { DESTINATION_HINT, destinationTarget } from './destination-target.ts';
 import { type ConnectorError, asConnectorError } from '../errors.ts';
 import { redact } from '../secrets.ts';
-import { runSync, summaryText } from '../sync.ts';
+import { planText } from '../plan/plan-text.ts';
+import { type RunSummary, runSummary } from '../plan/run-summary.ts';
+import { type SyncResult, runSync, summaryText } from '../sync.ts';
+import { writeSummaryFile } from './summary-file.ts';
 import { PROGRAM, selfReportingCommand } from './command.ts';
 import { type CommandSpec, parseFlags } from './flags.ts';
 
@@ -24,6 +27,8 @@ export const SYNC_SPEC = {
     streams: { value: 'a,b,…', help: 'only these streams' },
     'full-refresh': { help: 'read everything again from start_date; each table (and its state) is replaced when its stream completes' },
     'no-views': { help: 'leave out the typed analytics views' },
+    plan: { help: 'print what the sync would do (dates, lanes, requests, share of the quota, time) and read no row' },
+    'summary-json': { value: 'FILE', help: 'also write the summary (or, with --plan, the plan) to FILE as one JSON line; the sync plans first, to say how close the plan was' },
   },
   details: [
     ...ENGINES.map((engine) => `  e.g. --destination ${shellWord(engine.urlForm)}`),
@@ -45,8 +50,15 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
     if (flags['no-views']) target = { ...target, views: false };
     const config = loadConfig(flags.config);
     const streams = flags.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'] });
-    if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
+    const summaryFile = flags['summary-json'];
+    // A summary for schedulers says how close the plan was: such a run plans first.
+    const plan = flags.plan ? 'only' : summaryFile !== undefined ? 'first' : undefined;
+    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], plan });
+    if (flags.plan) {
+      if (result.plan) process.stdout.write(redact(planText(result.plan)));
+    } else if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
+    const exitCode = result.ok ? 0 : 1;
+    if (summaryFile !== undefined) writeSummaryFile(summaryFile, syncSummary(result, flags.plan, exitCode));
     if (result.error !== undefined) {
       printError(result.error);
       // Only when there is something to keep: a sync that never committed a row has nothing to continue from.
@@ -60,11 +72,26 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
         redact(`The source reported errors (${result.reported.length}); rows of the failed streams after their last state were not committed.\n`),
       );
     }
-    return result.ok ? 0 : 1;
+    return exitCode;
   } catch (error) {
     printError(asConnectorError(error));
     return 1;
   }
+}
+
+/** The sync's facts for --summary-json: rows committed per stream and what became of it. */
+function syncSummary(result: SyncResult, planOnly: boolean, exitCode: number): RunSummary {
+  return runSummary({
+    command: 'sync',
+    status: planOnly && result.ok ? 'planned' : result.ok ? 'succeeded' : 'failed',
+    exitCode,
+    seconds: result.seconds,
+    streams: result.streams.map((stream) => ({ name: stream.name, rows: stream.committed, status: stream.outcome })),
+    ctx: result.context,
+    plan: result.plan,
+    warehouse: result.warehouse,
+    error: result.error,
+  });
 }
 
 function printError(error: ConnectorError): void {

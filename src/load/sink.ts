@@ -77,6 +77,8 @@ export interface Sink {
   finish(): Promise<void>;
   /** Releases the connection; anything staged and not committed is dropped. */
   close(): Promise<void>;
+  /** Optional: what the run's queries cost where the warehouse bills by bytes (for the run's summary). */
+  warehouseCost?(): { bytesProcessed: number; bytesBilled: number };
 }
 
 /** The one rule that picks a disposition: incremental with a key merges, incremental without appends, full refresh replaces. */

@@ -19,6 +19,8 @@ export interface ReadSummary {
   reconciled: Set<string>;
   /** Report answers capped at the advertiser's 20,000 newest ads, read again narrowed by campaign or ad group. */
   cappedQueriesSplit: number;
+  /** Report tasks asked for, and how each ended: finished, failed (read synchronously), cancelled (overtaken). */
+  tasks: { created: number; finished: number; failed: number; cancelled: number };
 }
 
 export interface ReadContext {
@@ -85,6 +87,7 @@ export function createContext(
   const warnings: string[] = [];
   const summary: ReadSummary = {
     records: new Map(), skipped: [], unparsedRows: 0, reconciliationMismatches: 0, reconciled: new Set(), cappedQueriesSplit: 0,
+    tasks: { created: 0, finished: 0, failed: 0, cancelled: 0 },
   };
 
   const discovery = new AdvertiserDiscovery(config, client, summary, (line) => warnings.push(line));

@@ -193,16 +193,27 @@ async function startTask(
   // Shown while it runs: the stream waits on TikTok here, not on its own pace.
   const plan = ctx.activity.plan(stream.name);
   plan.tasksProcessing++;
+  const tasks = ctx.summary.tasks;
+  tasks.created++;
   try {
-    return await runReportTask(ctx.client, advertiserId, { ...base, start_date: span.start, end_date: span.end }, {
+    const rows = await runReportTask(ctx.client, advertiserId, { ...base, start_date: span.start, end_date: span.end }, {
       pollMs: ctx.config.asyncPollMs,
       maxWaitMs: ctx.config.asyncMaxWaitMs,
       signal,
     });
+    tasks.finished++;
+    return rows;
   } catch (error) {
-    if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') throw error;
+    if (!(error instanceof TikTokApiError) || error.kind === 'auth' || error.kind === 'not_accessible') {
+      tasks.failed++;
+      throw error;
+    }
     // Overtaken: the synchronous lane read every day of it meanwhile. Nothing was lost, nothing to say.
-    if (signal.aborted) return undefined;
+    if (signal.aborted) {
+      tasks.cancelled++;
+      return undefined;
+    }
+    tasks.failed++;
     ctx.warn(`${stream.name}: advertiser ${advertiserId}: report task for ${span.start}..${span.end} failed (${error.message}); reading it synchronously.`);
     return undefined;
   } finally {

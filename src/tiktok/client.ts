@@ -72,6 +72,12 @@ export interface ClientStats {
   throttlesByCode: Record<number, number>;
   /** Suspensions recognised (and waited out, or given up on). */
   suspensions: number;
+  /** Requests sent, by path (every attempt, as TikTok counts them). */
+  byPath: Record<string, number>;
+  /** Answers by TikTok's code ("0" for success); "transport" for attempts that got no envelope (HTTP 5xx, network). */
+  byCode: Record<string, number>;
+  /** Milliseconds calls spent from a throttle's answer to their next attempt, summed over calls. */
+  throttleWaitMs: number;
 }
 
 /** What is left of a lane, and whether it is suspended right now. */
@@ -106,7 +112,7 @@ type Answer = { value: unknown } | { body: OpenedBody; status: number; timeout: 
  * per-app budget, a concurrency bound, a timeout, and p-retry driven by TikTok's codes.
  */
 export class TikTokClient {
-  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0, throttlesByCode: {}, suspensions: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, throttles: 0, throttlesByCode: {}, suspensions: 0, byPath: {}, byCode: {}, throttleWaitMs: 0 };
   private readonly options: ClientOptions;
   private readonly budget: AppBudget;
   private readonly inFlight: Semaphore;
@@ -116,7 +122,10 @@ export class TikTokClient {
 
   constructor(options: ClientOptions) {
     this.options = options;
-    this.transport = new Transport({ baseUrl: options.baseUrl, accessToken: options.accessToken, timeoutMs: options.timeoutMs, onRequest: () => this.stats.requests++ });
+    this.transport = new Transport({ baseUrl: options.baseUrl, accessToken: options.accessToken, timeoutMs: options.timeoutMs, onRequest: (path) => {
+        this.stats.requests++;
+        tally(this.stats.byPath, path);
+      } });
     const key = options.appId ?? `token:${options.accessToken.slice(-8)}`;
     const notice = options.onNotice ?? ((line: string) => process.stderr.write(`[source-tiktok-marketing] ${redact(line)}\n`));
     this.budget = sharedAppBudget(`${options.baseUrl}|${key}`, {
@@ -304,6 +313,7 @@ export class TikTokClient {
     const lanes = this.budget.lanesFor(path);
     const narrowest = lanes[lanes.length - 1]!;
     let lastThrottle: TikTokApiError | undefined;
+    let throttledAt: number | undefined;
     for (let throttled = 0; ; ) {
       const probing = new Set<Lane>();
       for (const lane of lanes) {
@@ -331,16 +341,20 @@ export class TikTokClient {
           try {
             for (const lane of lanes) ends.push(await lane.limiter.acquire());
             if (ownPace) ends.push(await ownPace.acquire());
+            if (throttledAt !== undefined) this.stats.throttleWaitMs += performance.now() - throttledAt;
+            throttledAt = undefined;
             return await attempt();
           } finally {
             for (const end of ends) end();
           }
         });
       } catch (error) {
+        if (!(error instanceof DailyLimitReached)) tally(this.stats.byCode, error instanceof TikTokApiError && error.code !== -1 ? String(error.code) : 'transport');
         if (!(error instanceof TikTokApiError && error.kind === 'throttle')) {
           for (const held of probing) held.watch.probeEnded();
           throw error instanceof DailyLimitReached ? this.dailyLimitError(lanes, error) : error;
         }
+        throttledAt = performance.now();
         this.stats.throttles++;
         this.stats.retries++;
         this.stats.throttlesByCode[error.code] = (this.stats.throttlesByCode[error.code] ?? 0) + 1;
@@ -361,6 +375,7 @@ export class TikTokClient {
         }
         continue;
       }
+      tally(this.stats.byCode, '0');
       ownPace?.onSuccess();
       for (const lane of lanes) {
         lane.limiter.onSuccess();
@@ -431,6 +446,11 @@ export class TikTokClient {
   }
 
 
+}
+
+/** One more of `key` in a count by name. */
+function tally(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
 }
 
 /** The advertiser a call is about, for TikTok's per-advertiser, per-path limit (40133). */

@@ -19,6 +19,22 @@ const MINUTE_MARGIN_MS = 250;
  */
 const SECOND_MARGIN_MS = 25;
 const MINUTE_MS = 60_000;
+/** Milliseconds between two call starts at `rate` calls a second, with the second's margin. */
+const spacingMs = (rate: number): number => (1000 + SECOND_MARGIN_MS) / rate;
+
+/**
+ * How long a lane takes to start `calls` calls one after another from a quiet start: spaced by the per-second rate
+ * (with the second's margin) until the minute's calls are spent, then each further minute's worth a minute (and its
+ * margin) after the first. A plan predicts wall time with it; the day's window is a limit, not a pace.
+ */
+export function pacedMs(calls: number, limits: LaneLimits): number {
+  if (calls <= 0) return 0;
+  const spacing = spacingMs(limits.perSecond);
+  const perMinute = finite(limits.perMinute);
+  const minute = MINUTE_MS + MINUTE_MARGIN_MS;
+  if (perMinute === undefined || spacing * perMinute >= minute) return calls * spacing;
+  return Math.floor((calls - 1) / perMinute) * minute + (((calls - 1) % perMinute) + 1) * spacing;
+}
 
 /** The day's calls are spent: TikTok would suspend the app (or the endpoint) until 00:00 UTC. */
 export class DailyLimitReached extends Error {
@@ -171,7 +187,7 @@ export class AdaptiveRateLimiter {
 
   /** Milliseconds between two starts at the current rate, with the second's margin. */
   private interval(): number {
-    return (1000 + SECOND_MARGIN_MS) / this.rate;
+    return spacingMs(this.rate);
   }
 
   onSuccess(): void {

@@ -92,8 +92,8 @@ export interface TransportOptions {
   baseUrl: string;
   accessToken: string;
   timeoutMs: number;
-  /** Called as each request leaves (the client counts them). */
-  onRequest: () => void;
+  /** Called as each request leaves, with its path (the client counts them). */
+  onRequest: (path: string) => void;
 }
 
 export class Transport {
@@ -114,7 +114,7 @@ export class Transport {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (request.authenticated !== false) headers['Access-Token'] = this.options.accessToken;
     if (request.body) headers['Content-Type'] = 'application/json';
-    this.options.onRequest();
+    this.options.onRequest(path.replace(/^\/+/, ''));
     let response: Response;
     try {
       response = await fetch(url, {

@@ -41,8 +41,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'engines/*': ['shared', 'protocol', 'load', 'analytics'],
   engines: ['shared', 'protocol', 'load', 'analytics', 'engines/*'],
   progress: ['shared', 'protocol', 'load'],
-  sync: ['shared', 'protocol', 'tiktok', 'streams', 'config', 'source', 'load', 'engines', 'progress'],
-  commands: ['shared', 'protocol', 'tiktok', 'streams', 'config', 'source', 'load', 'analytics', 'engines', 'progress', 'sync'],
+  plan: ['shared', 'protocol', 'tiktok', 'streams', 'config', 'load'],
+  sync: ['shared', 'protocol', 'tiktok', 'streams', 'config', 'source', 'load', 'engines', 'progress', 'plan'],
+  commands: ['shared', 'protocol', 'tiktok', 'streams', 'config', 'source', 'load', 'analytics', 'engines', 'progress', 'sync', 'plan'],
   bin: ['shared', 'protocol', 'commands'],
 };
 

@@ -16,6 +16,7 @@ export const GROUPS = [
   'P4 sink load',
   'P5 memory',
   'P6 incremental',
+  'P7 plan',
   "Side by side with Airbyte's strategy",
   'Other',
 ] as const;
@@ -82,7 +83,7 @@ const OLD_NAMES: Record<string, string> = {
 };
 
 export function groupOf(name: string): Group {
-  const match = /^P([1-6])\b/.exec(name);
+  const match = /^P([1-7])\b/.exec(name);
   if (match) return GROUPS[Number(match[1]) - 1] as Group;
   return 'Other';
 }
@@ -260,6 +261,7 @@ export function reportMarkdown(run: ReportRun, figures: readonly RecordedFigure[
     '- **P4** `sync` of the same ~1 M rows (emulator → source → sink, as a user runs it) ÷ `psql \\copy` of exactly the rows it loaded; BigQuery through the local endpoint (`bigquery-local`) counts its load jobs.',
     '- **P5** peak RSS (the kernel\'s maxRSS) of `read` and `sync` at ~100 k and ~1 M rows, with the CLI\'s own V8 flags and without them; the detail says what the peak was made of (V8 heap, buffers outside it).',
     '- **P6** report requests of a steady-state incremental `read` (the next day, from the backfill\'s state: the attribution window re-read) ÷ the backfill\'s requests.',
+    '- **P7** `read --summary-json` of P1\'s one-year backfill at the Basic tier (10 requests a second): the plan it makes first (what `--plan` prints) ÷ what the read then did, in requests and in wall time.',
     '',
   );
   return lines.join('\n');

@@ -1,5 +1,5 @@
 // npm run bench [-- part[,part…]]: every figure is a ratio measured within this one run, on this machine, so noise
-// cancels out. Parts: source (P1, P2, P3, P5 read, P6), sink (P4, P5 sync), bigquery (P4 BigQuery), airbyte (the
+// cancels out. Parts: source (P1, P2, P3, P5 read, P6, P7), sink (P4, P5 sync), bigquery (P4 BigQuery), airbyte (the
 // side-by-side lines). Writes docs/benchmarks/README.md, chart.svg and latest.json (see report.ts); figures of parts
 // not run are carried forward from the previous report with their own date. `report` redraws without measuring.
 import { existsSync } from 'node:fs';
@@ -52,6 +52,8 @@ try {
     print(backfill.figure);
     print(await incrementalRequests(big, yesterday, backfill));
     for (const f of await memory(big, yesterday, backfill)) print(f);
+    const { planAccuracy } = await import('./plan.ts');
+    for (const f of await planAccuracy(big, yesterday)) print(f);
   }
   if (runs('sink')) {
     const { sinkThroughput } = await import('./sink.ts');

@@ -81,6 +81,8 @@ export interface ReadOptions {
   nodeFlags?: string[];
   /** A `--state` to start from: STATE messages' `state` objects as JSON text. */
   state?: string[];
+  /** More arguments of `read` (--summary-json FILE). */
+  args?: string[];
 }
 
 /** The peak-RSS lines tools/bench/report-rss.mjs prints at exit. */
@@ -97,7 +99,7 @@ export function runRead(config: unknown, catalog: unknown, name: string, options
   const stateArgs = options.state === undefined ? [] : ['--state', writeText(`${name}-state.json`, `[${options.state.join(',')}]`)];
   const started = performance.now();
   const flags = options.nodeFlags ?? NODE_FLAGS;
-  const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'tools/bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs], {
+  const child = spawn(process.execPath, [...flags, '--import', join(ROOT, 'tools/bench/report-rss.mjs'), CLI, 'read', '--config', configPath, '--catalog', catalogPath, ...stateArgs, ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Without the shebang's flags, without its environment too: a plain `node dist/bin/source.js`.
     env: options.nodeFlags === undefined ? CLI_ENV : process.env,

@@ -256,6 +256,10 @@ export class BigQuerySink implements Sink {
     return String((metadata as { type?: unknown }).type ?? 'TABLE');
   }
 
+  warehouseCost(): { bytesProcessed: number; bytesBilled: number } {
+    return { bytesProcessed: this.stats.bytesProcessed, bytesBilled: this.stats.bytesBilled };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
