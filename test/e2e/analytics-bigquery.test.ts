@@ -84,6 +84,32 @@ describe('analytics views in BigQuery', () => {
     expect(plainKinds.length).toBeGreaterThan(0);
   });
 
+  it("a table it did not create that holds a view's name skips that view and the ready view over it, one WARN each, the sync goes on", async () => {
+    const dataset = 'taken_names';
+    await local.client().createDataset(dataset);
+    // The user's own table where the typed view campaigns_daily would go, with a row of theirs.
+    await local.client().query({ query: `CREATE TABLE \`${local.projectId}.${dataset}.campaigns_daily\` (mine INT64); INSERT INTO \`${local.projectId}.${dataset}.campaigns_daily\` (mine) VALUES (1)` });
+    const lines: string[] = [];
+    const url = `bigquery://${local.projectId}/${dataset}?api_endpoint=${encodeURIComponent(local.url)}&token=tok-bq-views`;
+    const result = await runSync({ config: config(), target: targetFromDestinationUrl(url), streams: ['campaigns', 'campaigns_reports_daily'], log: (line) => lines.push(line) });
+    expect(result.error?.message).toBeUndefined();
+    expect(result.ok).toBe(true);
+    const warnings = lines.filter((line) => line.startsWith('WARN analytics view'));
+    expect(warnings).toEqual([
+      `WARN analytics view ${dataset}.campaigns_daily skipped: the dataset has a table of that name that this connector did not create; rename it to get the view.\n`,
+      `WARN analytics view ${dataset}.campaign_performance_daily skipped: it reads campaigns_daily, which was skipped.\n`,
+    ]);
+    // Theirs untouched, the streams loaded, and neither view made.
+    expect(await rows(`SELECT mine FROM \`${local.projectId}.${dataset}.campaigns_daily\``)).toEqual([{ mine: '1' }]);
+    const [tables] = await local.client().dataset(dataset).getTables();
+    const kinds = new Map(await Promise.all(tables.map(async (t) => [t.id!, String((await t.getMetadata())[0].type)] as const)));
+    expect(kinds.get('campaigns_daily')).toBe('TABLE');
+    expect(kinds.has('campaign_performance_daily')).toBe(false);
+    expect(kinds.get('campaigns_reports_daily')).toBe('TABLE');
+    const [loaded] = await rows(`SELECT COUNT(*) AS n FROM \`${local.projectId}.${dataset}.campaigns_reports_daily\``);
+    expect(Number(loaded?.['n'])).toBeGreaterThan(0);
+  });
+
   it('renders a CREATE OR REPLACE VIEW per view, typed views before the ready views over them', () => {
     const statements = bigQueryViewStatements(sinkStreamsOf(catalog()), local.projectId, DATASET);
     expect(statements.map((s) => /^CREATE OR REPLACE VIEW `[^`]+\.([a-z_]+)`/.exec(s)?.[1])).toEqual([

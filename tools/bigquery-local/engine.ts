@@ -21,6 +21,8 @@ const MACROS = [
   'timestamp_micros(n) AS make_timestamptz(n)',
   'timestamp_millis(n) AS make_timestamptz(n * 1000)',
   'timestamp_seconds(n) AS make_timestamptz(n * 1000000)',
+  // DATETIME(date) and DATETIME(timestamp): DuckDB's TIMESTAMP is BigQuery's DATETIME (the one-argument forms).
+  'datetime(x) AS CAST(x AS TIMESTAMP)',
   'format_timestamp(f, ts) AS strftime(ts, f)',
   'format_date(f, d) AS strftime(d, f)',
   'parse_date(f, s) AS CAST(strptime(s, f) AS DATE)',
