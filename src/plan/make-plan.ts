@@ -121,6 +121,9 @@ async function advertiserRow(
 ): Promise<PlanRow> {
   const advertiserId = advertiser.advertiser_id;
   const share = await syncShareOf(ctx);
+  if (DATED_OWN_ENDPOINT.has(stream.kind) && stream.cursorField !== undefined) {
+    return { stream: stream.name, advertiserId, lane: 'not estimated', requests: 0, wallMs: 0 };
+  }
   // Entities, assets and pixels come in pages of up to 1,000: one page for all but the largest accounts.
   if (stream.kind !== 'report') return { stream: stream.name, advertiserId, lane: 'list', requests: 1, wallMs: 1000 / share };
   if (stream.granularity === 'lifetime' && stream.reportType !== 'AUDIENCE') {
@@ -198,5 +201,8 @@ function prober(ctx: ReadContext, query: Params, probes: Probes, refused: DateWi
     }
   };
 }
+
+/** Stream kinds read by date from an endpoint of their own, in calls the probes of report windows cannot predict. */
+const DATED_OWN_ENDPOINT: ReadonlySet<StreamDefinition['kind']> = new Set(['gmv_max_report', 'smart_plus_material']);
 
 const isAdvertiserList = (stream: StreamDefinition): boolean => stream.kind === 'advertisers' || stream.kind === 'advertiser_ids';

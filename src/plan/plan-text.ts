@@ -45,5 +45,7 @@ export function planText(plan: Plan): string {
 export function totalLine(plan: Plan): string {
   const day = budgetShare(plan.requests, plan.budget.perDay);
   const quota = day === undefined ? '' : ` and ${formatShare(day)} of today's quota`;
-  return `This run takes about ${describeWait(plan.wallMs)}${quota} (${formatCount(plan.requests)} requests).`;
+  const unestimated = plan.streams.filter((stream) => stream.rows.some((row) => row.lane === 'not estimated')).map((stream) => stream.stream);
+  const besides = unestimated.length === 0 ? '' : ` besides ${unestimated.join(', ')}, not estimated`;
+  return `This run takes about ${describeWait(plan.wallMs)}${quota} (${formatCount(plan.requests)} requests)${besides}.`;
 }

@@ -5,9 +5,11 @@ import type { ApiTier } from '../tiktok/limits.ts';
 
 /**
  * How an advertiser's part of a stream is read: synchronous report pages, those plus a report task, one query
- * (lifetime, or AUDIENCE's untimed year), or a list of entities.
+ * (lifetime, or AUDIENCE's untimed year), or a list of entities. `not estimated`: a dated read of an endpoint of
+ * its own (GMV Max by shop, Upgraded Smart+ creatives), whose calls depend on shops, campaigns and pages the plan
+ * does not probe; its requests are left out of the totals, and the plan says so.
  */
-export type PlanLane = 'sync pages' | 'sync pages + report task' | 'one query' | 'list';
+export type PlanLane = 'sync pages' | 'sync pages + report task' | 'one query' | 'list' | 'not estimated';
 
 export interface PlanRow {
   stream: string;

@@ -108,6 +108,22 @@ describe('sync --plan, then the sync', () => {
 });
 
 describe('read --plan', () => {
+  it('says which streams of their own endpoints it does not estimate (GMV Max, Smart+ creatives), and calls none of them', async () => {
+    const before = api.stats();
+    const own = ['gmv_max_campaign_reports_daily', 'smart_plus_material_reports_daily'];
+    const config = files.json('config-own.json', configFor(api.url, { start_date: addDays(TODAY, -30) }));
+    const result = await runNode([CLI, 'sync', '--config', config, '--destination', db.url, '--schema', db.schema, '--streams', ['ads_reports_daily', ...own].join(','), '--plan'], { cwd: ROOT, timeoutMs: 110_000 });
+    expect(result.code, result.stderr).toBe(0);
+    for (const stream of own) {
+      const section = result.stdout.split('\n\n').find((text) => text.startsWith(`${stream}: `)) ?? '';
+      expect(section, result.stdout).toMatch(new RegExp(`^${stream}: 0 requests`));
+      // A row per advertiser, each "not estimated", with no dates, rows or requests made up.
+      expect(section.split('\n').filter((line) => /^\d+ +— +not estimated +\? +0 /.test(line))).toHaveLength(3);
+    }
+    expect(result.stdout).toMatch(new RegExp(`\\(\\d[\\d,]* requests\\) besides ${own.join(', ')}, not estimated\\.$`, 'm'));
+    expect(Object.keys(since(before, api.stats()).byPath).filter((path) => /gmv_max|smart_plus/.test(path))).toEqual([]);
+  });
+
   it('emits the plan as LOG messages only: no RECORD, no STATE', async () => {
     const config = files.json('read-config.json', configFor(api.url, { start_date: addDays(TODAY, -90) }));
     const catalog = files.json('catalog.json', {

@@ -167,6 +167,18 @@ describe('the total line', () => {
     expect(totalLine(plan)).toBe("This run takes about 3 hours 10 minutes and 41 % of today's quota (354,240 requests).");
   });
 
+  it('names the streams it did not estimate', () => {
+    const row = { stream: 'gmv_max_live_reports_daily', advertiserId: '1', lane: 'not estimated' as const, requests: 0, wallMs: 0 };
+    const plan: Plan = {
+      streams: [{ stream: 'gmv_max_live_reports_daily', requests: 0, wallMs: 0, rows: [row] }],
+      planning: { calls: 2, probes: 0, ms: 0 },
+      requests: 2,
+      wallMs: 1000,
+      budget: { tier: 'basic', requestsPerSecond: 10, perMinute: 600, perDay: undefined },
+    };
+    expect(totalLine(plan)).toBe('This run takes about 1 second (2 requests) besides gmv_max_live_reports_daily, not estimated.');
+  });
+
   it('shares: small ones shown as such, an unlimited window as a dash', () => {
     expect(formatShare(0.0004)).toBe('<0.1 %');
     expect(formatShare(0.052)).toBe('5.2 %');
