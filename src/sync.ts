@@ -16,6 +16,7 @@ import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from
 import { dispositionFor, type Sink, type StoredState, type WriteDisposition } from './load/sink.ts';
 import { createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
+import { untilStopped } from './stop.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
 export interface SyncOptions {
@@ -29,6 +30,8 @@ export interface SyncOptions {
   progressIntervalMs?: number;
   /** The source's clock (real time, or TIKTOK_SOURCE_NOW, by default). */
   now?: () => Date;
+  /** Fires to stop before the end (SIGTERM): what the sink can commit is committed, then a StoppedError. */
+  stop?: AbortSignal;
 }
 
 export interface StreamSummary {
@@ -129,7 +132,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         extra: (name) => `${formatCount(progress.streams.get(name)?.committed ?? 0)} committed`,
       });
       stopProgress = () => display.stop();
-      const messages = observed(read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {})), reading);
+      const fromSource = observed(read(options.config, catalog, state, createContext(options.config, undefined, options.now ? { now: options.now } : {})), reading);
+      const messages = options.stop === undefined ? fromSource : untilStopped(fromSource, options.stop);
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {

@@ -5,21 +5,24 @@ import { runCommand } from '../commands/index.ts';
 import { emit, stdoutMessages } from '../commands/messages.ts';
 import { errorTraceMessage } from '../protocol/messages.ts';
 import { redact } from '../secrets.ts';
+import { processStop } from '../stop.ts';
 
-runCommand(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (error: unknown) => {
-    const connectorError = describeError(error);
-    process.stderr.write(`${redact(`${connectorError.failureType}: ${connectorError.message}`)}\n`);
-    if (connectorError.internal) process.stderr.write(`${redact(connectorError.internal)}\n`);
-    const cause = connectorError.cause;
-    if (connectorError.failureType === 'system_error' && cause instanceof Error && cause.stack) {
-      process.stderr.write(`${redact(cause.stack)}\n`);
-    }
-    await stdoutMessages.flush();
-    await emit(errorTraceMessage(connectorError));
-    process.exitCode = 1;
-  },
-);
+/** The exit code; after a stop (SIGTERM) at once, since requests the source abandoned may still be in flight. */
+function exitWith(code: number): void {
+  if (processStop.received !== undefined) process.exit(processStop.exitCode());
+  process.exitCode = code;
+}
+
+processStop.install();
+runCommand(process.argv.slice(2)).then(exitWith, async (error: unknown) => {
+  const connectorError = describeError(error);
+  process.stderr.write(`${redact(`${connectorError.failureType}: ${connectorError.message}`)}\n`);
+  if (connectorError.internal) process.stderr.write(`${redact(connectorError.internal)}\n`);
+  const cause = connectorError.cause;
+  if (connectorError.failureType === 'system_error' && cause instanceof Error && cause.stack) {
+    process.stderr.write(`${redact(cause.stack)}\n`);
+  }
+  await stdoutMessages.flush();
+  await emit(errorTraceMessage(connectorError));
+  exitWith(1);
+});

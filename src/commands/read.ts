@@ -3,6 +3,7 @@ import { withProgress } from '../progress.ts';
 import { parseCatalog } from '../protocol/catalog.ts';
 import { writeAll } from '../protocol/output.ts';
 import { read } from '../source.ts';
+import { processStop, untilStopped } from '../stop.ts';
 import { createContext } from '../streams/context.ts';
 import { parseState } from '../streams/state.ts';
 import { command } from './command.ts';
@@ -18,8 +19,10 @@ export const readCommand = command(
     const config = loadConfig(flags.config);
     const catalog = parseCatalog(readJsonFile(flags.catalog, 'catalog'));
     const state = parseState(flags.state ? readJsonFile(flags.state, 'state') : undefined);
-    // Its records are only written out: made as JSON lines at once (streams/context.ts).
-    await writeAll(withProgress(read(config, catalog, state, createContext(config, undefined, { output: 'lines' }))), stdoutMessages);
+    // Its records are only written out: made as JSON lines at once (streams/context.ts). A SIGTERM ends the
+    // messages with a StoppedError, which the bin reports as the one TRACE error.
+    const messages = untilStopped(read(config, catalog, state, createContext(config, undefined, { output: 'lines' })), processStop.watch());
+    await writeAll(withProgress(messages), stdoutMessages);
     return 0;
   },
 );

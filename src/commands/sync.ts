@@ -3,6 +3,7 @@ import type { DestinationTarget } from '../engines/engine.ts';
 import { ENGINES, containerNouns, engineTitles, targetFromDestinationUrl, urlHints } from '../engines/registry.ts';
 import { type ConnectorError, asConnectorError } from '../errors.ts';
 import { redact } from '../secrets.ts';
+import { exitCodeFor, processStop, StoppedError } from '../stop.ts';
 import { runSync, summaryText } from '../sync.ts';
 import { PROGRAM, selfReportingCommand } from './command.ts';
 import { type CommandSpec, parseFlags } from './flags.ts';
@@ -44,8 +45,13 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
     if (flags['no-views']) target = { ...target, views: false };
     const config = loadConfig(flags.config);
     const streams = flags.streams?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'] });
+    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], stop: processStop.watch() });
     if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
+    if (result.error instanceof StoppedError) {
+      // Its message says it all: which signal, that the committed rows and their state are kept.
+      printError(result.error);
+      return exitCodeFor(result.error.signalName);
+    }
     if (result.error !== undefined) {
       printError(result.error);
       // Only when there is something to keep: a sync that never committed a row has nothing to continue from.
