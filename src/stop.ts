@@ -108,30 +108,36 @@ export const processStop = new StopRequest();
 /**
  * The items until the signal fires, then a StoppedError (the signal's reason): the consumer stops at once, even
  * while the producer waits on the network. The producer is told to return, but not waited for.
+ * A plain iterator, not an async generator, and one abort listener for the whole iteration: it sits on every
+ * record's path, and racing each `next()` against one long-lived promise would leave a reaction on that promise
+ * per record (a leak that filled a 192 MB heap in 30,000 rows).
  */
-export async function* untilStopped<T>(items: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const iterator = items[Symbol.asyncIterator]();
-  const stopped = new Promise<never>((_, reject) => {
-    const fire = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    if (signal.aborted) fire();
-    else signal.addEventListener('abort', fire, { once: true });
-  });
-  // Never unhandled: it is only awaited in the race below.
-  stopped.catch(() => undefined);
-  let done = false;
-  try {
-    while (true) {
-      const next = iterator.next();
-      next.catch(() => undefined);
-      const result = await Promise.race([next, stopped]);
-      if (result.done) {
-        done = true;
-        return;
-      }
-      yield result.value;
-    }
-  } finally {
-    // An abandoned producer may be mid-request: ask it to end and let it, without waiting.
-    if (!done) void Promise.resolve(iterator.return?.()).catch(() => undefined);
-  }
+export function untilStopped<T>(items: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: (): AsyncIterator<T> => {
+      const iterator = items[Symbol.asyncIterator]();
+      const reason = (): Error => (signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      // Rejects the pending next(); once it has settled, a no-op.
+      let rejectPending: ((error: Error) => void) | undefined;
+      const onAbort = (): void => {
+        rejectPending?.(reason());
+        // An abandoned producer may be mid-request: ask it to end and let it, without waiting.
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      return {
+        next: () => {
+          if (signal.aborted) return Promise.reject(reason());
+          return new Promise<IteratorResult<T>>((resolve, reject) => {
+            rejectPending = reject;
+            iterator.next().then(resolve, reject);
+          });
+        },
+        return: async (value?: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
