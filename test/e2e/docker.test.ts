@@ -17,6 +17,7 @@ import {
   buildImages,
   docker,
   prepareEngine,
+  pruneOlderBuilds,
   runArgs,
   runContainer,
   shellWord,
@@ -134,8 +135,10 @@ describe.skipIf(!engine.ok)('docker images (a real engine)', () => {
     dir = tempDir('docker');
     // The image's user (uid 1000) reads the mounted folder; the test runs as whoever it is.
     chmodSync(dir, 0o755);
+    const buildStart = new Date();
     const [build, started] = await Promise.all([buildImages(), startReadEmulator()]);
     console.log(`docker: both images built in ${build.seconds.toFixed(0)} s`);
+    await pruneOlderBuilds(buildStart);
     api = started;
     inputs = writeReadInputs(dir, started.url);
     runs = await runEverything();

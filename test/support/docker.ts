@@ -53,6 +53,17 @@ export async function buildImages(): Promise<{ seconds: number }> {
   return { seconds: (performance.now() - started) / 1000 };
 }
 
+/** The labels that name this project's images: the build stage's, and each image's Airbyte name. */
+const OWN_LABELS = ['source-tiktok-marketing.stage=build', 'io.airbyte.name=airbyte/source-tiktok-marketing-ts', 'io.airbyte.name=airbyte/destination-postgres-tiktok'];
+
+/**
+ * Removes this project's untagged images made before `before`: the builds a newer one replaced. On a storage driver
+ * without copy-on-write each is gigabytes; the newest build, kept, is the next build's cache.
+ */
+export async function pruneOlderBuilds(before: Date): Promise<void> {
+  for (const label of OWN_LABELS) await docker(['image', 'prune', '--force', '--filter', `until=${before.toISOString()}`, '--filter', `label=${label}`]);
+}
+
 export interface ContainerOptions {
   /** Host folder → container path, mounted read-only (Airbyte passes config and catalog files this way). */
   mounts?: Record<string, string>;
