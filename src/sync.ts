@@ -19,6 +19,7 @@ import type { Plan } from './plan/plan.ts';
 import { comparisonLine, plannedVsActual } from './plan/run-summary.ts';
 import { type ReadContext, createContext } from './streams/context.ts';
 import { parseState, type SourceState } from './streams/state.ts';
+import { untilStopped } from './stop.ts';
 import { TikTokApiError, toConnectorError } from './tiktok/errors.ts';
 
 export interface SyncOptions {
@@ -37,6 +38,8 @@ export interface SyncOptions {
    * summary says how close the plan was (`--summary-json`; the plan's probes cost a few requests); none: no plan.
    */
   plan?: 'only' | 'first' | undefined;
+  /** Fires to stop before the end (SIGTERM): what the sink can commit is committed, then a StoppedError. */
+  stop?: AbortSignal;
 }
 
 export interface StreamSummary {
@@ -148,7 +151,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         extra: (name) => `${formatCount(progress.streams.get(name)?.committed ?? 0)} committed`,
       });
       stopProgress = () => display.stop();
-      const messages = observed(read(options.config, catalog, state, ctx), reading);
+      const fromSource = observed(read(options.config, catalog, state, ctx), reading);
+      const messages = options.stop === undefined ? fromSource : untilStopped(fromSource, options.stop);
       for await (const message of loadMessages(sink, catalog, messages, { progress })) {
         const note = noteOf(message);
         if (note !== undefined) {

@@ -11,6 +11,7 @@ import { errorTraceMessage, logMessage } from '../protocol/messages.ts';
 import { MessageWriter } from '../protocol/output.ts';
 import type { AirbyteMessage } from '../protocol/types.ts';
 import { redact } from '../secrets.ts';
+import { exitCodeFor, processStop, StoppedError, type StopRequest, untilStopped } from '../stop.ts';
 import { containerNouns, containerOf, destinationSpecification, engineTitles, openSink, targetFromConfig } from '../engines/registry.ts';
 import { loadMessages, newLoadProgress } from '../load/load-messages.ts';
 import { linesOf, messagesOf } from '../load/message-lines.ts';
@@ -51,10 +52,12 @@ export interface DestinationIo {
   stdin: Readable;
   stdout: Writable;
   stderr: Writable;
+  /** `write` watches it: on SIGTERM it stops taking messages, commits what it can and exits with the signal's code. */
+  stop?: StopRequest;
 }
 
 export async function runDestinationCommand(argv: string[]): Promise<number> {
-  return runDestination(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  return runDestination(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, stop: processStop });
 }
 
 export async function runDestination(argv: string[], io: DestinationIo): Promise<number> {
@@ -103,7 +106,7 @@ export async function runDestination(argv: string[], io: DestinationIo): Promise
     await out.flush();
     await emit(errorTraceMessage(error));
     await out.end();
-    return 1;
+    return error instanceof StoppedError ? exitCodeFor(error.signalName) : 1;
   }
 }
 
@@ -130,8 +133,10 @@ async function write(configPath: string, catalogPath: string, io: DestinationIo,
   const progress = newLoadProgress();
   const started = performance.now();
   const sink = await openSink(target);
+  const fromStdin = messagesOf(linesOf(io.stdin));
+  const messages = io.stop === undefined ? fromStdin : untilStopped(fromStdin, io.stop.watch());
   try {
-    for await (const message of loadMessages(sink, catalog, messagesOf(linesOf(io.stdin)), { progress })) {
+    for await (const message of loadMessages(sink, catalog, messages, { progress })) {
       // The source's own LOG and TRACE messages already reached the orchestrator; only our acknowledgements go back.
       if (message.type === 'STATE') await emit(message);
     }

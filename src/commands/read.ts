@@ -11,6 +11,7 @@ import { writeAll } from '../protocol/output.ts';
 import type { AirbyteMessage } from '../protocol/types.ts';
 import { redact } from '../secrets.ts';
 import { read } from '../source.ts';
+import { processStop, untilStopped } from '../stop.ts';
 import { createContext } from '../streams/context.ts';
 import { parseState } from '../streams/state.ts';
 import { TikTokApiError, toConnectorError } from '../tiktok/errors.ts';
@@ -34,7 +35,8 @@ export const readCommand = command(
     const config = loadConfig(flags.config);
     const catalog = parseCatalog(readJsonFile(flags.catalog, 'catalog'));
     const state = parseState(flags.state ? readJsonFile(flags.state, 'state') : undefined);
-    // Its records are only written out: made as JSON lines at once (streams/context.ts).
+    // Its records are only written out: made as JSON lines at once (streams/context.ts). A SIGTERM ends the
+    // messages with a StoppedError, which the bin reports as the one TRACE error.
     const ctx = createContext(config, undefined, { output: 'lines' });
     const summaryFile = flags['summary-json'];
     const startedAt = performance.now();
@@ -51,7 +53,7 @@ export const readCommand = command(
     const streams = new Map<string, StreamFigures>();
     try {
       // The progress reads the source's plan in-process (expected rows, windows left, waits).
-      await writeAll(withProgress(tallied(read(config, catalog, state, ctx), streams), { progress: new ReadProgress(undefined, ctx.activity) }), stdoutMessages);
+      await writeAll(withProgress(tallied(untilStopped(read(config, catalog, state, ctx), processStop.watch()), streams), { progress: new ReadProgress(undefined, ctx.activity) }), stdoutMessages);
     } catch (caught) {
       if (summaryFile !== undefined) {
         const error = asConnectorError(caught instanceof TikTokApiError ? toConnectorError(caught) : caught);

@@ -8,6 +8,7 @@ import { planText } from '../plan/plan-text.ts';
 import { type RunSummary, runSummary } from '../plan/run-summary.ts';
 import { type SyncResult, runSync, summaryText } from '../sync.ts';
 import { writeSummaryFile } from './summary-file.ts';
+import { exitCodeFor, processStop, StoppedError } from '../stop.ts';
 import { PROGRAM, selfReportingCommand } from './command.ts';
 import { type CommandSpec, parseFlags } from './flags.ts';
 
@@ -53,12 +54,18 @@ export async function runSyncCommand(argv: string[]): Promise<number> {
     const summaryFile = flags['summary-json'];
     // A summary for schedulers says how close the plan was: such a run plans first.
     const plan = flags.plan ? 'only' : summaryFile !== undefined ? 'first' : undefined;
-    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], plan });
+    const result = await runSync({ config, target, streams, fullRefresh: flags['full-refresh'], plan, stop: processStop.watch() });
     if (flags.plan) {
       if (result.plan) process.stdout.write(redact(planText(result.plan)));
     } else if (result.streams.length > 0) process.stdout.write(redact(summaryText(result, target)));
-    const exitCode = result.ok ? 0 : 1;
+    const stopped = result.error instanceof StoppedError ? result.error : undefined;
+    const exitCode = stopped !== undefined ? exitCodeFor(stopped.signalName) : result.ok ? 0 : 1;
     if (summaryFile !== undefined) writeSummaryFile(summaryFile, syncSummary(result, flags.plan, exitCode));
+    if (stopped !== undefined) {
+      // Its message says it all: which signal, that the committed rows and their state are kept.
+      printError(stopped);
+      return exitCode;
+    }
     if (result.error !== undefined) {
       printError(result.error);
       // Only when there is something to keep: a sync that never committed a row has nothing to continue from.

@@ -6,6 +6,7 @@ import type { AirbyteMessage, ConfiguredAirbyteCatalog } from '../protocol/types
 import { newLoadProgress, type LoadProgress } from './load-progress.ts';
 import { LoadSession } from './load-session.ts';
 import { sinkStreamsOf, type Sink } from './sink.ts';
+import { StoppedError } from '../stop.ts';
 
 export { LEGACY_STATE_KEY } from './load-session.ts';
 export { newLoadProgress, type LoadProgress, type StreamProgress } from './load-progress.ts';
@@ -20,7 +21,7 @@ export interface LoadOptions {
  * replaced when the stream completes (STREAM_STATUS COMPLETE, or a clean end of the messages), and its STATEs
  * are acknowledged then. Rows not covered by a STATE are committed at a clean end, except for streams that
  * reported a failure. If the message stream throws, nothing after the last commit is kept; the caller closes
- * the sink.
+ * the sink. A StoppedError (SIGTERM, see stop.ts) first commits the states the sink held back, where exact.
  */
 export async function* loadMessages(
   sink: Sink,
@@ -32,6 +33,19 @@ export async function* loadMessages(
   const streams = sinkStreamsOf(catalog);
   await sink.prepare(streams);
   const session = new LoadSession(sink, streams, progress);
+  try {
+    yield* route(session, messages);
+  } catch (error) {
+    if (error instanceof StoppedError) yield* session.stopped();
+    throw error;
+  }
+  if (progress.failed) return;
+  yield* session.end();
+  await sink.finish();
+}
+
+/** Each message to its place in the session; what the caller must see passes through. */
+async function* route(session: LoadSession, messages: AsyncIterable<AirbyteMessage>): AsyncGenerator<AirbyteMessage> {
   for await (const message of messages) {
     switch (message.type) {
       case 'RECORD': {
@@ -54,7 +68,4 @@ export async function* loadMessages(
         break;
     }
   }
-  if (progress.failed) return;
-  yield* session.end();
-  await sink.finish();
 }

@@ -20,6 +20,8 @@ interface StreamTrack {
    * stream's while the sink says no commit is due (`Sink.commitDue`).
    */
   held: AirbyteStateMessage[];
+  /** `staged` when the last STATE was held: equal to `staged` while no record came after it. */
+  stagedAtHold: number;
   /** Overwrite only: the table was already replaced. */
   replaced: boolean;
 }
@@ -40,7 +42,7 @@ export class LoadSession {
     for (const stream of streams) {
       const counts = progress.streams.get(stream.name) ?? { received: 0, committed: 0 };
       progress.streams.set(stream.name, counts);
-      this.#tracks.set(stream.name, { stream, counts, staged: 0, held: [], replaced: false });
+      this.#tracks.set(stream.name, { stream, counts, staged: 0, held: [], stagedAtHold: 0, replaced: false });
     }
   }
 
@@ -101,6 +103,21 @@ export class LoadSession {
     yield* this.#commit(commits, held);
   }
 
+  /**
+   * A stop (SIGTERM) before the end: the states a sink held back (`Sink.commitDue`) are committed with their rows
+   * where that is exact: no row came after the state, or rows merge on a key (committing a re-read row twice
+   * changes nothing). Rows after the last state are otherwise dropped, and the source reads them again.
+   */
+  async *stopped(): AsyncGenerator<AirbyteMessage> {
+    for (const track of this.#tracks.values()) {
+      if (track.held.length === 0 || this.#progress.failedStreams.has(track.stream.name)) continue;
+      if (track.stream.disposition === 'overwrite') continue;
+      if (track.stream.disposition === 'append' && track.staged !== track.stagedAtHold) continue;
+      yield* this.#commit([this.#heldCommit(track)], new Map([[track.stream.name, track.held]]));
+      track.held = [];
+    }
+  }
+
   async *#streamState(state: AirbyteStateMessage): AsyncGenerator<AirbyteMessage> {
     const name = state.stream?.stream_descriptor.name;
     if (name === undefined) throw systemError('Received a STREAM state without stream_descriptor.name.');
@@ -111,6 +128,7 @@ export class LoadSession {
     } else if (track !== undefined && this.#sink.commitDue?.(name) === false) {
       // The sink gathers more rows first; the state is committed (and acknowledged) with the next commit.
       track.held.push(state);
+      track.stagedAtHold = track.staged;
     } else {
       // (A state for a stream this sync does not load is stored all the same, for the source's sake.)
       const states = [...(track?.held ?? []), state];

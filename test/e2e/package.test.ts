@@ -30,6 +30,7 @@ import {
   parseCopy,
   parseDockerfile,
   replayStage,
+  resolveStage,
   run,
   startReadEmulator,
   tempDir,
@@ -40,7 +41,8 @@ import {
 const DOCKERFILE = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const STAGES = parseDockerfile(DOCKERFILE);
 const BUILD = STAGES[0]!;
-const RUNTIME = STAGES.at(-1)!;
+/** The default target (the last stage), with the stages it starts from. */
+const RUNTIME = resolveStage(STAGES, STAGES.at(-1)!);
 const ENV24 = userEnv(NODE24_BIN_DIR, { npm_config_update_notifier: 'false' });
 
 const temps: string[] = [];

@@ -3,11 +3,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.ts';
-import { DEV_TOOL_FILE } from '../support/package.ts';
+import { DEV_TOOL_FILE, type Stage, labelsOf, parseDockerfile, parseEnv, targetStage } from '../support/package.ts';
 
-// No Docker engine runs here: the Dockerfile is kept right by reading it.
-const dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8');
+/** The environment a stage's ENV instructions set, in order. */
+const envOf = (stage: Stage): Record<string, string> =>
+  Object.assign({}, ...stage.instructions.filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args))) as Record<string, string>;
+
+const entrypointOf = (stage: Stage): string[] => JSON.parse(stage.instructions.filter((i) => i.keyword === 'ENTRYPOINT').at(-1)?.args ?? '[]') as string[];
+
+// No Docker engine runs here: the Dockerfile is kept right by reading it (test/e2e/docker.test.ts builds and runs it).
+const STAGES = parseDockerfile(readFileSync(`${ROOT}/Dockerfile`, 'utf8'));
 const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as {
+  version: string;
   bin: Record<string, string>;
   engines: { node: string };
   type: string;
@@ -24,20 +31,28 @@ function shebangOf(file: string): { variables: string[]; flags: string[] } {
 }
 
 describe('packaging', () => {
-  it('the Dockerfile builds on Node 24, installs production dependencies only and runs the CLI', () => {
-    expect(dockerfile).toMatch(/^FROM node:24[^\n]* AS build$/m);
-    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(runtime).toMatch(/^FROM node:24/m);
-    expect(runtime).toMatch(/npm ci --omit=dev/);
-    expect(runtime).toMatch(/^ENV AIRBYTE_ENTRYPOINT=".*dist\/bin\/source\.js"$/m);
-    expect(runtime).toMatch(/^LABEL io\.airbyte\.name=\S+$/m);
-    expect(runtime).toMatch(/^LABEL io\.airbyte\.version=\d+\.\d+\.\d+$/m);
-    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
-    expect(entrypoint[0]).toBe('node');
-    expect(entrypoint.at(-1)).toBe('/airbyte/integration_code/dist/bin/source.js');
+  it('the Dockerfile builds on Node 24 two images, the source (default) and the destination, of production dependencies', () => {
+    expect(STAGES[0]?.image).toMatch(/^node:24\b/);
+    expect(STAGES[0]?.name).toBe('build');
+    // The default target is the last stage: the source.
+    expect(STAGES.at(-1)?.name).toBe('source');
+    for (const [target, bin, name] of [['source', 'source.js', /^airbyte\/source-/], ['destination', 'destination.js', /^airbyte\/destination-/]] as const) {
+      const stage = targetStage(STAGES, target);
+      expect(stage.image, target).toMatch(/^node:24\b/);
+      expect(stage.instructions.filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args)).map((i) => i.args), target).toEqual([expect.stringMatching(/--omit=dev/)]);
+      expect(envOf(stage)['AIRBYTE_ENTRYPOINT'], target).toMatch(new RegExp(`^node .*/dist/bin/${bin.replace('.', '\\.')}$`));
+      const labels = labelsOf(stage);
+      expect(labels['io.airbyte.name'], target).toMatch(name);
+      expect(labels['io.airbyte.version'], target).toBe(pkg.version);
+      const entrypoint = entrypointOf(stage);
+      expect(entrypoint[0]).toBe('node');
+      expect(entrypoint.at(-1)).toBe(`/airbyte/integration_code/dist/bin/${bin}`);
+      // Not root: the last USER of the chain is a non-zero uid.
+      expect(stage.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args, target).toMatch(/^[1-9]\d*(:\d+)?$/);
+    }
   });
 
-  it('the Docker entrypoint passes the same V8 flags and environment as the CLI shebang', () => {
+  it('the Docker entrypoints pass the same V8 flags and environment as the CLI shebang', () => {
     const { variables, flags } = shebangOf('src/bin/source.ts');
     expect(flags.length).toBeGreaterThan(0);
     // The young generation keeps its size while a full collection marks (bench P5; src/bin/source.ts says why).
@@ -45,10 +60,13 @@ describe('packaging', () => {
     expect(variables).toContain('MALLOC_ARENA_MAX=2');
     expect(variables).toContain('MALLOC_MMAP_THRESHOLD_=65536');
     expect(flags).toContain('--no-wasm-tier-up');
-    for (const variable of variables) expect(dockerfile).toMatch(new RegExp(`^ENV ${variable}$`, 'm'));
-    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
-    expect(entrypoint.slice(1, -1)).toEqual(flags);
-    expect(/^ENV AIRBYTE_ENTRYPOINT="node (.*) \/airbyte/m.exec(dockerfile)?.[1]).toBe(flags.join(' '));
+    for (const target of ['source', 'destination']) {
+      const stage = targetStage(STAGES, target);
+      const env = envOf(stage);
+      for (const variable of variables) expect(`${variable.split('=')[0]}=${env[variable.split('=')[0]!]}`, target).toBe(variable);
+      expect(entrypointOf(stage).slice(1, -1), target).toEqual(flags);
+      expect(/^node (.*) \/airbyte/.exec(env['AIRBYTE_ENTRYPOINT'] ?? '')?.[1], target).toBe(flags.join(' '));
+    }
     expect(shebangOf('src/bin/destination.ts')).toEqual(shebangOf('src/bin/source.ts'));
   });
 

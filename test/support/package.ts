@@ -122,6 +122,29 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
+/**
+ * A stage as the engine builds it: a stage that starts `FROM <an earlier stage>` holds that stage's instructions
+ * first, and its image is the one the chain starts from.
+ */
+export function resolveStage(stages: readonly Stage[], stage: Stage): Stage {
+  const parent = stages.slice(0, stages.indexOf(stage)).find((candidate) => candidate.name !== undefined && candidate.name === stage.image);
+  if (parent === undefined) return stage;
+  const base = resolveStage(stages, parent);
+  return { image: base.image, name: stage.name, instructions: [...base.instructions, ...stage.instructions] };
+}
+
+/** The stage `docker build --target NAME` builds, resolved (resolveStage). */
+export function targetStage(stages: readonly Stage[], name: string): Stage {
+  const stage = stages.find((candidate) => candidate.name === name);
+  if (stage === undefined) throw new Error(`the Dockerfile has no stage "${name}" (stages: ${stages.map((s) => s.name ?? s.image).join(', ')})`);
+  return resolveStage(stages, stage);
+}
+
+/** `LABEL a=1 b="two words"` of a stage, all its LABEL instructions together. */
+export function labelsOf(stage: Stage): Record<string, string> {
+  return Object.assign({}, ...stage.instructions.filter((i) => i.keyword === 'LABEL').map((i) => parseEnv(i.args))) as Record<string, string>;
+}
+
 export interface Copy {
   from: string | undefined;
   sources: string[];
@@ -141,10 +164,10 @@ export function parseCopy(args: string): Copy {
   return { from, sources: words, destination };
 }
 
-/** `ENV A=1 B="two words"` → { A: '1', B: 'two words' }. */
+/** `ENV A=1 B="two words"` → { A: '1', B: 'two words' } (LABEL's keys may hold dots). */
 export function parseEnv(args: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const match of args.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+  for (const match of args.matchAll(/([\w.-]+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
     const raw = match[2]!;
     env[match[1]!] = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
   }
@@ -202,6 +225,8 @@ export async function replayStage(
       case 'ENTRYPOINT':
         entrypoint = JSON.parse(args) as string[];
         break;
+      // The user matters inside an engine only (test/e2e/docker.test.ts runs the image as built).
+      case 'USER':
       case 'LABEL':
       case 'EXPOSE':
       case 'CMD':

@@ -49,6 +49,8 @@ export interface ReportRun {
   machine: Machine;
   only: string | undefined;
   note: string | undefined;
+  /** What this run could not measure and why ("Docker image size: no Docker engine"); their figures are carried forward. */
+  notMeasured?: readonly string[];
 }
 
 interface RecordedRun {
@@ -56,6 +58,7 @@ interface RecordedRun {
   machine?: Machine;
   only?: string;
   note?: string;
+  notMeasured?: string[];
   figures: RecordedFigure[];
 }
 
@@ -66,7 +69,7 @@ export function readLastRun(dir: string): { run: ReportRun; figures: RecordedFig
   const recorded = JSON.parse(readFileSync(path, 'utf8')) as RecordedRun;
   if (recorded.machine === undefined) return undefined;
   return {
-    run: { measuredAt: recorded.measuredAt, machine: recorded.machine, only: recorded.only, note: recorded.note },
+    run: { measuredAt: recorded.measuredAt, machine: recorded.machine, only: recorded.only, note: recorded.note, ...(recorded.notMeasured ? { notMeasured: recorded.notMeasured } : {}) },
     figures: [...readRecorded(dir).values()].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group)),
   };
 }
@@ -231,6 +234,7 @@ export function reportMarkdown(run: ReportRun, figures: readonly RecordedFigure[
     `Written by \`npm run bench\`${run.only ? ` (this time \`npm run bench -- ${run.only}\`)` : ''} at ${day(run.measuredAt)} on ${machineLine(run.machine)}.`,
     sharedNote(run.machine),
     ...(run.note ? ['', run.note] : []),
+    ...(run.notMeasured?.length ? ['', ...run.notMeasured.map((what) => `Not measured this run: ${what}.`)] : []),
     '',
     `**${met} of ${figures.length} figures meet their goal.** Each is a ratio of two things measured in the same run (or a peak`,
     'measured by the kernel), so it can be compared across machines; the previous column is the run before, and a',
@@ -277,6 +281,7 @@ export function writeReport(dir: string, run: ReportRun, figures: readonly Recor
     machine: run.machine,
     ...(run.only === undefined ? {} : { only: run.only }),
     ...(run.note === undefined ? {} : { note: run.note }),
+    ...(run.notMeasured?.length ? { notMeasured: [...run.notMeasured] } : {}),
     figures: [...figures],
   };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(recorded, null, 2) + '\n');

@@ -1,8 +1,8 @@
 // npm run bench [-- part[,part…]]: every figure is a ratio measured within this one run, on this machine, so noise
 // cancels out. Parts: source (P1, P2, P3, P5 read, P6, P7), sink (P4, P5 sync), bigquery (P4 BigQuery), airbyte (the
-// side-by-side lines). Writes docs/benchmarks/README.md, chart.svg and latest.json (see report.ts); figures of parts
+// side-by-side lines), image (the Docker image's size, where an engine answers). Writes docs/benchmarks/README.md, chart.svg and latest.json (see report.ts); figures of parts
 // not run are carried forward from the previous report with their own date. `report` redraws without measuring.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { addDays } from '../../src/streams/dates.ts';
@@ -10,7 +10,7 @@ import { type Group, groupOf, machineNow, mergeRuns, readLastRun, readRecorded, 
 import { type Figure, emissionRate, incrementalRequests, memory, rateLimitedWallTime, requestEfficiency } from './source.ts';
 import { ROOT, startEmulatorProcess } from './support.ts';
 
-const PARTS = ['source', 'sink', 'bigquery', 'airbyte'] as const;
+const PARTS = ['source', 'sink', 'bigquery', 'airbyte', 'image'] as const;
 const only = process.argv[2];
 const dir = join(ROOT, 'docs/benchmarks');
 
@@ -83,7 +83,19 @@ if (runs('source')) {
   }
 }
 
+const notMeasured: string[] = [];
+if (runs('image')) {
+  const { imageFigure, measureImage } = await import('./image.ts');
+  const sizes = measureImage(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  if ('notMeasured' in sizes) {
+    notMeasured.push(sizes.notMeasured);
+    console.log(`NOT MEASURED  ${sizes.notMeasured}`);
+  } else {
+    print(imageFigure(sizes), 'Other');
+  }
+}
+
 const merged = mergeRuns(readRecorded(dir), figures, measuredAt);
-writeReport(dir, { measuredAt, machine: machineNow(loadAtStart), only, note: process.env.BENCH_NOTE }, merged);
+writeReport(dir, { measuredAt, machine: machineNow(loadAtStart), only, note: process.env.BENCH_NOTE, notMeasured }, merged);
 console.log(`Report: ${join(dir, 'README.md')}`);
 process.exit(figures.every((f) => f.pass) ? 0 : 1);
