@@ -19,6 +19,8 @@ import type { Params } from '../http/params.ts';
 import { reportRows } from './engine.ts';
 import { METRICS, refuses, type MetricContext } from './metrics.ts';
 import type { IdFilter, ReportQuery } from './query.ts';
+import { filteringObject } from '../routes/asset-params.ts';
+import { idSet } from '../routes/entities.ts';
 
 export type MaterialEndpoint = 'overview' | 'breakdown';
 
@@ -110,18 +112,8 @@ function dateRange(params: Params, time: 'NONE' | 'DAY' | 'HOUR'): [number, numb
 
 /** The Smart+ ad groups the filtering keeps (TikTok's filter object; see the rules at the top). */
 function selectedAdgroups(world: World, advertiser: Advertiser, params: Params): IdFilter {
-  const raw = params.json('filtering') ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw paramError('filtering: Not a valid JSON object.');
-  const filter = raw as Record<string, unknown>;
-  const known = ['campaign_ids', 'adgroup_ids', 'smart_plus_ad_ids', 'main_material_types', 'main_material_ids', 'ad_text_entity_ids', 'call_to_action_entity_ids', 'interactive_add_on_entity_ids'];
-  for (const key of Object.keys(filter)) if (!known.includes(key)) throw paramError(`filtering: Unknown field ${key}.`);
-  const list = (key: string): ReadonlySet<string> | undefined => {
-    const value = filter[key];
-    if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value)) throw paramError(`filtering.${key}: Not a valid list.`);
-    if (value.length > MAX_IDS) throw paramError(`filtering.${key}: Length must be between 1 and ${MAX_IDS}.`);
-    return new Set(value.map(String));
-  };
+  const filter = filteringObject(params, ['campaign_ids', 'adgroup_ids', 'smart_plus_ad_ids', 'main_material_types', 'main_material_ids', 'ad_text_entity_ids', 'call_to_action_entity_ids', 'interactive_add_on_entity_ids']);
+  const list = (key: string): ReadonlySet<string> | undefined => idSet(filter, key, MAX_IDS);
   const campaigns = list('campaign_ids');
   const adgroups = list('adgroup_ids');
   const ads = list('smart_plus_ad_ids');

@@ -52,11 +52,11 @@ const KINDS: Record<'campaign' | 'adgroup' | 'ad', EntityKind> = {
 type Predicate = (entity: Entity) => boolean;
 
 /** A filter's id list (at most 100), or undefined when the filter leaves it out. */
-export function idSet(filter: Record<string, unknown>, key: string): Set<string> | undefined {
+export function idSet(filter: Record<string, unknown>, key: string, max = 100): Set<string> | undefined {
   const value = filter[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw paramError(`filtering.${key}: Not a valid list.`);
-  if (value.length > 100) throw paramError(`filtering.${key}: Length must be between 1 and 100.`);
+  if (value.length > max) throw paramError(`filtering.${key}: Length must be between 1 and ${max}.`);
   return new Set(value.map(String));
 }
 

@@ -8,7 +8,8 @@ import { adgroupRecord, type ApiRecord, campaignRecord } from '../data/records.t
 import { mainMaterialOf, type SmartPlusAd, smartPlusAdgroups, smartPlusAds, smartPlusCampaigns } from '../data/smart-plus.ts';
 import { paramError } from '../http/api-error.ts';
 import { json, type Route } from '../http/route.ts';
-import { advertiserParam, pageInfo } from './access.ts';
+import { advertiserParam } from './access.ts';
+import { filteringObject, pageOf, strictPage } from './asset-params.ts';
 import { idSet } from './entities.ts';
 import { project } from './advertiser-info.ts';
 
@@ -24,7 +25,7 @@ interface SmartPlusKind {
   prefix: 'CAMPAIGN' | 'ADGROUP' | 'AD';
   list(tree: AdvertiserTree): SmartPlusObject[];
   /** The SDK's filtering keys for the endpoint; others are refused. */
-  filters: ReadonlySet<string>;
+  filters: readonly string[];
   /** The filter naming the kind's own ids. */
   ownIds: string;
   /** The largest page_size the endpoint takes. */
@@ -68,21 +69,21 @@ const KINDS: Record<'campaign' | 'adgroup' | 'ad', SmartPlusKind> = {
   campaign: {
     prefix: 'CAMPAIGN',
     list: (tree) => smartPlusCampaigns(tree).map((c) => ({ id: c.id, campaignId: c.id, adgroupId: undefined, deleted: c.deleted, record: { ...campaignRecord(c), ...CAMPAIGN_AUTOMATION } })),
-    filters: new Set([...STATUS_FILTERS, 'campaign_ids', 'campaign_name']),
+    filters: [...STATUS_FILTERS, 'campaign_ids', 'campaign_name'],
     ownIds: 'campaign_ids',
     maxPageSize: 100,
   },
   adgroup: {
     prefix: 'ADGROUP',
     list: (tree) => smartPlusAdgroups(tree).map((g) => ({ id: g.id, campaignId: g.campaign.id, adgroupId: g.id, deleted: g.deleted, record: { ...adgroupRecord(g), ...CAMPAIGN_AUTOMATION } })),
-    filters: new Set([...STATUS_FILTERS, 'adgroup_ids', 'adgroup_name', 'campaign_ids', 'optimization_goal', 'promotion_type']),
+    filters: [...STATUS_FILTERS, 'adgroup_ids', 'adgroup_name', 'campaign_ids', 'optimization_goal', 'promotion_type'],
     ownIds: 'adgroup_ids',
     maxPageSize: 100,
   },
   ad: {
     prefix: 'AD',
     list: (tree) => smartPlusAds(tree).map((ad) => ({ id: ad.id, campaignId: ad.campaign.id, adgroupId: ad.adgroup.id, deleted: ad.adgroup.deleted, record: smartPlusAdRecord(ad) })),
-    filters: new Set([...STATUS_FILTERS, 'adgroup_ids', 'campaign_ids', 'modified_after', 'optimization_goal', 'smart_plus_ad_ids']),
+    filters: [...STATUS_FILTERS, 'adgroup_ids', 'campaign_ids', 'modified_after', 'optimization_goal', 'smart_plus_ad_ids'],
     ownIds: 'smart_plus_ad_ids',
     maxPageSize: 100,
   },
@@ -105,12 +106,8 @@ function smartPlusRoute(kind: SmartPlusKind): Route {
     family: 'normal',
     handle({ state, params }) {
       const advertiser = advertiserParam(state, params);
-      const page = params.integer('page', 1, 1, 1_000_000);
-      const pageSize = params.integer('page_size', 10, 1, kind.maxPageSize);
-      const raw = params.json('filtering') ?? {};
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw paramError('filtering: Not a valid JSON object.');
-      const filter = raw as Record<string, unknown>;
-      for (const key of Object.keys(filter)) if (!kind.filters.has(key)) throw paramError(`filtering: Unknown field ${key}.`);
+      const page = strictPage(params, 10, kind.maxPageSize);
+      const filter = filteringObject(params, kind.filters);
       const own = idSet(filter, kind.ownIds);
       const campaigns = idSet(filter, 'campaign_ids');
       const adgroups = kind.prefix === 'CAMPAIGN' ? undefined : idSet(filter, 'adgroup_ids');
@@ -121,10 +118,8 @@ function smartPlusRoute(kind: SmartPlusKind): Route {
         && (campaigns === undefined || campaigns.has(o.campaignId))
         && (adgroups === undefined || (o.adgroupId !== undefined && adgroups.has(o.adgroupId))));
       const fields = params.stringArray('fields');
-      return json({
-        list: matching.slice((page - 1) * pageSize, page * pageSize).map((o) => project(o.record, fields)),
-        page_info: pageInfo(page, pageSize, matching.length),
-      });
+      const { slice, page_info } = pageOf(matching, page);
+      return json({ list: slice.map((o) => project(o.record, fields)), page_info });
     },
   };
 }
