@@ -259,6 +259,12 @@ describe('custom reports: bad definitions are config errors naming the report an
     const configPath = files.json('config.json', configFor(api.url, { custom_reports: [{ ...GENDER_AGE, dimensions: ['campaign_id', 'stat_time_hour', 'gender', 'age'] }] }));
     const catalogPath = files.json('catalog.json', { streams: [] });
     const expected = /custom_reports\[0\] "campaigns_by_gender_age"\.dimensions: AUDIENCE reports have no "stat_time_hour"/;
+    await expectRefusedByEveryCommand(configPath, catalogPath, expected);
+  });
+});
+
+/** `check` answers FAILED with the reason; `discover` and `read` end with exit 1, no record and one config_error TRACE. */
+async function expectRefusedByEveryCommand(configPath: string, catalogPath: string, expected: RegExp): Promise<void> {
     const checked = await runCli(['check', '--config', configPath]);
     expect(checked.code).toBe(0);
     const status = checked.messages.find((m) => m.type === 'CONNECTION_STATUS');
@@ -273,8 +279,7 @@ describe('custom reports: bad definitions are config errors naming the report an
       expect(errors[0]?.failure_type).toBe('config_error');
       expect(errors[0]?.message).toMatch(expected);
     }
-  });
-});
+}
 
 describe('custom report names never collide with a view', () => {
   it('check answers FAILED for a name an analytics view takes; discover and read end with a config_error', async () => {
@@ -282,20 +287,7 @@ describe('custom report names never collide with a view', () => {
     const configPath = files.json('config.json', configFor(api.url, { custom_reports: [{ ...ADS_DAILY, name: 'ads_by_country_daily' }] }));
     const catalogPath = files.json('catalog.json', { streams: [] });
     const expected = /custom_reports\[0\] "ads_by_country_daily"\.name: is the name of an analytics view the connector creates \(the typed view of ads_reports_by_country_daily\).*such as "ads_by_country_daily_custom"/;
-    const checked = await runCli(['check', '--config', configPath]);
-    expect(checked.code).toBe(0);
-    const status = checked.messages.find((m) => m.type === 'CONNECTION_STATUS');
-    expect(status?.type === 'CONNECTION_STATUS' && status.connectionStatus.status).toBe('FAILED');
-    expect(status?.type === 'CONNECTION_STATUS' && status.connectionStatus.message).toMatch(expected);
-    for (const command of [['discover', '--config', configPath], ['read', '--config', configPath, '--catalog', catalogPath]]) {
-      const result = await runCli(command);
-      expect(result.code, command[0]).toBe(1);
-      expect(records(result.messages)).toEqual([]);
-      const errors = traces(result.messages).flatMap((t) => (t.type === 'ERROR' ? [t.error] : []));
-      expect(errors).toHaveLength(1);
-      expect(errors[0]?.failure_type).toBe('config_error');
-      expect(errors[0]?.message).toMatch(expected);
-    }
+    await expectRefusedByEveryCommand(configPath, catalogPath, expected);
     // The suggested name is free: the same report under it is a valid config.
     expect(parseConfig(configFor(api.url, { custom_reports: [{ ...ADS_DAILY, name: 'ads_by_country_daily_custom' }] })).customReports[0]?.name).toBe('ads_by_country_daily_custom');
   });
