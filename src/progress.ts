@@ -17,6 +17,8 @@ export interface StreamProgress {
   firstRowAt: number | undefined;
   startedAt: number;
   done: boolean;
+  /** Its last STREAM_STATUS, lower case (`started` until one came). */
+  status: string;
 }
 
 /** Per-stream counts, fed by the message stream as it passes. */
@@ -44,6 +46,7 @@ export class ReadProgress {
         this.stream(trace.estimate.name).expected = trace.estimate.row_estimate;
       } else if (trace.type === 'STREAM_STATUS') {
         const stream = this.stream(trace.stream_status.stream_descriptor.name);
+        stream.status = trace.stream_status.status.toLowerCase();
         if (trace.stream_status.status === 'COMPLETE' || trace.stream_status.status === 'INCOMPLETE') stream.done = true;
       }
     }
@@ -97,7 +100,7 @@ export class ReadProgress {
   private stream(name: string): StreamProgress {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = { name, rows: 0, expected: undefined, firstRowAt: undefined, startedAt: this.now(), done: false };
+      stream = { name, rows: 0, expected: undefined, firstRowAt: undefined, startedAt: this.now(), done: false, status: 'started' };
       this.streams.set(name, stream);
     }
     return stream;

@@ -50,18 +50,20 @@ export const readCommand = command(
       if (summaryFile !== undefined) writeSummaryFile(summaryFile, runSummary({ ...facts, status: 'planned', exitCode: 0, seconds: seconds(startedAt), streams: [] }));
       return 0;
     }
-    const streams = new Map<string, StreamFigures>();
+    // The progress reads the source's plan in-process (expected rows, windows left, waits); its per-stream rows and
+    // statuses are also the summary's.
+    const progress = new ReadProgress(undefined, ctx.activity);
+    const streams = (): StreamFigures[] => [...progress.streams.values()].map(({ name, rows, status }) => ({ name, rows, status }));
     try {
-      // The progress reads the source's plan in-process (expected rows, windows left, waits).
-      await writeAll(withProgress(tallied(untilStopped(read(config, catalog, state, ctx), processStop.watch()), streams), { progress: new ReadProgress(undefined, ctx.activity) }), stdoutMessages);
+      await writeAll(withProgress(untilStopped(read(config, catalog, state, ctx), processStop.watch()), { progress }), stdoutMessages);
     } catch (caught) {
       if (summaryFile !== undefined) {
         const error = asConnectorError(caught instanceof TikTokApiError ? toConnectorError(caught) : caught);
-        writeSummaryFile(summaryFile, runSummary({ ...facts, status: 'failed', exitCode: 1, seconds: seconds(startedAt), streams: [...streams.values()], error }));
+        writeSummaryFile(summaryFile, runSummary({ ...facts, status: 'failed', exitCode: 1, seconds: seconds(startedAt), streams: streams(), error }));
       }
       throw caught;
     }
-    if (summaryFile !== undefined) writeSummaryFile(summaryFile, runSummary({ ...facts, status: 'succeeded', exitCode: 0, seconds: seconds(startedAt), streams: [...streams.values()] }));
+    if (summaryFile !== undefined) writeSummaryFile(summaryFile, runSummary({ ...facts, status: 'succeeded', exitCode: 0, seconds: seconds(startedAt), streams: streams() }));
     return 0;
   },
 );
@@ -70,20 +72,4 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 
 async function* linesOf(text: string): AsyncGenerator<AirbyteMessage> {
   for (const line of text.trimEnd().split('\n')) yield logMessage('INFO', line);
-}
-
-/** Passes messages through, counting each stream's records and keeping its last status (for the summary). */
-async function* tallied(messages: AsyncIterable<AirbyteMessage>, streams: Map<string, StreamFigures>): AsyncGenerator<AirbyteMessage> {
-  const of = (name: string) => {
-    let figures = streams.get(name);
-    if (!figures) streams.set(name, (figures = { name, rows: 0, status: 'started' }));
-    return figures;
-  };
-  for await (const message of messages) {
-    if (message.type === 'RECORD') of(message.record.stream).rows++;
-    else if (message.type === 'TRACE' && message.trace.type === 'STREAM_STATUS') {
-      of(message.trace.stream_status.stream_descriptor.name).status = message.trace.stream_status.status.toLowerCase();
-    }
-    yield message;
-  }
 }
