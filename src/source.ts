@@ -17,8 +17,6 @@ import type {
 import { type ReadContext, createClient, createContext, skippingInaccessible } from './streams/context.ts';
 import {
   type AdvertiserStream,
-  STREAMS,
-  STREAMS_BY_NAME,
   type StreamDefinition,
   syncModesOf,
 } from './streams/definitions.ts';

@@ -3,13 +3,13 @@
 // ended. Output is for people: progress on stderr, a summary table on stdout, errors on stderr in words;
 // the exit code says whether everything arrived (0) or not (1).
 
-import { loadConfig, type SourceConfig } from './config.ts';
+import type { SourceConfig } from './config.ts';
 import { asConnectorError, configError, type ConnectorError } from './errors.ts';
 import type { AirbyteCatalog, AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog } from './protocol/types.ts';
 import { redact } from './secrets.ts';
 import { discover, read } from './source.ts';
 import type { DestinationTarget } from './engines/engine.ts';
-import { containerNouns, containerOf, ENGINES, engineTitles, openSink, targetFromDestinationUrl, urlHints } from './engines/registry.ts';
+import { containerOf, openSink } from './engines/registry.ts';
 import { LEGACY_STATE_KEY, loadMessages, newLoadProgress, type LoadProgress } from './load/load-messages.ts';
 import { formatCount, formatSeconds, textTable } from './load/progress.ts';
 import { ReadProgress, observed, progressIntervalMs, startProgressDisplay } from './progress.ts';

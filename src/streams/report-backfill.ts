@@ -97,7 +97,6 @@ export async function* readBackfill(
 
 /** Synchronous windows from the lowest day no finished lane holds, up to the last (see BackfillSpans). */
 async function* syncLane(ctx: ReadContext, stream: ReportStream, advertiserId: string, base: Params, state: LaneState): AsyncGenerator<LaneItem> {
-  const granularity = stream.granularity as Granularity;
   const planner = new WindowPlanner(state.range.start, state.range.end, maxWindowDays(stream), PAGE_SIZE);
   try {
     for (let free = state.spans.nextForSync(); free; free = state.spans.nextForSync()) {

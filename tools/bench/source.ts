@@ -3,7 +3,7 @@ import { MessageWriter } from '../../src/protocol/output.ts';
 import { STREAMS_BY_NAME, type ReportStream } from '../../src/streams/definitions.ts';
 import { reportCodec } from '../../src/streams/report-codec.ts';
 import { addDays } from '../../src/streams/dates.ts';
-import { type EmulatorProcess, catalogOf, configOf, RATE_LIMIT_TOLERANCE, runRead, startEmulatorProcess, UNPACED } from './support.ts';
+import { type EmulatorProcess, catalogOf, configOf, RATE_LIMIT_TOLERANCE, runRead, UNPACED } from './support.ts';
 
 export interface Figure {
   name: string;
