@@ -11,7 +11,7 @@ import type { Batch } from './entity.ts';
 import { coerceIds, fieldsOfType } from './fields.ts';
 import { type GmvRowContext, gmvMaxRecord } from './gmv-max-rows.ts';
 import type { GmvMaxCampaignStream, GmvMaxReportStream, GmvMaxStoreStream, GmvMaxStream, GmvPromotion } from './gmv-max-streams.ts';
-import { advertiserReportDays } from './report-range.ts';
+import { advertiserReportDays, resumeDay } from './report-range.ts';
 import { type ReportRow, RowError } from './report-rows.ts';
 import { normaliseCursor } from './state.ts';
 
@@ -91,9 +91,7 @@ async function* readCampaigns(ctx: ReadContext, stream: GmvMaxCampaignStream, ad
 async function* readGmvMaxReport(ctx: ReadContext, stream: GmvMaxReportStream, advertiser: AdvertiserInfo, cursor: string | undefined): AsyncGenerator<Batch> {
   const advertiserId = advertiser.advertiser_id;
   const range = advertiserReportDays(ctx, advertiser);
-  let start = range.start;
-  const lookback = ctx.config.attributionWindow;
-  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
+  const start = resumeDay(range.start, cursor, ctx.config.attributionWindow);
   if (start > range.end) return;
   const span = SPAN_DAYS[stream.timeDimension];
   const promotions = Object.keys(stream.metrics) as GmvPromotion[];

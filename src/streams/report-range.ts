@@ -1,6 +1,6 @@
 import { type AdvertiserInfo, timeZoneOf } from '../tiktok/advertisers.ts';
 import type { ReadContext } from './context.ts';
-import { dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
+import { addDays, dateOfEpoch, maxDate, minDate, todayIn } from './dates.ts';
 
 /**
  * The days a report may cover for one advertiser, in its own calendar: from start_date (never before the
@@ -14,4 +14,12 @@ export function advertiserReportDays(ctx: ReadContext, advertiser: AdvertiserInf
   const created = Number(advertiser['create_time']);
   if (Number.isFinite(created) && created > 0) start = maxDate(start, dateOfEpoch(created, zone));
   return { start, end };
+}
+
+/**
+ * Where an incremental read starts: `start`, or with a cursor the `lookbackDays` before its day (the attribution
+ * window re-read, since conversions keep changing), whichever is later.
+ */
+export function resumeDay(start: string, cursor: string | undefined, lookbackDays: number): string {
+  return cursor === undefined ? start : maxDate(start, addDays(cursor.slice(0, 10), -lookbackDays));
 }

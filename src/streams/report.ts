@@ -2,7 +2,7 @@ import type { Params } from '../tiktok/client.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { ReadContext } from './context.ts';
 import { addDays, daysBetween, maxDate } from './dates.ts';
-import { advertiserReportDays } from './report-range.ts';
+import { advertiserReportDays, resumeDay } from './report-range.ts';
 import type { ReportFilter, ReportStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { type BackfillRange, readBackfill } from './report-backfill.ts';
@@ -74,7 +74,7 @@ export async function reportRangeOf(
     return start <= end ? { kind: 'untimed', start, end } : undefined;
   }
   const lookback = stream.lookbackDays ?? ctx.config.attributionWindow;
-  if (cursor !== undefined) start = maxDate(start, addDays(cursor.slice(0, 10), -lookback));
+  start = resumeDay(start, cursor, lookback);
   if (start > end) return undefined;
   // A steady incremental sync re-reads only the attribution window: synchronously, as it always has.
   const steady = cursor !== undefined && daysBetween(start, end) + 1 <= lookback + 1;

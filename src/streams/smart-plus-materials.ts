@@ -3,10 +3,10 @@ import type { AirbyteMessage } from '../protocol/types.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { Params } from '../tiktok/client.ts';
 import type { ReadContext } from './context.ts';
-import { addDays, maxDate, minDate } from './dates.ts';
+import { addDays, minDate } from './dates.ts';
 import type { SmartPlusMaterialStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
-import { advertiserReportDays } from './report-range.ts';
+import { advertiserReportDays, resumeDay } from './report-range.ts';
 import { type ReportRow, RowError, reportRecord } from './report-rows.ts';
 import { SMART_PLUS_PAGE_SIZE } from './smart-plus-streams.ts';
 import { isMissingScope, MissingScopeError } from './smart-plus-scope.ts';
@@ -38,7 +38,7 @@ export async function* readMaterials(
     return;
   }
   const days = advertiserReportDays(ctx, advertiser);
-  const start = cursor === undefined ? days.start : maxDate(days.start, addDays(cursor.slice(0, 10), -ctx.config.attributionWindow));
+  const start = resumeDay(days.start, cursor, ctx.config.attributionWindow);
   for (let from = start; from <= days.end; from = addDays(from, stream.windowDays)) {
     const to = minDate(addDays(from, stream.windowDays - 1), days.end);
     yield* readQuery(ctx, stream, advertiserId, { ...base, start_date: from, end_date: to }, `${from}..${to}`);
