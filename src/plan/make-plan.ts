@@ -5,7 +5,7 @@ import type { ReadContext } from '../streams/context.ts';
 import { availableStreams } from '../streams/available.ts';
 import { addDays } from '../streams/dates.ts';
 import type { StreamDefinition } from '../streams/definitions.ts';
-import type { DateWindow } from '../streams/windows.ts';
+import { type DateWindow, tilingWindows } from '../streams/windows.ts';
 import { reportFiltering, reportQuery, reportRangeOf, syncShareOf } from '../streams/report.ts';
 import { maxWindowDays } from '../streams/report-window.ts';
 import { PartitionCursors, type SourceState } from '../streams/state.ts';
@@ -18,7 +18,7 @@ import { laneLimitsOf } from '../tiktok/limits.ts';
 import { pacedMs } from '../tiktok/rate-limiter.ts';
 import { RowDensity } from './density.ts';
 import { rangeCost } from './lanes.ts';
-import { type Count, sampleRange, tilingWindows } from './sampling.ts';
+import { type Count, sampleRange } from './sampling.ts';
 import type { Plan, PlanRow, StreamPlan } from './plan.ts';
 import { totalLine } from './plan-text.ts';
 

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, minDate } from '../streams/dates.ts';
+import { daysBetween } from '../streams/dates.ts';
 import type { DateWindow } from '../streams/windows.ts';
 import { type DensitySample, RowDensity } from './density.ts';
 
@@ -11,16 +11,6 @@ const TOLERANCE = 0.03;
 const TOLERANCE_ROWS = 50;
 /** Probes per range at the most (an hourly year has 365 windows). */
 export const MAX_PROBES = 24;
-
-/** The read's own windows of the widest span over start..end, from the first day (the last one may be shorter). */
-export function tilingWindows(start: string, end: string, spanDays: number): DateWindow[] {
-  const windows: DateWindow[] = [];
-  for (let from = start; from <= end; from = addDays(from, spanDays)) {
-    const last = minDate(addDays(from, spanDays - 1), end);
-    windows.push({ start: from, end: last, days: daysBetween(from, last) + 1 });
-  }
-  return windows;
-}
 
 /** One probe's answer: the window's rows, or the narrower window that TikTok answered and its rows. */
 export type Count = (window: DateWindow) => Promise<DensitySample>;

@@ -6,7 +6,8 @@ import { GMV_MAX_REPORT_PATH } from '../tiktok/limits.ts';
 import { firstDeliveryDay, filteringOf, idsIn, REPORT_PAGE_SIZE, type ReportQuery, reportParams, type StoreWindow } from './gmv-max-query.ts';
 import { listPages } from './assets.ts';
 import { type ReadContext, skippingInaccessible } from './context.ts';
-import { addDays, daysBetween, maxDate, minDate } from './dates.ts';
+import { daysBetween, maxDate } from './dates.ts';
+import { tilingWindows } from './windows.ts';
 import type { Batch } from './entity.ts';
 import { coerceIds, fieldsOfType } from './fields.ts';
 import { type GmvRowContext, gmvMaxRecord } from './gmv-max-rows.ts';
@@ -111,8 +112,7 @@ async function* readGmvMaxReport(ctx: ReadContext, stream: GmvMaxReportStream, a
     yield { records: [], checkpoint: { advertiserId, cursor: `${range.end} 00:00:00` } };
     return;
   }
-  for (let from = first; from <= range.end; from = addDays(from, span)) {
-    const to = minDate(addDays(from, span - 1), range.end);
+  for (const { start: from, end: to } of tilingWindows(first, range.end, span)) {
     for (const [storeId, storeStart] of starts) {
       if (storeStart > to) continue;
       yield* skippingInaccessible(ctx, `store ${storeId} of advertiser ${advertiserId}`, () =>

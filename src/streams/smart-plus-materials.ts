@@ -3,7 +3,7 @@ import type { AirbyteMessage } from '../protocol/types.ts';
 import type { AdvertiserInfo } from '../tiktok/advertisers.ts';
 import type { Params } from '../tiktok/client.ts';
 import type { ReadContext } from './context.ts';
-import { addDays, minDate } from './dates.ts';
+import { tilingWindows } from './windows.ts';
 import type { SmartPlusMaterialStream } from './definitions.ts';
 import type { Batch } from './entity.ts';
 import { advertiserReportDays, resumeDay } from './report-range.ts';
@@ -39,8 +39,7 @@ export async function* readMaterials(
   }
   const days = advertiserReportDays(ctx, advertiser);
   const start = resumeDay(days.start, cursor, ctx.config.attributionWindow);
-  for (let from = start; from <= days.end; from = addDays(from, stream.windowDays)) {
-    const to = minDate(addDays(from, stream.windowDays - 1), days.end);
+  for (const { start: from, end: to } of tilingWindows(start, days.end, stream.windowDays)) {
     yield* readQuery(ctx, stream, advertiserId, { ...base, start_date: from, end_date: to }, `${from}..${to}`);
     yield { records: [], checkpoint: { advertiserId, cursor: `${to} 00:00:00` } };
   }

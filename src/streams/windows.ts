@@ -6,6 +6,17 @@ export interface DateWindow {
   days: number;
 }
 
+/** Consecutive windows of `spanDays` over start..end, from the first day (the last one may be shorter). */
+export function tilingWindows(start: string, end: string, spanDays: number): DateWindow[] {
+  const windows: DateWindow[] = [];
+  for (let from = start; from <= end; from = addDays(from, spanDays)) {
+    const last = minDate(addDays(from, spanDays - 1), end);
+    windows.push({ start: from, end: last, days: daysBetween(from, last) + 1 });
+  }
+  return windows;
+}
+
+
 /** Points at which the expected page count of a candidate window is sampled across the prediction's error band. */
 const SAMPLES = [-1, -0.5, 0, 0.5, 1];
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { RowDensity } from '../../../src/plan/density.ts';
 import { rangeCost, syncLaneCost } from '../../../src/plan/lanes.ts';
-import { sampleRange, tilingWindows } from '../../../src/plan/sampling.ts';
+import { sampleRange } from '../../../src/plan/sampling.ts';
+import { tilingWindows } from '../../../src/streams/windows.ts';
 import type { DateWindow } from '../../../src/streams/windows.ts';
 import type { Plan } from '../../../src/plan/plan.ts';
 import { formatShare, totalLine } from '../../../src/plan/plan-text.ts';
